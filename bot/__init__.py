@@ -1,0 +1,1 @@
+"""paperbot: a Discord bot for Korean and English ML paper-reading communities."""

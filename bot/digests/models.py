@@ -1,0 +1,118 @@
+"""Typed models every parser produces and the store consumes.
+
+Nothing here knows about SQLite or Discord: parsers turn text into these, the store keeps them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
+
+
+class DigestKind(StrEnum):
+    WEEKLY = "weekly"
+    DAILY = "daily"
+    NOTE = "note"
+
+
+class LinkKind(StrEnum):
+    PAPER = "paper"
+    CODE = "code"
+    RELATED = "related"
+    MORE = "more"
+
+
+class Link(BaseModel):
+    kind: LinkKind
+    url: str
+
+
+class Paper(BaseModel):
+    """One paper as one digest presents it (a *mention* once stored)."""
+
+    title_en: str | None = None
+    title_ko: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    summary_ko: str | None = None
+    summary_en: str | None = None
+    abstract_ko: str | None = None
+    abstract_en: str | None = None
+    commentary: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+    line: int = Field(default=0, description="1-based line where the entry starts in its source")
+
+    @property
+    def title(self) -> str:
+        return self.title_en or self.title_ko or ""
+
+    @property
+    def arxiv_id(self) -> str | None:
+        for link in self.links:
+            if match := ARXIV_ID.search(link.url):
+                return match.group(1)
+        return None
+
+    @property
+    def identity(self) -> str:
+        """The key that makes mentions in different digests one paper."""
+        if arxiv := self.arxiv_id:
+            return f"arxiv:{arxiv}"
+        return f"title:{normalise_title(self.title)}"
+
+
+class Document(BaseModel):
+    """One digest: a weekly issue, a day of notes, or a single per-paper note."""
+
+    source: str = Field(description="where it was read from: a path or a URL")
+    kind: DigestKind
+    title: str
+    date: date | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    intro: str | None = None
+    papers: list[Paper] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """Stable identity of the digest, independent of where the file lives.
+
+        Notes move between folders in their repository, and a weekly issue may be read from a
+        local copy and from the forum: keying by content keeps one digest one row.
+        """
+        if self.kind is DigestKind.NOTE and self.papers:
+            paper = self.papers[0]
+            if paper.arxiv_id:
+                return f"note:arxiv:{paper.arxiv_id}"
+            if paper.links:
+                return f"note:{paper.links[0].url}"
+            return f"note:{self.source}"
+        day = self.period_start or self.date
+        if day is not None:
+            return f"{self.kind.value}:{day.isoformat()}"
+        return f"{self.kind.value}:{self.source}"
+
+
+class ParseError(BaseModel):
+    source: str
+    line: int
+    message: str
+
+
+class ParseResult(BaseModel):
+    documents: list[Document] = Field(default_factory=list)
+    errors: list[ParseError] = Field(default_factory=list)
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a title, for identity."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    text = unicodedata.normalize("NFC", text)
+    return " ".join(re.findall(r"\w+", text))

@@ -1,0 +1,117 @@
+"""Configuration: `config.toml` (or the file named by PAPERBOT_CONFIG) plus the environment.
+
+Precedence, highest first: environment variables (`PAPERBOT_<SECTION>__<KEY>`, and the
+well-known `DISCORD_TOKEN` / `DISCORD_TOKEN_FILE`), the TOML file, then the defaults below.
+There is no module-level instance: call `load_settings()` where the program starts.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+BUNDLED_DIGESTS = Path(__file__).parent / "sample_digests"
+DEFAULT_CONFIG_FILE = Path("config.toml")
+
+
+class StoreSettings(BaseModel):
+    path: Path = Field(default=Path("data/paperbot.db"), description="SQLite database file")
+
+
+class DigestSettings(BaseModel):
+    paths: list[Path] = Field(
+        default_factory=lambda: [BUNDLED_DIGESTS],
+        description="local files or folders of digests; the bundled samples by default",
+    )
+    tag_vocabulary: Path | None = Field(
+        default=None, description="a TOML tag vocabulary replacing the bundled one"
+    )
+
+
+class DiscordSettings(BaseModel):
+    rest_url: str = Field(
+        default="https://discord.com/api/v10",
+        description="Discord REST base; point it at a REST proxy (or the emulator)",
+    )
+    gateway_url: str = Field(
+        default="wss://gateway.discord.gg/",
+        description="Discord gateway; point it at a gateway proxy (or the emulator)",
+    )
+    dev_guild_id: int | None = Field(
+        default=None, description="sync commands to this guild only (instant, for development)"
+    )
+
+
+class LogSettings(BaseModel):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PAPERBOT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    digests: DigestSettings = Field(default_factory=DigestSettings)
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    log: LogSettings = Field(default_factory=LogSettings)
+    discord_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_TOKEN", "PAPERBOT_DISCORD_TOKEN"),
+        description="the bot token; never put it in config.toml",
+    )
+    discord_token_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DISCORD_TOKEN_FILE", "PAPERBOT_DISCORD_TOKEN_FILE"),
+        description="a file holding the token (Docker/Kubernetes secrets)",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        toml_file = _config_file()
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    def token(self) -> str | None:
+        """The Discord token from the environment or the secrets file, if any."""
+        if self.discord_token is not None and self.discord_token.get_secret_value().strip():
+            return self.discord_token.get_secret_value().strip()
+        if self.discord_token_file is not None:
+            text = self.discord_token_file.read_text(encoding="utf-8").strip()
+            return text or None
+        return None
+
+
+def _config_file() -> Path | None:
+    named = os.environ.get("PAPERBOT_CONFIG")
+    if named:
+        path = Path(named)
+        if not path.is_file():
+            raise FileNotFoundError(f"PAPERBOT_CONFIG names {path}, which does not exist")
+        return path
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings now (not at import time), with optional explicit overrides."""
+    return Settings(**overrides)  # type: ignore[arg-type]
