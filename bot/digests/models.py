@@ -5,9 +5,9 @@ Nothing here knows about SQLite or Discord: parsers turn text into these, the st
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
-from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
@@ -54,8 +54,9 @@ class Paper(BaseModel):
 
     @property
     def arxiv_id(self) -> str | None:
+        # Only the paper's own links: an arXiv URL cited in a related link is another paper.
         for link in self.links:
-            if match := ARXIV_ID.search(link.url):
+            if link.kind is LinkKind.PAPER and (match := ARXIV_ID.search(link.url)):
                 return match.group(1)
         return None
 
@@ -73,9 +74,10 @@ class Document(BaseModel):
     source: str = Field(description="where it was read from: a path or a URL")
     kind: DigestKind
     title: str
-    date: date | None = None
-    period_start: date | None = None
-    period_end: date | None = None
+    # ``datetime.date`` spelled out: a field named ``date`` shadows the bare name in the class.
+    date: datetime.date | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
     intro: str | None = None
     papers: list[Paper] = Field(default_factory=list)
 
@@ -113,6 +115,8 @@ class ParseResult(BaseModel):
 def normalise_title(title: str) -> str:
     """Case-, accent- and punctuation-insensitive form of a title, for identity."""
     text = unicodedata.normalize("NFKC", title).casefold()
-    text = "".join(ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn")
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFD", text) if unicodedata.category(ch) != "Mn"
+    )
     text = unicodedata.normalize("NFC", text)
     return " ".join(re.findall(r"\w+", text))
