@@ -1,0 +1,144 @@
+"""Opening connections and applying the versioned SQL migrations.
+
+Migrations are ``migrations/NNNN_name.sql`` files, applied in order, each in its own
+``BEGIN IMMEDIATE`` transaction together with the ``PRAGMA user_version`` bump, so a failed
+migration leaves the database exactly as it was. The version is re-read inside the
+transaction: two processes opening a fresh database at once cannot both apply a migration.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+__all__ = [
+    "Migration",
+    "MigrationError",
+    "StoreError",
+    "connect",
+    "load_migrations",
+    "migrate",
+    "split_statements",
+]
+
+_MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+BUSY_TIMEOUT_MS = 5_000
+
+
+class StoreError(Exception):
+    """The database cannot be used (newer schema, broken migration files...)."""
+
+
+class MigrationError(StoreError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a script into statements, respecting strings, comments and trigger bodies.
+
+    Statements are run one by one with ``execute`` rather than ``executescript`` because
+    Python 3.11's ``executescript`` commits any open transaction first, which would break the
+    one-transaction-per-migration guarantee.
+    """
+    statements: list[str] = []
+    start = 0
+    for end, char in enumerate(sql):
+        if char == ";" and sqlite3.complete_statement(sql[start : end + 1]):
+            statement = sql[start : end + 1].strip()
+            start = end + 1
+            if _has_code(statement):
+                statements.append(statement)
+    if _has_code(sql[start:]):
+        raise MigrationError(f"unterminated statement: {sql[start:].strip()[:80]!r}")
+    return statements
+
+
+def _has_code(text: str) -> bool:
+    lines = (line.split("--", 1)[0].strip() for line in text.splitlines())
+    return any(line and line != ";" for line in lines)
+
+
+def load_migrations() -> list[Migration]:
+    """The packaged migrations, checked to be numbered 1, 2, 3... without gaps."""
+    folder = resources.files("bot.store").joinpath("migrations")
+    migrations: list[Migration] = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_FILE.match(entry.name)
+        if match is None:
+            continue
+        statements = tuple(split_statements(entry.read_text(encoding="utf-8")))
+        migrations.append(Migration(int(match.group(1)), entry.name, statements))
+    migrations.sort(key=lambda migration: migration.version)
+    for expected, migration in enumerate(migrations, start=1):
+        if migration.version != expected:
+            raise MigrationError(f"migration {expected:04d} is missing (found {migration.name})")
+    return migrations
+
+
+async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+    """One connection with the store's pragmas; autocommit mode, explicit transactions.
+
+    ``isolation_level=None`` stops Python's sqlite3 from opening transactions behind our back:
+    every transaction in the store is an explicit ``BEGIN IMMEDIATE`` ... ``COMMIT``.
+    """
+    db = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await db.execute("PRAGMA foreign_keys = ON")
+        await db.execute("PRAGMA synchronous = NORMAL")  # durable enough with WAL, much faster
+        await db.execute("PRAGMA temp_store = MEMORY")
+        await db.execute("PRAGMA cache_size = -32000")  # 32 MB
+        if read_only:
+            await db.execute("PRAGMA query_only = ON")
+        else:
+            await db.execute("PRAGMA journal_mode = WAL")
+    except BaseException:
+        await db.close()
+        raise
+    return db
+
+
+async def _user_version(db: aiosqlite.Connection) -> int:
+    rows = list(await db.execute_fetchall("PRAGMA user_version"))
+    return int(rows[0][0])
+
+
+async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None = None) -> int:
+    """Apply pending migrations; return the schema version now in effect."""
+    migrations = load_migrations() if migrations is None else migrations
+    latest = migrations[-1].version if migrations else 0
+    version = await _user_version(db)
+    if version > latest:
+        raise StoreError(
+            f"the database is at schema version {version}, newer than this code ({latest})"
+        )
+    for migration in migrations[version:]:
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            if await _user_version(db) >= migration.version:  # another process got there first
+                await db.execute("ROLLBACK")
+                continue
+            for statement in migration.statements:
+                await db.execute(statement)
+            await db.execute(f"PRAGMA user_version = {migration.version:d}")
+            await db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
+            raise
+    return max(version, latest)

@@ -1,0 +1,563 @@
+"""Writing one digest: the per-document transaction behind ``Store.ingest``.
+
+A document is written in one ``BEGIN IMMEDIATE`` transaction: its row, its mentions (replaced
+wholesale when the document changed), the re-merged rows of every paper it touches, their tags
+and search rows, and the deletion of papers nothing mentions any more.
+
+Speed comes from three things:
+
+- a fixed handful of statements per document whatever its size (``json_each`` lists,
+  ``executemany``), because with aiosqlite every statement is a round trip to its thread;
+- the Python work (tokenising, merging) is done up front by ``prepare`` without the database,
+  so a paper the document creates needs no read-back; only papers that already existed are
+  re-merged from their stored mentions;
+- pipelining: the last statements of a document (search rows, hooks, COMMIT), which are most
+  of SQLite's work, run on aiosqlite's thread while the event loop prepares the next document.
+  SQLite releases the GIL, so on two cores both proceed at once.
+
+Extension point: ``DocumentHook`` callbacks run inside the transaction, just before COMMIT,
+with the connection and the ids of the papers the document created. The alert outbox will be
+written there, so that "new paper stored" and "alert queued" commit or fail together.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import aiosqlite
+
+from bot.digests.models import Document, Paper
+
+from ._merge import MentionFields, MergedPaper, merge_mentions
+from .records import DocumentOutcome, IngestReport, IngestStatus
+
+__all__ = [
+    "BATCH",
+    "DocumentHook",
+    "DocumentWrite",
+    "PreparedDocument",
+    "content_hash",
+    "ingest",
+    "known_documents",
+    "paper_identity",
+    "prepare",
+    "write_document",
+]
+
+log = logging.getLogger(__name__)
+
+BATCH = 256  # documents whose stored hashes are looked up together
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentWrite:
+    """What a hook sees: the open transaction and what this document changed.
+
+    ``db`` is inside the document's transaction; hooks must not COMMIT or ROLLBACK (raise to
+    abort the document instead). Hooks belong to ``bot.store`` itself: SQL stays in this
+    package.
+    """
+
+    db: aiosqlite.Connection
+    document_id: int
+    key: str
+    status: IngestStatus
+    paper_ids: tuple[int, ...]
+    new_paper_ids: tuple[int, ...]
+    deleted_paper_ids: tuple[int, ...]
+
+
+DocumentHook = Callable[[DocumentWrite], Awaitable[None]]
+
+
+def content_hash(document: Document) -> str:
+    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
+
+
+def paper_identity(document: Document, paper: Paper, position: int) -> str:
+    """``Paper.identity``, except that an entry with neither arXiv link nor title must not
+    collapse with every other such entry into one ``title:`` paper."""
+    identity = paper.identity
+    if identity != "title:":
+        return identity
+    if paper.links:
+        return f"url:{paper.links[0].url}"
+    return f"entry:{document.key}#{position}"
+
+
+async def known_documents(db: aiosqlite.Connection, keys: Sequence[str]) -> dict[str, sqlite3.Row]:
+    """``key -> (id, content_hash)`` for the keys already stored, in one query."""
+    rows = await db.execute_fetchall(
+        "SELECT key, id, content_hash FROM documents WHERE key IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(keys)),),
+    )
+    return {row["key"]: row for row in rows}
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(slots=True)
+class PreparedDocument:
+    """A document turned into rows, ready to write; computed without the database."""
+
+    document: Document
+    key: str
+    digest: str
+    values: tuple[object, ...]  # documents columns after key
+    identities: list[str]  # per position
+    mentions: list[tuple[object, ...]]  # mentions columns after document_id, paper_id
+    # each identity merged from this document's mentions alone: final for papers it creates
+    solo: dict[str, MergedPaper] = field(default_factory=dict)
+
+
+async def prepare(document: Document, digest: str) -> PreparedDocument:
+    """Tokenise and merge a document's papers; yields to the event loop between papers.
+
+    Yielding lets the previous document's final statements (and anything else) progress
+    while this CPU-bound work runs.
+    """
+    key = document.key
+    kind = document.kind.value
+    sort_date = _iso(document.period_start or document.date)
+    identities: list[str] = []
+    mentions: list[tuple[object, ...]] = []
+    by_identity: dict[str, list[MentionFields]] = {}
+    for position, paper in enumerate(document.papers):
+        identity = paper_identity(document, paper, position)
+        links = [link.model_dump(mode="json") for link in paper.links]
+        mention = MentionFields(
+            kind=kind,
+            sort_date=sort_date,
+            document_id=0,  # not known yet; only orders mentions of one digest by position
+            position=position,
+            title_en=paper.title_en,
+            title_ko=paper.title_ko,
+            summary_ko=paper.summary_ko,
+            summary_en=paper.summary_en,
+            abstract_ko=paper.abstract_ko,
+            abstract_en=paper.abstract_en,
+            commentary=paper.commentary,
+            authors=paper.authors,
+            tags=paper.tags,
+            links=links,
+        )
+        identities.append(identity)
+        by_identity.setdefault(identity, []).append(mention)
+        mentions.append(
+            (
+                position,
+                paper.line,
+                paper.title_en,
+                paper.title_ko,
+                _json(paper.authors),
+                paper.summary_ko,
+                paper.summary_en,
+                paper.abstract_ko,
+                paper.abstract_en,
+                paper.commentary,
+                _json(paper.tags),
+                _json(links),
+            )
+        )
+    solo: dict[str, MergedPaper] = {}
+    for identity, found in by_identity.items():
+        solo[identity] = merge_mentions(found)
+        await asyncio.sleep(0)
+    values = (
+        document.source,
+        kind,
+        document.title,
+        _iso(document.date),
+        _iso(document.period_start),
+        _iso(document.period_end),
+        document.intro,
+    )
+    return PreparedDocument(
+        document=document,
+        key=key,
+        digest=digest,
+        values=values,
+        identities=identities,
+        mentions=mentions,
+        solo=solo,
+    )
+
+
+def _iso(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+_MENTION_INSERT = (
+    "INSERT INTO mentions (document_id, paper_id, position, line, title_en, title_ko, authors,"
+    " summary_ko, summary_en, abstract_ko, abstract_en, commentary, tags, links)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_MERGE_SELECT = (
+    "SELECT m.paper_id, d.kind, d.sort_date, m.document_id, m.position, m.title_en,"
+    " m.title_ko, m.summary_ko, m.summary_en, m.abstract_ko, m.abstract_en, m.commentary,"
+    " m.authors, m.tags, m.links, p.identity"
+    " FROM mentions AS m JOIN documents AS d ON d.id = m.document_id"
+    " JOIN papers AS p ON p.id = m.paper_id"
+    " WHERE m.paper_id IN (SELECT value FROM json_each(?))"
+)
+_PAPER_UPDATE = (
+    "UPDATE papers SET arxiv_id = ?, title_en = ?, title_ko = ?, summary_ko = ?,"
+    " summary_en = ?, abstract_ko = ?, abstract_en = ?, commentary = ?, authors = ?, links = ?,"
+    f" updated_at = {_NOW} WHERE id = ?"
+)
+_TITLE_INSERT = "INSERT OR REPLACE INTO title_search (rowid, title) VALUES (?, ?)"
+_SEARCH_INSERT = (
+    "INSERT OR REPLACE INTO paper_search (rowid, title, authors, tags, summaries, body, keys)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _paper_row(paper_id: int, identity: str, merged: MergedPaper) -> tuple[object, ...]:
+    arxiv_id = identity.removeprefix("arxiv:") if identity.startswith("arxiv:") else None
+    return (
+        arxiv_id,
+        merged.title_en,
+        merged.title_ko,
+        merged.summary_ko,
+        merged.summary_en,
+        merged.abstract_ko,
+        merged.abstract_en,
+        merged.commentary,
+        _json(merged.authors),
+        _json(merged.links),
+        paper_id,
+    )
+
+
+async def write_document(
+    db: aiosqlite.Connection,
+    prepared: PreparedDocument,
+    hooks: Sequence[DocumentHook] = (),
+    meanwhile: Callable[[], Awaitable[None]] | None = None,
+) -> tuple[DocumentOutcome, list[int]]:
+    """Write a prepared document in one transaction; return its outcome and deleted paper ids.
+
+    ``meanwhile`` (which must not raise) runs while the transaction's last statements execute
+    on the database thread. The caller holds the store's write lock, so no other statement of
+    this connection can slip into the transaction. Raises (after ROLLBACK) if anything fails.
+    """
+    key = prepared.key
+    finish: asyncio.Future[None] | None = None
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        rows = list(
+            await db.execute_fetchall(
+                "SELECT id, content_hash FROM documents WHERE key = ?", (key,)
+            )
+        )
+        if rows and rows[0]["content_hash"] == prepared.digest:
+            await db.execute("ROLLBACK")
+            if meanwhile is not None:
+                await meanwhile()
+            return DocumentOutcome(
+                key=key, status=IngestStatus.UNCHANGED, document_id=rows[0]["id"]
+            ), []
+        old_paper_ids: set[int] = set()
+        if rows:
+            status = IngestStatus.UPDATED
+            document_id = int(rows[0]["id"])
+            await db.execute(
+                "UPDATE documents SET source = ?, kind = ?, title = ?, date = ?,"
+                " period_start = ?, period_end = ?, intro = ?, content_hash = ?,"
+                f" updated_at = {_NOW} WHERE id = ?",
+                (*prepared.values, prepared.digest, document_id),
+            )
+            old_paper_ids = {
+                int(row[0])
+                for row in await db.execute_fetchall(
+                    "DELETE FROM mentions WHERE document_id = ? RETURNING paper_id",
+                    (document_id,),
+                )
+            }
+        else:
+            status = IngestStatus.NEW
+            inserted = list(
+                await db.execute_fetchall(
+                    "INSERT INTO documents (key, source, kind, title, date, period_start,"
+                    " period_end, intro, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " RETURNING id",
+                    (key, *prepared.values, prepared.digest),
+                )
+            )
+            document_id = int(inserted[0][0])
+
+        ids, new_ids = await _paper_ids(db, prepared.identities)
+        paper_ids = [ids[identity] for identity in prepared.identities]
+        if prepared.mentions:
+            await db.executemany(
+                _MENTION_INSERT,
+                [
+                    (document_id, paper_id, *mention)
+                    for paper_id, mention in zip(paper_ids, prepared.mentions, strict=True)
+                ],
+            )
+        merged = {ids[identity]: (identity, prepared.solo[identity]) for identity in ids}
+        existing = (set(paper_ids) - new_ids) | old_paper_ids
+        deleted = await _remerge_existing(db, existing, merged)
+        if merged:
+            await db.executemany(
+                _PAPER_UPDATE,
+                [_paper_row(pid, identity, paper) for pid, (identity, paper) in merged.items()],
+            )
+        stale_tags = [pid for pid in merged if pid not in new_ids]
+        if stale_tags:
+            await db.execute(
+                "DELETE FROM paper_tags WHERE paper_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(stale_tags),),
+            )
+        tag_rows = [(tag, pid) for pid, (_, paper) in merged.items() for tag in paper.tags]
+        if tag_rows:
+            await db.executemany("INSERT INTO paper_tags (tag, paper_id) VALUES (?, ?)", tag_rows)
+
+        write = DocumentWrite(
+            db=db,
+            document_id=document_id,
+            key=key,
+            status=status,
+            paper_ids=tuple(dict.fromkeys(paper_ids)),
+            new_paper_ids=tuple(sorted(new_ids)),
+            deleted_paper_ids=tuple(deleted),
+        )
+        search_rows = [
+            (pid, s.title, s.authors, s.tags, s.summaries, s.body, s.keys)
+            for pid, s in ((pid, paper.search) for pid, (_, paper) in merged.items())
+        ]
+        finish = asyncio.ensure_future(_finish(db, search_rows, hooks, write))
+        try:
+            await asyncio.sleep(0)  # let _finish queue its first statement before we go on
+            if meanwhile is not None:
+                await meanwhile()
+        finally:
+            await _settle(finish)
+    except BaseException:
+        if (finish is None or finish.done()) and db.in_transaction:
+            await db.execute("ROLLBACK")
+        raise
+    outcome = DocumentOutcome(
+        key=key, status=status, document_id=document_id, new_paper_ids=sorted(new_ids)
+    )
+    return outcome, deleted
+
+
+async def _finish(
+    db: aiosqlite.Connection,
+    search_rows: Sequence[tuple[object, ...]],
+    hooks: Sequence[DocumentHook],
+    write: DocumentWrite,
+) -> None:
+    """The last statements of a document's transaction; rolls back if any of them fails."""
+    try:
+        if search_rows:
+            await db.executemany(_SEARCH_INSERT, search_rows)
+            await db.executemany(_TITLE_INSERT, [(row[0], row[1]) for row in search_rows])
+        for hook in hooks:
+            await hook(write)
+        await db.execute("COMMIT")
+    except BaseException:
+        if db.in_transaction:
+            await db.execute("ROLLBACK")
+        raise
+
+
+async def _settle(future: asyncio.Future[_T]) -> _T:
+    """Await ``future`` to its end even if we are cancelled meanwhile (then re-raise that).
+
+    The transaction must be finished (committed or rolled back) before the write lock is
+    released, or another writer's statements could land inside it.
+    """
+    cancelled = False
+    while True:
+        try:
+            result = await asyncio.shield(future)
+            break
+        except asyncio.CancelledError:
+            if future.done():
+                raise
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    return result
+
+
+async def _paper_ids(
+    db: aiosqlite.Connection, identities: list[str]
+) -> tuple[dict[str, int], set[int]]:
+    """``identity -> paper id`` (creating the missing papers) and the ids created."""
+    distinct = list(dict.fromkeys(identities))
+    ids: dict[str, int] = {}
+    if not distinct:
+        return ids, set()
+    for row in await db.execute_fetchall(
+        "SELECT identity, id FROM papers WHERE identity IN (SELECT value FROM json_each(?))",
+        (_json(distinct),),
+    ):
+        ids[row[0]] = int(row[1])
+    missing = [identity for identity in distinct if identity not in ids]
+    new_ids: set[int] = set()
+    if missing:
+        for row in await db.execute_fetchall(
+            "INSERT INTO papers (identity) SELECT value FROM json_each(?) RETURNING identity, id",
+            (_json(missing),),
+        ):
+            ids[row[0]] = int(row[1])
+            new_ids.add(int(row[1]))
+    return ids, new_ids
+
+
+async def _remerge_existing(
+    db: aiosqlite.Connection,
+    paper_ids: set[int],
+    merged: dict[int, tuple[str, MergedPaper]],
+) -> list[int]:
+    """Re-merge papers that existed before this document from all their stored mentions.
+
+    Updates ``merged`` in place; deletes the papers no mention refers to any more (their tags
+    go by cascade, their search rows by the ``papers_unindexed`` trigger) and returns their ids.
+    """
+    if not paper_ids:
+        return []
+    mentions: dict[int, list[MentionFields]] = {}
+    identities: dict[int, str] = {}
+    for row in await db.execute_fetchall(_MERGE_SELECT, (json.dumps(sorted(paper_ids)),)):
+        paper_id = int(row[0])
+        identities[paper_id] = row[15]
+        mentions.setdefault(paper_id, []).append(
+            MentionFields(
+                kind=row[1],
+                sort_date=row[2],
+                document_id=row[3],
+                position=row[4],
+                title_en=row[5],
+                title_ko=row[6],
+                summary_ko=row[7],
+                summary_en=row[8],
+                abstract_ko=row[9],
+                abstract_en=row[10],
+                commentary=row[11],
+                authors=json.loads(row[12]),
+                tags=json.loads(row[13]),
+                links=json.loads(row[14]),
+            )
+        )
+    for paper_id, found in mentions.items():
+        merged[paper_id] = (identities[paper_id], merge_mentions(found))
+    orphans = sorted(paper_ids - mentions.keys())
+    if orphans:
+        await db.execute(
+            "DELETE FROM papers WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(orphans),),
+        )
+    return orphans
+
+
+async def ingest(
+    writer: aiosqlite.Connection,
+    reader: aiosqlite.Connection,
+    write_lock: asyncio.Lock,
+    documents: Iterable[Document],
+    hooks: Sequence[DocumentHook] = (),
+) -> IngestReport:
+    """Store documents one transaction each, in order; see ``Store.ingest``."""
+    report = IngestReport()
+    batch: list[Document] = []
+    for document in documents:
+        batch.append(document)
+        if len(batch) >= BATCH:
+            await _ingest_batch(writer, reader, write_lock, batch, report, hooks)
+            batch = []
+    if batch:
+        await _ingest_batch(writer, reader, write_lock, batch, report, hooks)
+    deleted = set(report.deleted_paper_ids)
+    if deleted:
+        report.new_paper_ids = [pid for pid in report.new_paper_ids if pid not in deleted]
+    return report
+
+
+async def _prepare_or_error(document: Document, digest: str) -> PreparedDocument | Exception:
+    try:
+        return await prepare(document, digest)
+    except Exception as exc:  # a document that cannot be prepared fails alone
+        return exc
+
+
+class _Lookahead:
+    """Prepares the next document to write, once, whenever there is time for it."""
+
+    def __init__(self, item: tuple[int, Document, str] | None) -> None:
+        self.item = item
+        self.result: PreparedDocument | Exception | None = None
+
+    async def run(self) -> None:
+        if self.item is not None and self.result is None:
+            self.result = await _prepare_or_error(self.item[1], self.item[2])
+
+
+def _failed(document: Document, exc: BaseException) -> DocumentOutcome:
+    log.error("could not store document %s from %s", document.key, document.source, exc_info=exc)
+    return DocumentOutcome(key=document.key, status=IngestStatus.FAILED, error=repr(exc))
+
+
+async def _ingest_batch(
+    writer: aiosqlite.Connection,
+    reader: aiosqlite.Connection,
+    write_lock: asyncio.Lock,
+    batch: Sequence[Document],
+    report: IngestReport,
+    hooks: Sequence[DocumentHook],
+) -> None:
+    # Unchanged documents are recognised in one query (on the reader, optimistically: each
+    # write re-checks inside its transaction) and cost nothing more.
+    stored = await known_documents(reader, [document.key for document in batch])
+    latest = {key: (int(row["id"]), str(row["content_hash"])) for key, row in stored.items()}
+    outcomes: list[DocumentOutcome | None] = [None] * len(batch)
+    to_write: list[tuple[int, Document, str]] = []
+    for index, document in enumerate(batch):
+        digest = content_hash(document)
+        known = latest.get(document.key)
+        if known is not None and known[1] == digest:
+            outcomes[index] = DocumentOutcome(
+                key=document.key, status=IngestStatus.UNCHANGED, document_id=known[0]
+            )
+        else:
+            to_write.append((index, document, digest))
+            latest[document.key] = (known[0] if known else 0, digest)
+
+    # Pipeline: document i+1 is prepared while document i's last statements run.
+    prepared: PreparedDocument | Exception | None = None
+    if to_write:
+        prepared = await _prepare_or_error(to_write[0][1], to_write[0][2])
+    for position, (index, document, _) in enumerate(to_write):
+        ahead = _Lookahead(to_write[position + 1] if position + 1 < len(to_write) else None)
+        outcome: DocumentOutcome
+        if isinstance(prepared, PreparedDocument):
+            try:
+                async with write_lock:
+                    outcome, deleted = await write_document(writer, prepared, hooks, ahead.run)
+                report.deleted_paper_ids.extend(deleted)
+            except Exception as exc:
+                outcome = _failed(document, exc)
+        else:
+            outcome = _failed(document, prepared or RuntimeError("document was not prepared"))
+        outcomes[index] = outcome
+        await ahead.run()
+        prepared = ahead.result
+
+    for done in outcomes:
+        if done is not None:
+            report.add(done)

@@ -1,0 +1,231 @@
+"""The digest store: one SQLite file, the single source of truth of the bot.
+
+Usage (the store is created by the caller and injected, never a global)::
+
+    async with await Store.open(path) as store:
+        report = await store.ingest(documents)
+        page = await store.search("환각")
+
+``Store.open`` creates the parent directory, opens the database in WAL mode with foreign keys
+on and a busy timeout, and applies pending migrations; ``close()`` (or leaving the ``async
+with``) closes it.
+
+Two aiosqlite connections, two threads: writes go through ``_writer`` one transaction at a
+time (an ``asyncio.Lock`` keeps other coroutines' statements out of an open transaction);
+reads go through ``_reader``, which in WAL mode sees the last committed state, so a search
+never waits behind a long ingest and never sees half of a document.
+
+Later migrations (guild settings, subscriptions, deliveries) add tables to the same database
+and methods here; SQL stays inside ``bot.store``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+from bot.digests.models import DigestKind, Document
+
+from . import _db, _ingest, _reads, _search
+from ._ingest import DocumentHook
+from ._merge import canonical_tag
+from .records import (
+    IngestReport,
+    IssueRecord,
+    PaperRecord,
+    SearchPage,
+    StoreStats,
+    TitleSuggestion,
+)
+
+__all__ = ["Store"]
+
+
+class Store:
+    """Digests, papers and search over one SQLite database. Create with ``Store.open``."""
+
+    def __init__(
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        schema_version: int,
+    ) -> None:
+        self.path = path
+        self.schema_version = schema_version
+        self._writer = writer
+        self._reader = reader
+        self._write_lock = asyncio.Lock()
+        self._random = random.Random()
+        self._closed = False
+
+    # -- lifecycle ------------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await _db.connect(path)
+        try:
+            version = await _db.migrate(writer)
+            reader = await _db.connect(path, read_only=True)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader, version)
+
+    async def close(self) -> None:
+        """Close both connections; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            async with self._write_lock:
+                await self._writer.execute("PRAGMA optimize")
+        finally:
+            await self._reader.close()
+            await self._writer.close()
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def optimize(self) -> None:
+        """Merge the FTS index into one segment and refresh planner statistics.
+
+        Worth running after a large ingest: fewer segments make every search cheaper.
+        """
+        async with self._write_lock:
+            await self._writer.execute(
+                "INSERT INTO paper_search (paper_search) VALUES ('optimize')"
+            )
+            await self._writer.execute("PRAGMA optimize")
+
+    # -- writes ---------------------------------------------------------------------------
+
+    async def ingest(
+        self,
+        documents: Iterable[Document],
+        *,
+        on_document: DocumentHook | None = None,
+    ) -> IngestReport:
+        """Store documents, each in its own transaction; idempotent.
+
+        A document whose content hash (sha256 of ``model_dump_json()``) is unchanged writes
+        nothing; a changed one has its mentions replaced in place, the papers it touches
+        re-merged and re-indexed, and papers left without mentions deleted. A document that
+        fails is rolled back, logged and reported as ``failed``; the others still go in.
+
+        ``on_document`` runs inside each written document's transaction, before COMMIT (see
+        ``DocumentWrite``): the place for work that must commit together with the document.
+        """
+        hooks = (on_document,) if on_document is not None else ()
+        return await _ingest.ingest(self._writer, self._reader, self._write_lock, documents, hooks)
+
+    # -- reads ----------------------------------------------------------------------------
+
+    async def search(
+        self,
+        query: str,
+        *,
+        tag: str | None = None,
+        kind: DigestKind | None = None,
+        limit: int = 10,
+        offset: int = 0,
+    ) -> SearchPage:
+        """Papers matching ``query``, best first; never raises on odd input.
+
+        Korean words match with or without particles and by any 2-syllable part, a lone
+        syllable as a prefix; English words by stem; accents and case are ignored; the last
+        word also matches as a prefix. All terms must match; failing that, terms are corrected
+        by one typo; failing that, any term may match (see ``SearchPage.strategy``). ``tag``
+        keeps papers with that tag, ``kind`` papers mentioned in a digest of that kind.
+        ``limit`` is capped at 100.
+        """
+        return await _search.search(
+            self._reader, query, tag=tag, kind=kind, limit=limit, offset=offset
+        )
+
+    async def get_paper(self, paper_id: int) -> PaperRecord | None:
+        papers = await _reads.fetch_papers(self._reader, [paper_id])
+        return papers[0] if papers else None
+
+    async def get_papers(self, paper_ids: Sequence[int]) -> list[PaperRecord]:
+        """Records for ``paper_ids`` in that order; unknown ids are skipped."""
+        return await _reads.fetch_papers(self._reader, paper_ids)
+
+    async def random_paper(self, tag: str | None = None) -> PaperRecord | None:
+        """A uniformly random paper (with ``tag`` if given), or None if there is none."""
+        if tag is not None:
+            tag = canonical_tag(tag.encode("utf-8", "replace").decode("utf-8"))
+        paper_id = await _reads.random_paper_id(self._reader, self._random, tag)
+        return None if paper_id is None else await self.get_paper(paper_id)
+
+    async def latest_issues(
+        self, kind: DigestKind | None = None, limit: int = 5
+    ) -> list[IssueRecord]:
+        """The newest digests (by period start, else date), newest first."""
+        return await self.list_issues(kind, limit=limit)
+
+    async def list_issues(
+        self, kind: DigestKind | None = None, limit: int = 10, offset: int = 0
+    ) -> list[IssueRecord]:
+        return await _reads.fetch_issues(
+            self._reader, kind=kind, limit=max(0, limit), offset=max(0, offset)
+        )
+
+    async def get_issue(self, issue_id: int) -> IssueRecord | None:
+        issues = await _reads.fetch_issues(self._reader, issue_id=issue_id)
+        return issues[0] if issues else None
+
+    async def issue_papers(self, issue_id: int) -> list[PaperRecord]:
+        """The papers of one digest, in the digest's order."""
+        ids = await _reads.issue_paper_ids(self._reader, issue_id)
+        return await _reads.fetch_papers(self._reader, ids)
+
+    async def tag_counts(self) -> list[tuple[str, int]]:
+        """``(tag, number of papers)``, most used first."""
+        return await _reads.tag_counts(self._reader)
+
+    async def suggest_titles(self, prefix: str, limit: int = 25) -> list[TitleSuggestion]:
+        """Autocomplete for paper titles (the last word is a prefix); newest papers if empty."""
+        return await _search.suggest_titles(self._reader, prefix, limit)
+
+    async def suggest_tags(self, prefix: str, limit: int = 25) -> list[str]:
+        """Autocomplete for tags: those starting with ``prefix`` first, then those containing
+        it, each by number of papers."""
+        text = canonical_tag(prefix.encode("utf-8", "replace").decode("utf-8"))
+        return await _reads.suggest_tags(self._reader, text, max(0, min(limit, 100)))
+
+    async def stats(self) -> StoreStats:
+        return await _reads.stats(self._reader)
+
+    # -- meta -----------------------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        """A small fact the bot keeps about itself (e.g. the last synced command hash)."""
+        rows = list(await self._reader.execute_fetchall("SELECT value FROM meta WHERE key = ?",
+                                                        (key,)))
+        return str(rows[0][0]) if rows else None
+
+    async def set_meta(self, key: str, value: str) -> None:
+        async with self._write_lock:
+            await self._writer.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+                " value = excluded.value,"
+                " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                (key, value),
+            )  # autocommit: the writer runs with isolation_level=None
