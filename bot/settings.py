@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,11 +23,16 @@ BUNDLED_DIGESTS = Path(__file__).parent / "sample_digests"
 DEFAULT_CONFIG_FILE = Path("config.toml")
 
 
-class StoreSettings(BaseModel):
+class _Section(BaseModel):
+    # A misspelt key in config.toml is an error, not a silently ignored setting.
+    model_config = ConfigDict(extra="forbid")
+
+
+class StoreSettings(_Section):
     path: Path = Field(default=Path("data/paperbot.db"), description="SQLite database file")
 
 
-class DigestSettings(BaseModel):
+class DigestSettings(_Section):
     paths: list[Path] = Field(
         default_factory=lambda: [BUNDLED_DIGESTS],
         description="local files or folders of digests; the bundled samples by default",
@@ -37,7 +42,7 @@ class DigestSettings(BaseModel):
     )
 
 
-class DiscordSettings(BaseModel):
+class DiscordSettings(_Section):
     rest_url: str = Field(
         default="https://discord.com/api/v10",
         description="Discord REST base; point it at a REST proxy (or the emulator)",
@@ -51,7 +56,7 @@ class DiscordSettings(BaseModel):
     )
 
 
-class LogSettings(BaseModel):
+class LogSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 

@@ -176,10 +176,14 @@ def split_authors(inner: str) -> list[str]:
     return authors
 
 
+# Big collaborations list a thousand names (the Gemini report): ~50 KB still reads as authors.
+MAX_AUTHORS_LINE = 50_000
+
+
 def authors_line(line: str) -> list[str] | None:
     """Authors when the whole line is ``(A, B, C)`` (or ``(A, B`` cut off), else ``None``."""
     stripped = line.strip()
-    if not stripped.startswith("(") or len(stripped) > 5_000 or has_hangul(stripped):
+    if not stripped.startswith("(") or len(stripped) > MAX_AUTHORS_LINE or has_hangul(stripped):
         return None
     if find_urls(stripped):
         return None
@@ -201,7 +205,7 @@ def split_title_authors(line: str) -> tuple[str, list[str]]:
     or ``Proximal Policy Optimization (PPO)`` keep their parentheses as part of the title.
     """
     stripped = line.strip()
-    if not stripped.endswith(")") or len(stripped) > 5_000:
+    if not stripped.endswith(")") or len(stripped) > MAX_AUTHORS_LINE:
         return stripped, []
     depth = 0
     for index in range(len(stripped) - 1, -1, -1):

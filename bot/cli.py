@@ -1,0 +1,400 @@
+"""The operator's command line: parse, ingest, search, random, stats (and, later, run).
+
+Output is for people by default and for scripts with `--json`; the JSON shapes are a contract
+that later automation relies on, so change them only additively.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from bot.digests.models import DigestKind, ParseError
+from bot.digests.parse import iter_digest_files, parse_file, parse_paths
+from bot.digests.tags import TagVocabulary, load_vocabulary
+from bot.settings import Settings, load_settings
+from bot.store import Store
+from bot.store.records import PaperRecord
+
+EXIT_OK = 0
+EXIT_DOCUMENT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperbot",
+        description="paperbot: ML paper digests for Discord communities (Korean and English).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="parse digest files without touching the store")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true", help="print the parsed documents as JSON")
+
+    p = sub.add_parser("ingest", help="load digest files or folders into the store")
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                   help="files or folders (default: the configured digest paths)")
+    _add_db(p)
+
+    p = sub.add_parser("search", help="search papers (Korean and English)")
+    p.add_argument("query")
+    p.add_argument("--tag", help="only papers with this tag")
+    p.add_argument("--kind", choices=[k.value for k in DigestKind], help="only this digest kind")
+    p.add_argument("--limit", type=_positive_int, default=10)
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+
+    p = sub.add_parser("random", help="show a random paper")
+    p.add_argument("--tag", help="only papers with this tag")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+
+    p = sub.add_parser(
+        "run", help="run the bot (with DISCORD_TOKEN) or else the playground on a local emulator"
+    )
+    p = sub.add_parser("playground", help="try the bot in this terminal, no token needed")
+
+    p = sub.add_parser("health", help="exit 0 if the running bot reported in recently")
+    p.add_argument("--max-age", type=float, default=120.0, metavar="SECONDS")
+    _add_db(p)
+
+    p = sub.add_parser("stats", help="what the store holds")
+    p.add_argument("--json", action="store_true")
+    _add_db(p)
+    return parser
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", type=Path, help="SQLite file (default: the configured store)")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError("must be between 1 and 1000")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    settings = load_settings()
+    handler = _COMMANDS[args.command]
+    try:
+        return handler(args, settings)
+    except KeyboardInterrupt:
+        return 130
+
+
+# --- parse -----------------------------------------------------------------------------------
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
+    result = parse_paths(args.files, vocabulary)
+    if args.json:
+        payload = {
+            "documents": [doc.model_dump(mode="json") for doc in result.documents],
+            "errors": [err.model_dump(mode="json") for err in result.errors],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        out = Console(highlight=False)
+        for doc in result.documents:
+            when = doc.period_start or doc.date
+            out.print(f"[bold]{escape(doc.source)}[/]: {doc.kind.value} · {when or 'undated'} · "
+                      f"{len(doc.papers)} papers · {escape(doc.title)}")
+            for paper in doc.papers:
+                tags = " ".join(f"#{t}" for t in paper.tags)
+                out.print(f"  - {escape(paper.title)}  [dim]{escape(tags)}[/]")
+        _print_errors(result.errors)
+    return EXIT_DOCUMENT_FAILED if result.errors else EXIT_OK
+
+
+def _print_errors(errors: Sequence[ParseError]) -> None:
+    err = Console(stderr=True, highlight=False)
+    for error in errors:
+        err.print(f"[red]error[/]: {escape(f'{error.source}:{error.line}: {error.message}')}")
+
+
+# --- ingest ----------------------------------------------------------------------------------
+
+
+@dataclass
+class IngestTotals:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    errors: list[ParseError] = field(default_factory=list)
+
+
+async def ingest_paths(
+    store: Store, paths: Sequence[Path], vocabulary: TagVocabulary, *, progress: bool
+) -> IngestTotals:
+    """Parse and store file by file, so one bad file costs only itself."""
+    totals = IngestTotals()
+    files = iter_digest_files(paths)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(stderr=True),
+        disable=not progress,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=len(files))
+        for path in files:
+            parsed = parse_file(path, vocabulary)
+            totals.failed += len(parsed.errors)
+            totals.errors.extend(parsed.errors)
+            if parsed.documents:
+                report = await store.ingest(parsed.documents)
+                totals.new += report.new
+                totals.updated += report.updated
+                totals.unchanged += report.unchanged
+            bar.advance(task)
+    return totals
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    paths = args.paths or settings.digests.paths
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(map(str, missing))}")
+        return EXIT_USAGE
+    vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
+
+    async def run() -> IngestTotals:
+        async with await Store.open(_db_path(args, settings)) as store:
+            return await ingest_paths(store, paths, vocabulary, progress=sys.stderr.isatty())
+
+    totals = asyncio.run(run())
+    _print_errors(totals.errors)
+    print(f"new: {totals.new}  updated: {totals.updated}  unchanged: {totals.unchanged}  "
+          f"failed: {totals.failed}")
+    return EXIT_DOCUMENT_FAILED if totals.failed else EXIT_OK
+
+
+# --- search / random / stats -----------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    kind = DigestKind(args.kind) if args.kind else None
+
+    async def run() -> int:
+        async with await _open_store(args, settings) as store:
+            page = await store.search(args.query, tag=args.tag, kind=kind, limit=args.limit)
+        if args.json:
+            results = [
+                {
+                    "id": hit.paper.id,
+                    "title_en": hit.paper.title_en,
+                    "title_ko": hit.paper.title_ko,
+                    "score": round(hit.score, 4),
+                    "tags": hit.paper.tags,
+                    "mentions": _mentions_json(hit.paper),
+                }
+                for hit in page.hits
+            ]
+            print(json.dumps({"query": args.query, "results": results}, ensure_ascii=False,
+                             indent=2))
+            return EXIT_OK
+        if not page.hits:
+            print(f"No papers match {args.query!r}.")
+            return EXIT_OK
+        print(f"{page.total} papers match {args.query!r}; the best {len(page.hits)}:")
+        for rank, hit in enumerate(page.hits, start=1):
+            print(f"{rank:>3}. {_paper_line(hit.paper)}")
+        return EXIT_OK
+
+    return asyncio.run(run())
+
+
+def cmd_random(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> int:
+        async with await _open_store(args, settings) as store:
+            paper = await store.random_paper(tag=args.tag)
+        if paper is None:
+            where = f" tagged {args.tag!r}" if args.tag else ""
+            print(f"No papers{where} in the store.")
+            return EXIT_OK
+        if args.json:
+            print(json.dumps(paper.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        else:
+            _print_paper(paper)
+        return EXIT_OK
+
+    return asyncio.run(run())
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    async def run() -> int:
+        async with await _open_store(args, settings) as store:
+            stats = await store.stats()
+            tags = await store.tag_counts()
+        if args.json:
+            payload = stats.model_dump(mode="json") | {"top_tags": dict(tags[:20])}
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        print(f"store: {_db_path(args, settings)} ({stats.db_size_bytes / 1024:.0f} KiB)")
+        by_kind = ", ".join(f"{kind.value} {count}" for kind, count in stats.documents.items())
+        print(f"documents: {sum(stats.documents.values())} ({by_kind})  papers: {stats.papers}"
+              f"  mentions: {stats.mentions}  tags: {stats.tags}")
+        if tags:
+            print("top tags: " + ", ".join(f"#{t} ({n})" for t, n in tags[:15]))
+        return EXIT_OK
+
+    return asyncio.run(run())
+
+
+# --- run / playground ------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.runner import configure_logging, run_bot
+
+    token = settings.token()
+    if token is None:
+        if not sys.stdin.isatty():  # e.g. a container without a token: say so, don't idle
+            _fail("no Discord token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE), or run "
+                  "`paperbot playground` to try the bot on a local emulator")
+            return EXIT_USAGE
+        return cmd_playground(args, settings)
+    configure_logging(settings.log.level)
+    asyncio.run(run_bot(settings, token))
+    return EXIT_OK
+
+
+def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.playground import run_playground
+    from bot.runner import configure_logging
+
+    # The playground's terminal is for the conversation; only problems are logged.
+    configure_logging("WARNING")
+    asyncio.run(run_playground(settings))
+    return EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from bot.discord.client import HEARTBEAT_KEY
+
+    path = _db_path(args, settings)
+    if not path.exists():
+        print(f"unhealthy: no store at {path}")
+        return EXIT_DOCUMENT_FAILED
+
+    async def run() -> str | None:
+        async with await Store.open(path) as store:
+            return await store.get_meta(HEARTBEAT_KEY)
+
+    beat = asyncio.run(run())
+    if beat is None:
+        print("unhealthy: the bot has not connected yet")
+        return EXIT_DOCUMENT_FAILED
+    age = (datetime.now(UTC) - datetime.fromisoformat(beat)).total_seconds()
+    if age > args.max_age:
+        print(f"unhealthy: last heartbeat {age:.0f} s ago")
+        return EXIT_DOCUMENT_FAILED
+    print(f"healthy: last heartbeat {age:.0f} s ago")
+    return EXIT_OK
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
+    return args.db if args.db is not None else settings.store.path
+
+
+async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
+    """Open the store; a store that does not exist yet is first filled from the configured
+    digests, so a fresh clone has something to search."""
+    path = _db_path(args, settings)
+    fresh = not path.exists()
+    store = await Store.open(path)
+    if fresh:
+        vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
+        totals = await ingest_paths(store, settings.digests.paths, vocabulary, progress=False)
+        _print_errors(totals.errors)
+        Console(stderr=True, highlight=False).print(
+            escape(f"new store {path}: loaded {totals.new} digests from "
+                   f"{', '.join(map(str, settings.digests.paths))}"),
+            style="dim",
+        )
+    return store
+
+
+def _mentions_json(paper: PaperRecord) -> list[dict[str, Any]]:
+    return [
+        {
+            "issue_title": m.issue_title,
+            "kind": m.kind.value,
+            "date": m.date.isoformat() if m.date else None,
+        }
+        for m in paper.mentions
+    ]
+
+
+def _paper_line(paper: PaperRecord) -> str:
+    title = paper.title_en or paper.title_ko or "(untitled)"
+    if paper.title_en and paper.title_ko:
+        title = f"{paper.title_en} / {paper.title_ko}"
+    seen = ", ".join(
+        f"{m.kind.value} {m.date.isoformat() if m.date else ''}".strip() for m in paper.mentions
+    )
+    tags = " ".join(f"#{t}" for t in paper.tags)
+    return f"[{paper.id}] {title}  {tags}  ({seen})"
+
+
+def _print_paper(paper: PaperRecord) -> None:
+    # markup=False: digest text may contain [brackets] that rich would read as markup.
+    out = Console(highlight=False, markup=False)
+    out.print(f"{paper.title_en or paper.title_ko}  (id {paper.id})", style="bold")
+    if paper.title_en and paper.title_ko:
+        out.print(paper.title_ko)
+    if paper.authors:
+        out.print(", ".join(paper.authors), style="dim")
+    if paper.tags:
+        out.print(" ".join(f"#{t}" for t in paper.tags), style="cyan")
+    for text in (paper.summary_ko, paper.summary_en, paper.commentary, paper.abstract_en):
+        if text:
+            out.print(_shorten(text, 600))
+            break
+    for link in paper.links:
+        out.print(f"{link.kind.value}: {link.url}")
+    for m in paper.mentions:
+        out.print(f"in {m.kind.value} {m.date.isoformat() if m.date else ''}: {m.issue_title}",
+                  style="dim")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True, highlight=False).print(f"[red]error[/]: {escape(message)}")
+
+
+_COMMANDS = {
+    "parse": cmd_parse,
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "random": cmd_random,
+    "stats": cmd_stats,
+    "run": cmd_run,
+    "playground": cmd_playground,
+    "health": cmd_health,
+}

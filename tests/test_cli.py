@@ -1,0 +1,130 @@
+"""The command line on the bundled samples: the JSON contract, exit codes, counts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.settings import BUNDLED_DIGESTS
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # the default store goes to tmp_path/data
+    for name in ("PAPERBOT_CONFIG", "PAPERBOT_STORE__PATH", "DISCORD_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
+    code = main(list(argv))
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_parse_json_covers_every_sample(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_json(capsys, "parse", str(BUNDLED_DIGESTS), "--json")
+    assert code == 0
+    assert out["errors"] == []
+    kinds = sorted(doc["kind"] for doc in out["documents"])
+    assert kinds == ["daily", "daily"] + ["note"] * 6 + ["weekly"]
+    weekly = next(doc for doc in out["documents"] if doc["kind"] == "weekly")
+    assert weekly["period_start"] == "2024-05-13"
+    assert weekly["period_end"] == "2024-05-19"
+    assert weekly["date"] == "2024-05-13"
+    first = weekly["papers"][0]
+    assert first["title_en"] == "GPT-4o"
+    assert set(first) >= {"title_en", "title_ko", "authors", "tags", "links"}
+    assert all(set(link) == {"kind", "url"} for paper in weekly["papers"] for link in paper["links"])
+
+
+def test_parse_reports_bad_file_with_line_and_exit_1(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "garbage.txt"
+    bad.write_bytes(b"\x00\x01\x02 not a digest \x00" * 10)
+    good = BUNDLED_DIGESTS / "daily-2024-05-09.txt"
+    code, out = run_json(capsys, "parse", str(bad), str(good), "--json")
+    assert code == 1
+    assert [doc["source"] for doc in out["documents"]] == [str(good)]
+    assert out["errors"][0]["source"] == str(bad)
+    assert out["errors"][0]["line"] >= 1
+    assert out["errors"][0]["message"]
+
+
+def test_ingest_counts_then_is_idempotent(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    digests = tmp_path / "digests"
+    shutil.copytree(BUNDLED_DIGESTS, digests)
+    db = str(tmp_path / "store.db")
+    assert main(["ingest", str(digests), "--db", db]) == 0
+    assert "new: 9  updated: 0  unchanged: 0  failed: 0" in capsys.readouterr().out
+    assert main(["ingest", str(digests), "--db", db]) == 0
+    assert "new: 0  updated: 0  unchanged: 9  failed: 0" in capsys.readouterr().out
+
+    daily = digests / "daily-2024-05-09.txt"
+    daily.write_text(daily.read_text(encoding="utf-8").replace("#efficiency", "#efficiency #yoco"),
+                     encoding="utf-8")
+    (digests / "broken.txt").write_text("", encoding="utf-8")
+    assert main(["ingest", str(digests), "--db", db]) == 1
+    captured = capsys.readouterr()
+    assert "new: 0  updated: 1  unchanged: 8  failed: 1" in captured.out
+    assert "broken.txt" in captured.err
+
+
+def test_search_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    code, out = run_json(capsys, "search", "환각", "--json", "--db", db)
+    assert code == 0
+    assert out["query"] == "환각"
+    assert out["results"], "the bundled samples mention 환각"
+    top = out["results"][0]
+    assert set(top) == {"id", "title_en", "title_ko", "score", "tags", "mentions"}
+    assert "Hallucination" in (top["title_en"] or "")
+    assert all(set(m) == {"issue_title", "kind", "date"} for m in top["mentions"])
+    scores = [r["score"] for r in out["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_search_filters_and_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    code, out = run_json(capsys, "search", "model", "--kind", "weekly", "--limit", "2",
+                         "--json", "--db", db)
+    assert code == 0
+    assert 0 < len(out["results"]) <= 2
+    assert all(any(m["kind"] == "weekly" for m in r["mentions"]) for r in out["results"])
+    code, out = run_json(capsys, "search", "model", "--tag", "rlhf", "--json", "--db", db)
+    assert out["results"]
+    assert all("rlhf" in r["tags"] for r in out["results"])
+
+
+def test_random_and_stats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    code, paper = run_json(capsys, "random", "--tag", "rlhf", "--json", "--db", db)
+    assert code == 0
+    assert "rlhf" in paper["tags"]
+    code, stats = run_json(capsys, "stats", "--json", "--db", db)
+    assert stats["papers"] > 20
+    assert stats["documents"] == {"weekly": 1, "daily": 2, "note": 6}
+
+
+def test_hostile_search_input_never_crashes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    for query in ['"', "AND(", "*", "NEAR(a b)", "-", "!!!", "a" * 5000]:
+        code, out = run_json(capsys, "search", query, "--json", "--db", db)
+        assert code == 0
+        assert isinstance(out["results"], list)
+
+
+def test_console_command_runs_as_a_program(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "search", "hallucinations", "--db", str(db)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Hallucination" in done.stdout
+    assert "new store" in done.stderr
