@@ -19,6 +19,7 @@ USER paperbot
 WORKDIR /home/paperbot
 VOLUME ["/data"]
 # The token comes from the environment (DISCORD_TOKEN) or a secret file (DISCORD_TOKEN_FILE).
-HEALTHCHECK --interval=60s --timeout=10s --start-period=30s \
-    CMD ["paperbot", "stats"]
-CMD ["paperbot", "stats"]
+# Healthy = the bot recorded a heartbeat (every 30 s while connected) in the last 2 minutes.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=60s \
+    CMD ["paperbot", "health", "--max-age", "120"]
+CMD ["paperbot", "run"]

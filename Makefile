@@ -10,10 +10,9 @@ $(STAMP): pyproject.toml
 	sh .ci/install.sh "$(VENV)" ".[dev]" -e
 	rm -f $(VENV)/.installed-* && touch $@
 
-# Until the Discord bot lands, `run` shows the command line on the bundled sample store.
+# With DISCORD_TOKEN set: the bot on Discord. Without: the playground on a local emulator.
 run: $(STAMP)
-	$(BIN)/paperbot stats
-	$(BIN)/paperbot search 환각
+	$(BIN)/paperbot run
 
 test: lint typecheck
 	$(BIN)/pytest -q

@@ -43,8 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the parsed documents as JSON")
 
     p = sub.add_parser("ingest", help="load digest files or folders into the store")
-    p.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                   help="files or folders (default: the configured digest paths)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the configured digest paths)",
+    )
     _add_db(p)
 
     p = sub.add_parser("search", help="search papers (Korean and English)")
@@ -112,8 +117,10 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         out = Console(highlight=False)
         for doc in result.documents:
             when = doc.period_start or doc.date
-            out.print(f"[bold]{escape(doc.source)}[/]: {doc.kind.value} · {when or 'undated'} · "
-                      f"{len(doc.papers)} papers · {escape(doc.title)}")
+            out.print(
+                f"[bold]{escape(doc.source)}[/]: {doc.kind.value} · {when or 'undated'} · "
+                f"{len(doc.papers)} papers · {escape(doc.title)}"
+            )
             for paper in doc.papers:
                 tags = " ".join(f"#{t}" for t in paper.tags)
                 out.print(f"  - {escape(paper.title)}  [dim]{escape(tags)}[/]")
@@ -181,8 +188,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     totals = asyncio.run(run())
     _print_errors(totals.errors)
-    print(f"new: {totals.new}  updated: {totals.updated}  unchanged: {totals.unchanged}  "
-          f"failed: {totals.failed}")
+    print(
+        f"new: {totals.new}  updated: {totals.updated}  unchanged: {totals.unchanged}  "
+        f"failed: {totals.failed}"
+    )
     return EXIT_DOCUMENT_FAILED if totals.failed else EXIT_OK
 
 
@@ -207,8 +216,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                 }
                 for hit in page.hits
             ]
-            print(json.dumps({"query": args.query, "results": results}, ensure_ascii=False,
-                             indent=2))
+            print(
+                json.dumps({"query": args.query, "results": results}, ensure_ascii=False, indent=2)
+            )
             return EXIT_OK
         if not page.hits:
             print(f"No papers match {args.query!r}.")
@@ -249,8 +259,10 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         print(f"store: {_db_path(args, settings)} ({stats.db_size_bytes / 1024:.0f} KiB)")
         by_kind = ", ".join(f"{kind.value} {count}" for kind, count in stats.documents.items())
-        print(f"documents: {sum(stats.documents.values())} ({by_kind})  papers: {stats.papers}"
-              f"  mentions: {stats.mentions}  tags: {stats.tags}")
+        print(
+            f"documents: {sum(stats.documents.values())} ({by_kind})  papers: {stats.papers}"
+            f"  mentions: {stats.mentions}  tags: {stats.tags}"
+        )
         if tags:
             print("top tags: " + ", ".join(f"#{t} ({n})" for t, n in tags[:15]))
         return EXIT_OK
@@ -267,8 +279,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     token = settings.token()
     if token is None:
         if not sys.stdin.isatty():  # e.g. a container without a token: say so, don't idle
-            _fail("no Discord token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE), or run "
-                  "`paperbot playground` to try the bot on a local emulator")
+            _fail(
+                "no Discord token: set DISCORD_TOKEN (or DISCORD_TOKEN_FILE), or run "
+                "`paperbot playground` to try the bot on a local emulator"
+            )
             return EXIT_USAGE
         return cmd_playground(args, settings)
     configure_logging(settings.log.level)
@@ -330,8 +344,10 @@ async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
         totals = await ingest_paths(store, settings.digests.paths, vocabulary, progress=False)
         _print_errors(totals.errors)
         Console(stderr=True, highlight=False).print(
-            escape(f"new store {path}: loaded {totals.new} digests from "
-                   f"{', '.join(map(str, settings.digests.paths))}"),
+            escape(
+                f"new store {path}: loaded {totals.new} digests from "
+                f"{', '.join(map(str, settings.digests.paths))}"
+            ),
             style="dim",
         )
     return store
@@ -376,8 +392,10 @@ def _print_paper(paper: PaperRecord) -> None:
     for link in paper.links:
         out.print(f"{link.kind.value}: {link.url}")
     for m in paper.mentions:
-        out.print(f"in {m.kind.value} {m.date.isoformat() if m.date else ''}: {m.issue_title}",
-                  style="dim")
+        out.print(
+            f"in {m.kind.value} {m.date.isoformat() if m.date else ''}: {m.issue_title}",
+            style="dim",
+        )
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -39,7 +39,9 @@ def test_parse_json_covers_every_sample(capsys: pytest.CaptureFixture[str]) -> N
     first = weekly["papers"][0]
     assert first["title_en"] == "GPT-4o"
     assert set(first) >= {"title_en", "title_ko", "authors", "tags", "links"}
-    assert all(set(link) == {"kind", "url"} for paper in weekly["papers"] for link in paper["links"])
+    assert all(
+        set(link) == {"kind", "url"} for paper in weekly["papers"] for link in paper["links"]
+    )
 
 
 def test_parse_reports_bad_file_with_line_and_exit_1(
@@ -56,7 +58,9 @@ def test_parse_reports_bad_file_with_line_and_exit_1(
     assert out["errors"][0]["message"]
 
 
-def test_ingest_counts_then_is_idempotent(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_ingest_counts_then_is_idempotent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     digests = tmp_path / "digests"
     shutil.copytree(BUNDLED_DIGESTS, digests)
     db = str(tmp_path / "store.db")
@@ -66,8 +70,10 @@ def test_ingest_counts_then_is_idempotent(capsys: pytest.CaptureFixture[str], tm
     assert "new: 0  updated: 0  unchanged: 9  failed: 0" in capsys.readouterr().out
 
     daily = digests / "daily-2024-05-09.txt"
-    daily.write_text(daily.read_text(encoding="utf-8").replace("#efficiency", "#efficiency #yoco"),
-                     encoding="utf-8")
+    daily.write_text(
+        daily.read_text(encoding="utf-8").replace("#efficiency", "#efficiency #yoco"),
+        encoding="utf-8",
+    )
     (digests / "broken.txt").write_text("", encoding="utf-8")
     assert main(["ingest", str(digests), "--db", db]) == 1
     captured = capsys.readouterr()
@@ -91,8 +97,9 @@ def test_search_json_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path
 
 def test_search_filters_and_limit(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = str(tmp_path / "store.db")
-    code, out = run_json(capsys, "search", "model", "--kind", "weekly", "--limit", "2",
-                         "--json", "--db", db)
+    code, out = run_json(
+        capsys, "search", "model", "--kind", "weekly", "--limit", "2", "--json", "--db", db
+    )
     assert code == 0
     assert 0 < len(out["results"]) <= 2
     assert all(any(m["kind"] == "weekly" for m in r["mentions"]) for r in out["results"])
@@ -111,7 +118,9 @@ def test_random_and_stats(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert stats["documents"] == {"weekly": 1, "daily": 2, "note": 6}
 
 
-def test_hostile_search_input_never_crashes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_hostile_search_input_never_crashes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     db = str(tmp_path / "store.db")
     for query in ['"', "AND(", "*", "NEAR(a b)", "-", "!!!", "a" * 5000]:
         code, out = run_json(capsys, "search", query, "--json", "--db", db)
@@ -123,7 +132,10 @@ def test_console_command_runs_as_a_program(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     done = subprocess.run(
         [sys.executable, "-m", "bot", "search", "hallucinations", "--db", str(db)],
-        capture_output=True, text=True, check=False, timeout=120,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "Hallucination" in done.stdout

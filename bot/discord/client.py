@@ -1,0 +1,160 @@
+"""PaperBot: the discord.py client with its store injected, cogs loaded one by one.
+
+Following discord.py's `advanced_startup` example: resources are created by the caller
+(`bot.runner`) with `async with`, injected here, and closed by the caller. Commands are synced
+only when the command set changed (its hash is kept in the store) or when an owner asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.errors import PaperTree
+from bot.discord.translator import PaperTranslator
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = ("cogs.lookup", "cogs.admin")
+COMMAND_HASH_KEY = "discord.command_hash"
+HEARTBEAT_KEY = "bot.heartbeat"
+HEARTBEAT_EVERY = 30.0  # seconds; `paperbot health` (the image's health check) reads it
+SHUTDOWN_GRACE = 10.0  # seconds in-flight commands get to finish on shutdown
+# discord.py names the tasks that run commands and component callbacks like these.
+_WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord-ui-view-dispatch-")
+
+
+class PaperBot(commands.Bot):
+    tree: PaperTree  # narrowed from CommandTree[Self]
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        settings: Settings,
+        extensions: Sequence[str] = EXTENSIONS,
+        guild_ready_timeout: float = 2.0,
+        always_sync: bool = False,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channels and roles for announcements; no privileged intents
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            tree_cls=PaperTree,
+            help_command=None,
+            # Digest text must never ping anyone; announcements opt in to their one role.
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.store = store
+        self.settings = settings
+        self.initial_extensions = tuple(extensions)
+        self.failed_extensions: dict[str, str] = {}
+        self.always_sync = always_sync  # e.g. a fresh emulator, which knows no commands yet
+        self._heartbeat: asyncio.Task[None] | None = None
+
+    async def setup_hook(self) -> None:
+        await self.tree.set_translator(PaperTranslator())
+        for name in self.initial_extensions:
+            try:
+                await self.load_extension(name)
+            except Exception as error:  # one broken cog must not stop the others
+                self.failed_extensions[name] = repr(error)
+                log.exception("could not load extension %s; the bot runs without it", name)
+        await self.sync_commands(force=self.always_sync)
+        self._heartbeat = asyncio.create_task(self._beat(), name="paperbot-heartbeat")
+
+    @property
+    def command_guild(self) -> discord.Object | None:
+        guild_id = self.settings.discord.dev_guild_id
+        return discord.Object(id=guild_id) if guild_id else None
+
+    async def command_hash(self) -> str:
+        """A hash of exactly what a sync would send, translations included."""
+        guild = self.command_guild
+        translator = self.tree.translator
+        payload = []
+        for command in self.tree.get_commands():  # declared globally; copied to a dev guild
+            if translator is not None:
+                payload.append(await command.get_translated_payload(self.tree, translator))
+            else:
+                payload.append(command.to_dict(self.tree))
+        blob = json.dumps(
+            {"guild": guild.id if guild else None, "commands": payload},
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    async def sync_commands(self, *, force: bool = False) -> bool:
+        """Sync when the command set changed since the last sync (or when forced).
+
+        Returns whether a sync happened. With `dev_guild_id`, commands are copied to that guild
+        (instant) instead of being registered globally.
+        """
+        digest = await self.command_hash()
+        # Commands belong to an application: a different application id means a new sync.
+        key = f"{COMMAND_HASH_KEY}:{self.application_id}"
+        if not force and await self.store.get_meta(key) == digest:
+            log.info("slash commands unchanged; not syncing")
+            return False
+        guild = self.command_guild
+        if guild is not None:
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        await self.store.set_meta(key, digest)
+        log.info(
+            "synced %d slash commands%s",
+            len(synced),
+            f" to guild {guild.id}" if guild else " globally",
+        )
+        return True
+
+    async def close(self) -> None:
+        """Let commands already running finish (within a grace period), then disconnect."""
+        current = asyncio.current_task()
+        inflight = [
+            task
+            for task in asyncio.all_tasks()
+            if task is not current
+            and not task.done()
+            and task.get_name().startswith(_WORK_TASK_PREFIXES)
+        ]
+        if inflight:
+            log.info("waiting for %d commands in flight before closing", len(inflight))
+            await asyncio.wait(inflight, timeout=SHUTDOWN_GRACE)
+        if self._heartbeat is not None:
+            self._heartbeat.cancel()
+        await super().close()
+
+    async def _beat(self) -> None:
+        """Record that the bot is connected, for health checks from outside the process."""
+        await self.wait_until_ready()
+        while not self.is_closed():
+            await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
+            await asyncio.sleep(HEARTBEAT_EVERY)
+
+    async def on_ready(self) -> None:
+        await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
+        user = self.user
+        log.info("ready as %s (%s) in %d servers", user, user.id if user else "?", len(self.guilds))
+
+
+def app_command_names(bot: PaperBot) -> list[str]:
+    """Qualified names of every registered slash command (for tests and diagnostics)."""
+    names: list[str] = []
+    for command in bot.tree.walk_commands():
+        if isinstance(command, app_commands.Command):
+            names.append(command.qualified_name)
+    return names

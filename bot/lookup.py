@@ -1,0 +1,150 @@
+"""The lookup features behind /search, /paper, /digest and /tags, free of discord.py.
+
+Validates user input (raising `UserFacingError`s with helpful hints), asks the store, and
+renders plain embed dicts in the user's language. Cogs only translate interactions to calls
+here and results to Discord messages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.digests.models import DigestKind
+from bot.digests.tags import normalise_tag
+from bot.errors import BadQueryError, NotFoundError
+from bot.i18n import Lang, Msg
+from bot.render.limits import Embed
+from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
+from bot.store import Store
+from bot.store.records import PaperRecord, SearchPage
+
+PAGE_SIZE = 5
+MAX_QUERY = 200
+AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """One rendered page of results and what the page buttons need to know."""
+
+    embed: Embed
+    page: SearchPage
+    page_number: int
+    pages: int
+
+
+class Lookup:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- search ----------------------------------------------------------------------------
+
+    async def search(
+        self,
+        query: str,
+        lang: Lang,
+        *,
+        tag: str | None = None,
+        kind: DigestKind | None = None,
+        page_number: int = 0,
+    ) -> SearchView:
+        query = " ".join(query.split())
+        if not query:
+            raise BadQueryError("error.query_empty")
+        if len(query) > MAX_QUERY:
+            raise BadQueryError("error.query_too_long", length=len(query), limit=MAX_QUERY)
+        tag = await self.known_tag(tag) if tag else None
+        page = await self.store.search(
+            query, tag=tag, kind=kind, limit=PAGE_SIZE, offset=page_number * PAGE_SIZE
+        )
+        if page.total == 0:
+            raise NotFoundError("search.empty", query=query, hint=await self._empty_hint())
+        pages = max(1, -(-page.total // PAGE_SIZE))
+        if page_number >= pages:  # the result set shrank since the buttons were drawn
+            return await self.search(query, lang, tag=tag, kind=kind, page_number=pages - 1)
+        embed = search_embed(page, lang, page_number=page_number, page_size=PAGE_SIZE)
+        return SearchView(embed=embed, page=page, page_number=page_number, pages=pages)
+
+    async def _empty_hint(self) -> tuple[Msg, ...]:
+        popular = [f"`{tag}`" for tag, _ in (await self.store.tag_counts())[:5]]
+        hint = [Msg("search.hint_other_language")]
+        if popular:
+            hint.append(Msg("search.hint_tags", {"tags": ", ".join(popular)}))
+        return tuple(hint)
+
+    async def known_tag(self, raw: str) -> str:
+        """The canonical tag for `raw`, or a NotFound that names the nearest tags."""
+        tag = normalise_tag(raw)
+        counts = dict(await self.store.tag_counts())
+        if tag in counts:
+            return tag
+        near = process.extract(
+            tag, list(counts), scorer=Levenshtein.distance, limit=3, score_cutoff=2
+        )
+        hint = (
+            Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n, _, _ in near)})
+            if near
+            else Msg("hint.see_tags")
+        )
+        raise NotFoundError("error.unknown_tag", tag=raw[:50], hint=hint)
+
+    # -- papers ----------------------------------------------------------------------------
+
+    async def random_paper(self, lang: Lang, *, tag: str | None = None) -> Embed:
+        tag = await self.known_tag(tag) if tag else None
+        paper = await self.store.random_paper(tag=tag)
+        if paper is None:
+            raise NotFoundError(
+                "paper.no_random", where=Msg("paper.tagged", {"tag": tag}) if tag else ""
+            )
+        return paper_embed(paper, lang)
+
+    async def paper(self, choice: str, lang: Lang) -> Embed:
+        """A paper by the id an autocomplete choice carries, or by the typed title."""
+        paper: PaperRecord | None = None
+        if choice.isdigit():
+            paper = await self.store.get_paper(int(choice))
+        if paper is None and choice.strip():
+            page = await self.store.search(choice, limit=1)
+            paper = page.hits[0].paper if page.hits else None
+        if paper is None:
+            raise NotFoundError("error.paper_not_found", query=choice[:100])
+        return paper_embed(paper, lang)
+
+    async def paper_by_id(self, paper_id: int, lang: Lang) -> Embed:
+        paper = await self.store.get_paper(paper_id)
+        if paper is None:
+            raise NotFoundError("error.paper_not_found", query=str(paper_id))
+        return paper_embed(paper, lang)
+
+    async def title_choices(self, typed: str) -> list[tuple[str, str]]:
+        """(label, value) pairs for /paper show's autocomplete; values are paper ids."""
+        choices = await self.store.suggest_titles(typed.strip(), limit=AUTOCOMPLETE_LIMIT)
+        return [(_shorten_choice(c.title), str(c.id)) for c in choices]
+
+    async def tag_choices(self, typed: str) -> list[str]:
+        return await self.store.suggest_tags(normalise_tag(typed), limit=AUTOCOMPLETE_LIMIT)
+
+    # -- digests and tags ------------------------------------------------------------------
+
+    async def latest(self, lang: Lang, *, kind: DigestKind | None = None) -> Embed:
+        issues = await self.store.latest_issues(kind=kind, limit=5)
+        return issues_embed(issues, lang, title_key="digest.latest_title")
+
+    async def issue_page(self, lang: Lang, page_number: int) -> tuple[Embed, int]:
+        stats = await self.store.stats()
+        pages = max(1, -(-sum(stats.documents.values()) // 10))
+        page_number = min(max(page_number, 0), pages - 1)
+        issues = await self.store.list_issues(limit=10, offset=page_number * 10)
+        footer = f"{page_number + 1}/{pages}"
+        return issues_embed(issues, lang, title_key="digest.list_title", footer=footer), pages
+
+    async def tags(self, lang: Lang) -> Embed:
+        return tags_embed(await self.store.tag_counts(), lang)
+
+
+def _shorten_choice(label: str) -> str:
+    return label if len(label) <= 100 else label[:99] + "…"  # Discord's choice-name limit

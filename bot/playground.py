@@ -1,0 +1,252 @@
+"""The playground: the real bot against the bundled Discord emulator, driven from a terminal.
+
+For newcomers without a Discord token: type `/search 환각`, press buttons, and read the bot's
+replies rendered as text. Everything below the terminal is real: discord.py, the cogs, the
+store; only Discord itself is the local emulator (`bot.fakediscord`) on loopback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from bot.fakediscord import Channel, FakeDiscord, Guild, User
+from bot.fakediscord.world import Message
+from bot.runner import open_bot
+from bot.settings import Settings
+
+BANNER = (
+    "paperbot playground: the real bot on a local Discord emulator (no token needed).\n"
+    "To connect to Discord instead, set DISCORD_TOKEN and run `make run` again "
+    "(README: 'Connecting to Discord')."
+)
+HELP = """\
+Type a slash command as in Discord, e.g.
+  /search 환각                 /search hallucination tag:llm kind:weekly
+  /paper random               /paper random tag:rlhf
+  /paper show Chameleon       /digest latest        /digest list        /tags
+Then:
+  press N      press button N of the last reply      pick N   choose entry N of its menu
+  lang ko|en   answer as a Korean or English client   help     quit"""
+
+
+@dataclass
+class Session:
+    fake: FakeDiscord
+    guild: Guild
+    channel: Channel
+    user: User
+    locale: str = "en-US"
+    last: Message | None = None
+    out: Callable[[str], None] = print
+    pending: list[str] = field(default_factory=list)
+
+
+def build_world(fake: FakeDiscord) -> tuple[Guild, Channel, User]:
+    guild = fake.world.add_guild(
+        "paperbot playground", locale="ko", channels=("papers", "announcements")
+    )
+    you = fake.world.add_user("you")
+    guild.add_member(you, admin=True)
+    return guild, guild.channel("papers"), you
+
+
+async def run_playground(
+    settings: Settings, *, stdin: TextIO = sys.stdin, out: Callable[[str], None] = print
+) -> None:
+    out(BANNER)
+    async with FakeDiscord() as fake:
+        guild, channel, you = build_world(fake)
+        discord_settings = settings.discord.model_copy(
+            update={
+                "rest_url": fake.rest_url,
+                "gateway_url": fake.gateway_url,
+                "dev_guild_id": None,
+            }
+        )
+        local = settings.model_copy(update={"discord": discord_settings})
+        async with open_bot(local, always_sync=True) as bot:
+            runner = asyncio.create_task(bot.start(fake.token))
+            ready = asyncio.create_task(bot.wait_until_ready())
+            await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if runner.done():
+                ready.cancel()
+                runner.result()  # raises what stopped the bot
+                return
+            out(
+                f"Connected as {bot.user} to the server '{guild.name}', channel #{channel.name}."
+                f" Type `help` for examples."
+            )
+            session = Session(fake=fake, guild=guild, channel=channel, user=you, out=out)
+            try:
+                await repl(session, stdin)
+            finally:
+                await bot.close()
+                await runner
+
+
+async def repl(session: Session, stdin: TextIO) -> None:
+    interactive = stdin.isatty()
+    while True:
+        line = await asyncio.to_thread(_read_line, stdin, "> " if interactive else "")
+        if line is None:
+            return
+        line = line.strip()
+        if not line:
+            continue
+        if not interactive:
+            session.out(f"> {line}")
+        if line in {"quit", "exit", ":q"}:
+            return
+        try:
+            await handle(session, line)
+        except (LookupError, ValueError, PermissionError) as error:
+            session.out(f"(playground) {error}")
+        except TimeoutError:
+            session.out("(playground) no reply from the bot within 10 s")
+
+
+def _read_line(stdin: TextIO, prompt: str) -> str | None:
+    if prompt:
+        try:
+            return input(prompt)
+        except EOFError:
+            return None
+    text = stdin.readline()
+    return text if text else None
+
+
+async def handle(session: Session, line: str) -> None:
+    if line == "help":
+        session.out(HELP)
+        return
+    word, _, rest = line.partition(" ")
+    if word == "lang":
+        session.locale = "ko" if rest.strip().startswith("ko") else "en-US"
+        session.out(f"(playground) now answering as a {session.locale} client")
+        return
+    if word in {"press", "click", "pick"}:
+        await _component(session, word, rest.strip())
+        return
+    if not line.startswith("/"):
+        session.out("(playground) start with / for a command, or type help")
+        return
+    name, options = parse_command(session, line[1:])
+    ix = await session.fake.slash(
+        session.user, session.channel, name, options, locale=session.locale
+    )
+    message = await ix.original_message(within=10.0)
+    session.last = message
+    session.out(render_message(message))
+
+
+def parse_command(session: Session, text: str) -> tuple[str, dict[str, Any]]:
+    """`paper random tag:rlhf` -> ("paper random", {"tag": "rlhf"}), using the synced schema.
+
+    Words after the command that are not `name:value` fill the first text option, so
+    `/search large language models` works as it does in Discord's box.
+    """
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    commands = {c.name: c.payload() for c in session.fake.commands.all()}
+    if not words or words[0] not in commands:
+        known = ", ".join(f"/{n}" for n in sorted(commands))
+        raise LookupError(f"unknown command; try one of {known}")
+    path = [words.pop(0)]
+    schema = commands[path[0]]
+    while words and any(
+        o.get("type") in (1, 2) and o["name"] == words[0] for o in schema.get("options", [])
+    ):
+        schema = next(o for o in schema["options"] if o["name"] == words[0])
+        path.append(words.pop(0))
+    params = [o for o in schema.get("options", []) if o.get("type") not in (1, 2)]
+    if any(o.get("type") in (1, 2) for o in schema.get("options", [])):
+        subs = ", ".join(o["name"] for o in schema["options"])
+        raise LookupError(f"/{' '.join(path)} needs one of: {subs}")
+    options: dict[str, Any] = {}
+    free: list[str] = []
+    names = {o["name"] for o in params}
+    for word in words:
+        key, sep, value = word.partition(":")
+        if sep and key in names:
+            options[key] = value
+        else:
+            free.append(word)
+    if free:
+        first_text = next(
+            (o for o in params if o.get("type") == 3 and o["name"] not in options), None
+        )
+        if first_text is None:
+            raise ValueError(f"/{' '.join(path)} takes no text; options: {', '.join(names)}")
+        options[first_text["name"]] = " ".join(free)
+    return " ".join(path), options
+
+
+async def _component(session: Session, verb: str, arg: str) -> None:
+    message = session.last
+    if message is None:
+        raise LookupError("no reply to act on yet")
+    index = int(arg) - 1 if arg.isdigit() else -1
+    if verb == "pick":
+        menu = next((c for c in message.iter_components() if c.get("type") == 3), None)
+        if menu is None or not 0 <= index < len(menu["options"]):
+            raise ValueError("no such menu entry")
+        ix = await session.fake.select(
+            message, menu["custom_id"], [menu["options"][index]["value"]], user=session.user
+        )
+        reply = await ix.original_message(within=10.0)
+        session.out(render_message(reply))
+        return
+    buttons = message.buttons
+    if not 0 <= index < len(buttons):
+        raise ValueError("no such button")
+    button = buttons[index]
+    if button.get("disabled"):
+        raise ValueError(f"button {index + 1} ({button.get('label')}) is disabled")
+    ix = await session.fake.click(message, button["custom_id"], user=session.user)
+    await ix.response(within=10.0)
+    updated = session.fake.world.find_message(message.id) or message
+    session.last = updated
+    session.out(render_message(updated))
+
+
+def render_message(message: Message) -> str:
+    """A Discord message as terminal text: content, embeds, then numbered buttons/menus."""
+    lines: list[str] = []
+    if message.content:
+        lines.append(message.content)
+    for embed in message.embeds:
+        title = embed.get("title")
+        if title:
+            lines.append(f"== {title} ==")
+        if embed.get("url"):
+            lines.append(f"   {embed['url']}")
+        if embed.get("description"):
+            lines.append(embed["description"])
+        for fld in embed.get("fields", []):
+            lines.append(f"-- {fld['name']}: {fld['value']}")
+        if embed.get("footer"):
+            lines.append(f"   ({embed['footer']['text']})")
+    buttons = message.buttons
+    if buttons:
+        lines.append(
+            "   ".join(
+                f"[{i}] {b.get('label', '')}{' (disabled)' if b.get('disabled') else ''}"
+                for i, b in enumerate(buttons, start=1)
+            )
+        )
+    for component in message.iter_components():
+        if component.get("type") == 3:
+            lines.append(f"menu: {component.get('placeholder', '')}")
+            lines.extend(
+                f"  ({i}) {o['label']}" for i, o in enumerate(component.get("options", []), start=1)
+            )
+    if message.flags & 64:
+        lines.append("   (only you can see this)")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Rendering core data (papers, pages, digests) as plain, limit-safe embed dicts."""

@@ -1,0 +1,73 @@
+"""Start the bot: create resources, inject them, shut down cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from bot.digests.parse import parse_paths
+from bot.digests.tags import load_vocabulary
+from bot.discord.client import PaperBot
+from bot.discord.endpoints import use_discord_endpoints
+from bot.settings import Settings
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        datefmt="%Y-%m-%d %H:%M:%S",
+    )
+    logging.getLogger("discord.gateway").setLevel(max(logging.getLevelName(level), logging.INFO))
+    logging.getLogger("discord.client").addFilter(_no_voice_warnings)
+
+
+def _no_voice_warnings(record: logging.LogRecord) -> bool:
+    # discord.py warns at start-up that voice libraries are missing; paperbot has no voice.
+    return "voice will NOT be supported" not in record.getMessage()
+
+
+async def load_local_digests(store: Store, settings: Settings) -> None:
+    """Bring the configured local digests into the store (unchanged files cost nothing)."""
+    vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
+    result = await asyncio.to_thread(parse_paths, settings.digests.paths, vocabulary)
+    for error in result.errors:
+        log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
+    report = await store.ingest(result.documents)
+    log.info(
+        "digests: %d new, %d updated, %d unchanged, %d failed",
+        report.new,
+        report.updated,
+        report.unchanged,
+        len(result.errors),
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_bot(settings: Settings, *, always_sync: bool = False) -> AsyncIterator[PaperBot]:
+    """The store opened and filled, and a bot built on it; all closed again on exit."""
+    use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
+    async with await Store.open(settings.store.path) as store:
+        await load_local_digests(store, settings)
+        async with PaperBot(store=store, settings=settings, always_sync=always_sync) as bot:
+            yield bot
+
+
+async def run_bot(settings: Settings, token: str) -> None:
+    """Run until the bot is closed or the process receives SIGTERM/SIGINT."""
+    async with open_bot(settings) as bot:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, lambda: asyncio.ensure_future(bot.close()))
+        try:
+            await bot.start(token)
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
+    log.info("stopped cleanly")

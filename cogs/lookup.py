@@ -1,0 +1,305 @@
+"""/search, /paper random|show, /digest latest|list and /tags.
+
+Thin: parse the interaction, call `bot.lookup.Lookup`, turn its embeds into a reply.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.digests.models import DigestKind
+from bot.discord.errors import send_ephemeral, user_message
+from bot.discord.replies import Reply, answer
+from bot.errors import NotYourInteractionError
+from bot.i18n import Lang, lang_of, t
+from bot.lookup import PAGE_SIZE, Lookup, SearchView
+
+if TYPE_CHECKING:
+    from bot.discord.client import PaperBot
+
+VIEW_TIMEOUT = 600.0  # buttons retire after 10 minutes (interaction tokens live 15)
+
+KIND_CHOICES = [
+    app_commands.Choice(name=_("weekly"), value="weekly"),
+    app_commands.Choice(name=_("daily"), value="daily"),
+    app_commands.Choice(name=_("note"), value="note"),
+]
+
+
+def _lang(interaction: discord.Interaction) -> Lang:
+    return lang_of(str(interaction.locale))
+
+
+class OwnedView(discord.ui.View):
+    """A view only the person who ran the command may use; it disables itself on expiry."""
+
+    def __init__(self, owner_id: int, lang: Lang) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.owner_id = owner_id
+        self.lang = lang
+        self.interaction: discord.Interaction | None = None  # the command, to edit on expiry
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            raise NotYourInteractionError
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[OwnedView]
+    ) -> None:
+        await send_ephemeral(interaction, user_message(error, str(interaction.locale)))
+
+    async def on_timeout(self) -> None:
+        for item in self.children:
+            if isinstance(item, discord.ui.Button | discord.ui.Select):
+                item.disabled = True
+        if self.interaction is not None:
+            # The message may be gone or the token expired: then nothing is left to retire.
+            with contextlib.suppress(discord.HTTPException):
+                await self.interaction.edit_original_response(view=self)
+
+
+class SearchResultsView(OwnedView):
+    def __init__(
+        self,
+        lookup: Lookup,
+        result: SearchView,
+        owner_id: int,
+        lang: Lang,
+        *,
+        query: str,
+        tag: str | None,
+        kind: DigestKind | None,
+    ) -> None:
+        super().__init__(owner_id, lang)
+        self.lookup = lookup
+        self.query, self.tag, self.kind = query, tag, kind
+        self.previous_button.label = t("button.previous", lang)
+        self.next_button.label = t("button.next", lang)
+        self.details.placeholder = t("select.details", lang)
+        self.show(result)
+
+    def show(self, result: SearchView) -> None:
+        self.result = result
+        self.previous_button.disabled = result.page_number == 0
+        self.next_button.disabled = result.page_number >= result.pages - 1
+        first_rank = result.page_number * PAGE_SIZE + 1
+        self.details.options = [
+            discord.SelectOption(
+                label=f"{rank}. {(hit.paper.title_en or hit.paper.title_ko or '')}"[:100],
+                value=str(hit.paper.id),
+            )
+            for rank, hit in enumerate(result.page.hits, start=first_rank)
+        ]
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        result = await self.lookup.search(
+            self.query,
+            self.lang,
+            tag=self.tag,
+            kind=self.kind,
+            page_number=self.result.page_number + step,
+        )
+        self.show(result)
+        await interaction.response.edit_message(
+            embed=discord.Embed.from_dict(result.embed), view=self
+        )
+
+    @discord.ui.button(
+        label="Previous", style=discord.ButtonStyle.secondary, custom_id="search:previous"
+    )
+    async def previous_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[SearchResultsView]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="search:next")
+    async def next_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[SearchResultsView]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+    @discord.ui.select(
+        placeholder="Details", custom_id="search:details", min_values=1, max_values=1
+    )
+    async def details(
+        self, interaction: discord.Interaction, select: discord.ui.Select[SearchResultsView]
+    ) -> None:
+        embed = await self.lookup.paper_by_id(int(select.values[0]), _lang(interaction))
+        await interaction.response.send_message(
+            embed=discord.Embed.from_dict(embed), ephemeral=True
+        )
+
+
+class DigestListView(OwnedView):
+    def __init__(self, lookup: Lookup, owner_id: int, lang: Lang, pages: int) -> None:
+        super().__init__(owner_id, lang)
+        self.lookup = lookup
+        self.page_number = 0
+        self.pages = pages
+        self.previous_button.label = t("button.previous", lang)
+        self.next_button.label = t("button.next", lang)
+        self._update()
+
+    def _update(self) -> None:
+        self.previous_button.disabled = self.page_number == 0
+        self.next_button.disabled = self.page_number >= self.pages - 1
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        embed, self.pages = await self.lookup.issue_page(self.lang, self.page_number + step)
+        self.page_number = min(max(self.page_number + step, 0), self.pages - 1)
+        self._update()
+        await interaction.response.edit_message(embed=discord.Embed.from_dict(embed), view=self)
+
+    @discord.ui.button(
+        label="Previous", style=discord.ButtonStyle.secondary, custom_id="digests:previous"
+    )
+    async def previous_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[DigestListView]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="digests:next")
+    async def next_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[DigestListView]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+
+class LookupCog(commands.Cog):
+    paper = app_commands.Group(name=_("paper"), description=_("Look at one paper"))
+    digest = app_commands.Group(name=_("digest"), description=_("Weekly issues and daily notes"))
+
+    def __init__(self, bot: PaperBot) -> None:
+        self.bot = bot
+        self.lookup = Lookup(bot.store)
+
+    # -- autocomplete ------------------------------------------------------------------------
+
+    async def _tag_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=tag, value=tag)
+            for tag in await self.lookup.tag_choices(current)
+        ]
+
+    async def _title_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label, value=value)
+            for label, value in await self.lookup.title_choices(current)
+        ]
+
+    # -- commands ----------------------------------------------------------------------------
+
+    @app_commands.command(name=_("search"), description=_("Search papers in Korean or English"))
+    @app_commands.describe(
+        query=_("Words, a title, an author or a tag"),
+        tag=_("Only papers with this tag"),
+        kind=_("Only this kind of digest"),
+    )
+    @app_commands.rename(query=_("query"), tag=_("tag"), kind=_("kind"))
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def search(
+        self,
+        interaction: discord.Interaction,
+        query: app_commands.Range[str, 1, 200],
+        tag: str | None = None,
+        kind: app_commands.Choice[str] | None = None,
+    ) -> None:
+        lang = _lang(interaction)
+        digest_kind = DigestKind(kind.value) if kind else None
+
+        async def work() -> Reply:
+            result = await self.lookup.search(query, lang, tag=tag, kind=digest_kind)
+            view = SearchResultsView(
+                self.lookup,
+                result,
+                interaction.user.id,
+                lang,
+                query=query,
+                tag=tag,
+                kind=digest_kind,
+            )
+            view.interaction = interaction
+            return Reply(embeds=[result.embed], view=view)
+
+        await answer(interaction, work())
+
+    search.autocomplete("tag")(_tag_autocomplete)
+
+    @paper.command(name=_("random"), description=_("A random paper"))
+    @app_commands.describe(tag=_("Only papers with this tag"))
+    @app_commands.rename(tag=_("tag"))
+    async def paper_random(self, interaction: discord.Interaction, tag: str | None = None) -> None:
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            return Reply(embeds=[await self.lookup.random_paper(lang, tag=tag)])
+
+        await answer(interaction, work())
+
+    paper_random.autocomplete("tag")(_tag_autocomplete)
+
+    @paper.command(name=_("show"), description=_("A paper's details"))
+    @app_commands.describe(title=_("The paper's title (start typing)"))
+    @app_commands.rename(title=_("title"))
+    async def paper_show(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 300]
+    ) -> None:
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            return Reply(embeds=[await self.lookup.paper(title, lang)])
+
+        await answer(interaction, work())
+
+    paper_show.autocomplete("title")(_title_autocomplete)
+
+    @digest.command(name=_("latest"), description=_("The latest digests"))
+    @app_commands.describe(kind=_("Only this kind of digest"))
+    @app_commands.rename(kind=_("kind"))
+    @app_commands.choices(kind=KIND_CHOICES)
+    async def digest_latest(
+        self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None
+    ) -> None:
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            digest_kind = DigestKind(kind.value) if kind else None
+            return Reply(embeds=[await self.lookup.latest(lang, kind=digest_kind)])
+
+        await answer(interaction, work())
+
+    @digest.command(name=_("list"), description=_("All digests, newest first"))
+    async def digest_list(self, interaction: discord.Interaction) -> None:
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            embed, pages = await self.lookup.issue_page(lang, 0)
+            view = DigestListView(self.lookup, interaction.user.id, lang, pages)
+            view.interaction = interaction
+            return Reply(embeds=[embed], view=view)
+
+        await answer(interaction, work())
+
+    @app_commands.command(name=_("tags"), description=_("The tags and how many papers carry each"))
+    async def tags(self, interaction: discord.Interaction) -> None:
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            return Reply(embeds=[await self.lookup.tags(lang)])
+
+        await answer(interaction, work())
+
+
+async def setup(bot: PaperBot) -> None:
+    await bot.add_cog(LookupCog(bot))
