@@ -44,11 +44,13 @@ _BBCODE = re.compile(
 _EMPHASIS = re.compile(r"\*\*|__|~~|`")
 # Korean particles follow emphasis directly ("*사용자 모델*이"), so no word boundary after it.
 _STAR_ITALIC = re.compile(r"(?<!\*)\*(?=[^\s*])([^*\n]{1,500}?)(?<=\S)\*(?!\*)")
-# Only runs and exotic spaces: replacing every single space would copy a huge line per space.
-_SPACES = re.compile(
-    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
-)
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
+
+
+def _collapse_spaces(text: str) -> str:
+    # str.split() knows every Unicode space (NBSP, ideographic space...) and runs in C: much
+    # faster on long lines than a regex substitution, which dominated parse profiles.
+    return " ".join(text.split())
 
 
 @dataclass(slots=True)
@@ -80,8 +82,7 @@ def normalise(number: int, raw: str) -> Line:
     """Strip markup from one line, keeping the URLs that markup hid behind link text."""
     if len(raw) > MAX_LINE_CHARS:
         raw = raw[:MAX_LINE_CHARS]
-    text = raw if raw.isascii() else _INVISIBLE.sub("", raw)
-    text = _SPACES.sub(" ", text).strip()
+    text = _collapse_spaces(raw if raw.isascii() else raw.translate(_INVISIBLE))
     line = Line(number, text)
     if not text:
         return line
@@ -104,7 +105,7 @@ def normalise(number: int, raw: str) -> Line:
         text = _EMPHASIS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = _SPACES.sub(" ", text).strip()
+    text = _collapse_spaces(text)
     for _ in range(2):  # "- • 논문 소개" has two bullet markers
         if text and (match := _BULLET.match(text)) and match.end() < len(text):
             line.bullet = True

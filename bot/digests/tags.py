@@ -19,6 +19,7 @@ of ASCII word tokens in a dict, Korean keywords with ``str.__contains__``; the t
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -57,6 +58,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped)
 
 
+@functools.lru_cache(maxsize=65_536)  # words repeat endlessly: a million calls per 400 files
 def singular(word: str) -> str:
     """A crude English singular, applied to text and keywords alike so that it only must agree
     with itself: ``agents`` → ``agent``, ``hallucinations`` → ``hallucination``,
