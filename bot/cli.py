@@ -11,7 +11,6 @@ import asyncio
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +19,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from bot.digests.models import DigestKind, ParseError
-from bot.digests.parse import iter_digest_files, parse_file, parse_paths
-from bot.digests.tags import TagVocabulary, load_vocabulary
+from bot.digests.parse import parse_paths
+from bot.digests.tags import load_vocabulary
+from bot.ingest import IngestTotals, ingest_paths
 from bot.settings import Settings, load_settings
 from bot.store import Store
 from bot.store.records import PaperRecord
@@ -137,21 +137,9 @@ def _print_errors(errors: Sequence[ParseError]) -> None:
 # --- ingest ----------------------------------------------------------------------------------
 
 
-@dataclass
-class IngestTotals:
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    errors: list[ParseError] = field(default_factory=list)
-
-
-async def ingest_paths(
-    store: Store, paths: Sequence[Path], vocabulary: TagVocabulary, *, progress: bool
+async def _ingest_with_progress(
+    store: Store, paths: Sequence[Path], settings: Settings, *, progress: bool
 ) -> IngestTotals:
-    """Parse and store file by file, so one bad file costs only itself."""
-    totals = IngestTotals()
-    files = iter_digest_files(paths)
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -160,18 +148,13 @@ async def ingest_paths(
         disable=not progress,
         transient=True,
     ) as bar:
-        task = bar.add_task("ingesting", total=len(files))
-        for path in files:
-            parsed = parse_file(path, vocabulary)
-            totals.failed += len(parsed.errors)
-            totals.errors.extend(parsed.errors)
-            if parsed.documents:
-                report = await store.ingest(parsed.documents)
-                totals.new += report.new
-                totals.updated += report.updated
-                totals.unchanged += report.unchanged
-            bar.advance(task)
-    return totals
+        task = bar.add_task("ingesting", total=None)
+        return await ingest_paths(
+            store,
+            paths,
+            settings.digests.tag_vocabulary,
+            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -180,11 +163,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if missing:
         _fail(f"no such file or folder: {', '.join(map(str, missing))}")
         return EXIT_USAGE
-    vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
 
     async def run() -> IngestTotals:
         async with await Store.open(_db_path(args, settings)) as store:
-            return await ingest_paths(store, paths, vocabulary, progress=sys.stderr.isatty())
+            return await _ingest_with_progress(store, paths, settings, progress=sys.stderr.isatty())
 
     totals = asyncio.run(run())
     _print_errors(totals.errors)
@@ -340,8 +322,7 @@ async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
     fresh = not path.exists()
     store = await Store.open(path)
     if fresh:
-        vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
-        totals = await ingest_paths(store, settings.digests.paths, vocabulary, progress=False)
+        totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
         _print_errors(totals.errors)
         Console(stderr=True, highlight=False).print(
             escape(

@@ -8,10 +8,9 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 
-from bot.digests.parse import parse_paths
-from bot.digests.tags import load_vocabulary
 from bot.discord.client import PaperBot
 from bot.discord.endpoints import use_discord_endpoints
+from bot.ingest import ingest_paths
 from bot.settings import Settings
 from bot.store import Store
 
@@ -35,17 +34,15 @@ def _no_voice_warnings(record: logging.LogRecord) -> bool:
 
 async def load_local_digests(store: Store, settings: Settings) -> None:
     """Bring the configured local digests into the store (unchanged files cost nothing)."""
-    vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
-    result = await asyncio.to_thread(parse_paths, settings.digests.paths, vocabulary)
-    for error in result.errors:
+    totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
+    for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
-    report = await store.ingest(result.documents)
     log.info(
         "digests: %d new, %d updated, %d unchanged, %d failed",
-        report.new,
-        report.updated,
-        report.unchanged,
-        len(result.errors),
+        totals.new,
+        totals.updated,
+        totals.unchanged,
+        totals.failed,
     )
 
 
