@@ -129,7 +129,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_errors(errors: Sequence[ParseError]) -> None:
-    err = Console(stderr=True, highlight=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay whole
     for error in errors:
         err.print(f"[red]error[/]: {escape(f'{error.source}:{error.line}: {error.message}')}")
 

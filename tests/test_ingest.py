@@ -27,8 +27,12 @@ async def test_worker_processes_parse_big_folders_like_the_serial_path(tmp_path:
     _many_dailies(tmp_path / "digests", count)
     progress: list[tuple[int, int]] = []
     async with await Store.open(tmp_path / "pool.db") as store:
-        totals = await ingest_paths(store, [tmp_path / "digests"], workers=2,
-                                    on_progress=lambda d, t: progress.append((d, t)))
+        totals = await ingest_paths(
+            store,
+            [tmp_path / "digests"],
+            workers=2,
+            on_progress=lambda d, t: progress.append((d, t)),
+        )
         stats = await store.stats()
     assert totals.new == count
     assert totals.failed == 1

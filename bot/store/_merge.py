@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.digests.models import DigestKind
 from bot.digests.tags import normalise_tag
@@ -77,6 +78,7 @@ class MergedPaper:
     search: SearchColumns
 
 
+@lru_cache(maxsize=4096)
 def tag_key(tag: str) -> str:
     """The ``keys`` token of a canonical tag: hex keeps any tag one exact FTS token."""
     return "t" + tag.encode().hex()
@@ -86,6 +88,7 @@ def kind_key(kind: str) -> str:
     return "k" + kind
 
 
+@lru_cache(maxsize=4096)
 def canonical_tag(tag: str) -> str:
     """The parsers' canonical form (``#Reinforcement_Learning`` -> ``reinforcement-learning``).
 

@@ -80,25 +80,26 @@ def _clean(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-RANK_BUDGET = 8_000
+RANK_BUDGET = 6_000
 """Ranking work allowed per query, in microseconds (roughly; see ``ranked_max``)."""
 
 _HEADS = "{title authors tags summaries}"
 _BM25 = "bm25(paper_search, 10.0, 6.0, 5.0, 3.0, 1.0, 0.0)"  # as the migration's rank
 
 
-def ranked_max(groups: Sequence[QueryGroup]) -> int:
+def ranked_max(groups: Sequence[QueryGroup], filters: int = 0) -> int:
     """How many matches one query may rank with bm25 within ``RANK_BUDGET``.
 
     Measured at 100,000 papers: about 1 us per row plus 0.8 us per single-token alternative;
     a phrase (a Korean word of 3+ syllables, a hyphenated compound) costs about four times
-    as much per token, since its positions must be matched in every row.
+    as much per token, since its positions must be matched in every row; so does a filter.
     """
     units = sum(
         1 if len(alternative.tokens) == 1 else 4 * len(alternative.tokens)
         for group in groups
         for alternative in group.alternatives
     )
+    units += 4 * filters  # a filter key is a phrase too, with a doclist as long as its tag's
     return max(200, int(RANK_BUDGET / (1 + 0.8 * units)))
 
 
@@ -220,7 +221,7 @@ async def _run(
     total = await _count(db, expressions.full)
     if total == 0 or limit == 0:
         return [], total
-    cap = ranked_max(groups)
+    cap = ranked_max(groups, len(keys))
     if operator == "OR" and total > cap and len(groups) <= 8:
         # Papers containing one of the query's rare terms weigh most: bm25 would put them on
         # top (high idf), and they are what "any term" should find.

@@ -249,16 +249,12 @@ def tokenize(text: str, *, keep_words: bool = False) -> list[str]:
 def index_text(texts: Iterable[str | None], *, keep_words: bool = False) -> str:
     """One FTS column: the tokens of several texts, space-joined (what FTS5 will index).
 
-    Extra tokens go after all main tokens, so phrase adjacency is never broken by them.
+    The texts are analysed as one (a column is often many short texts, such as author names:
+    one call instead of ten). Extra tokens go after all main tokens, so phrase adjacency is
+    never broken by them.
     """
-    mains: list[str] = []
-    extras: list[str] = []
-    for text in texts:
-        if text:
-            main, extra = _index(text, keep_words=keep_words)
-            mains.append(main)
-            extras.append(extra)
-    return " ".join(filter(None, mains + extras))
+    main, extra = _index("\n".join(filter(None, texts)), keep_words=keep_words)
+    return f"{main} {extra}" if main and extra else main or extra
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,7 +331,9 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
             # A lone syllable is a prefix: ``환`` finds ``환각``, ``환경``...
             alternatives = [Alternative((cjk,), prefix=True)]
         elif cjk and (stemmed := strip_particle(cjk)) is not None:
-            alternatives.append(Alternative(tuple(_bigrams(stemmed))[:_MAX_PHRASE]))
+            # The stem's bigrams begin the word's, so the stem matches every text the whole
+            # word does (and 환각이, 환각의... too): the word itself would only add cost.
+            alternatives = [Alternative(tuple(_bigrams(stemmed))[:_MAX_PHRASE])]
         elif word:
             plain = word.removesuffix("'s").replace("'", "")
             if word.isalpha() and len(plain) >= 4:

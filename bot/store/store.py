@@ -109,9 +109,8 @@ class Store:
         Worth running after a large ingest: fewer segments make every search cheaper.
         """
         async with self._write_lock:
-            await self._writer.execute(
-                "INSERT INTO paper_search (paper_search) VALUES ('optimize')"
-            )
+            for table in ("paper_search", "title_search"):
+                await self._writer.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
             await self._writer.execute("PRAGMA optimize")
 
     # -- writes ---------------------------------------------------------------------------
@@ -217,8 +216,9 @@ class Store:
 
     async def get_meta(self, key: str) -> str | None:
         """A small fact the bot keeps about itself (e.g. the last synced command hash)."""
-        rows = list(await self._reader.execute_fetchall("SELECT value FROM meta WHERE key = ?",
-                                                        (key,)))
+        rows = list(
+            await self._reader.execute_fetchall("SELECT value FROM meta WHERE key = ?", (key,))
+        )
         return str(rows[0][0]) if rows else None
 
     async def set_meta(self, key: str, value: str) -> None:

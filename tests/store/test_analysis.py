@@ -120,9 +120,10 @@ class TestAnalyseQuery:
     def test_two_syllable_korean_is_one_bigram(self) -> None:
         assert analyse_query("환각") == [QueryGroup((Alternative(("환각",)),))]
 
-    def test_particle_adds_stem_alternative(self) -> None:
-        assert analyse_query("환각을") == [
-            QueryGroup((Alternative(("환각", "각을")), Alternative(("환각",))))
+    def test_particle_is_searched_by_its_stem(self) -> None:
+        assert analyse_query("환각을") == [QueryGroup((Alternative(("환각",)),))]
+        assert analyse_query("강화학습에서") == [
+            QueryGroup((Alternative(("강화", "화학", "학습")),))
         ]
 
     def test_lone_syllable_is_a_prefix(self) -> None:

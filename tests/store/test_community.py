@@ -31,8 +31,15 @@ async def test_configure_sets_baseline_and_keeps_it(store: Store) -> None:
     assert settings.timezone == "Asia/Seoul"
     await ingest_at(store, issue_doc(dt.date(2024, 5, 6)), T0)
     again = await community.configure_guild(
-        1, channel_id=11, weekday=2, time="18:30", timezone="Europe/Berlin",
-        kinds=["weekly", "daily"], language="en", role_id=99, now=T0 + dt.timedelta(days=1),
+        1,
+        channel_id=11,
+        weekday=2,
+        time="18:30",
+        timezone="Europe/Berlin",
+        kinds=["weekly", "daily"],
+        language="en",
+        role_id=99,
+        now=T0 + dt.timedelta(days=1),
     )
     assert again.baseline_document_id == first
     assert again.configured_at == T0
@@ -48,12 +55,15 @@ async def test_due_for_guild_from_the_database(store: Store) -> None:
     await ingest_at(store, issue_doc(dt.date(2024, 4, 29)), T0)
     await community.configure_guild(1, channel_id=10, weekday=0, time="09:00", now=T0)
     ids = [
-        await ingest_at(store, issue_doc(dt.date(2024, 5, day), stem=str(day)), T0 + dt.timedelta(days=day))
+        await ingest_at(
+            store, issue_doc(dt.date(2024, 5, day), stem=str(day)), T0 + dt.timedelta(days=day)
+        )
         for day in (6, 13, 20)
     ]
     now = dt.datetime(2024, 5, 28, tzinfo=UTC)  # slots passed: 5/6, 5/13, 5/20, 5/27 (00:00 UTC)
     due = await community.due_for_guild(1, now)
-    assert due.post is not None and due.post.document_id == ids[-1]
+    assert due.post is not None
+    assert due.post.document_id == ids[-1]
     assert [i.document_id for i in due.missed] == ids[:-1]
 
 
@@ -63,16 +73,23 @@ async def test_claim_is_exclusive_until_the_lease_expires(store: Store) -> None:
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6)), T0)
     older = await ingest_at(store, issue_doc(dt.date(2024, 4, 29), stem="o"), T0)
     first = await community.claim_delivery(1, doc, owner="a", now=T0, lease=LEASE, missed=[older])
-    assert first is not None and first.missed == (older,) and not first.resumed
+    assert first is not None
+    assert first.missed == (older,)
+    assert not first.resumed
     assert await community.claim_delivery(1, doc, owner="b", now=T0, lease=LEASE) is None
     later = T0 + LEASE
     second = await community.claim_delivery(1, doc, owner="b", now=later, lease=LEASE)
-    assert second is not None and second.resumed and second.missed == (older,)
+    assert second is not None
+    assert second.resumed
+    assert second.missed == (older,)
     # the old owner lost it: its steps are refused
     assert not await community.record_progress(first, now=later, lease=LEASE, overview_message_id=5)
     assert await community.record_progress(second, now=later, lease=LEASE, overview_message_id=5)
     assert await community.finish_delivery(second, later)
-    assert await community.claim_delivery(1, doc, owner="c", now=later + LEASE * 10, lease=LEASE) is None
+    assert (
+        await community.claim_delivery(1, doc, owner="c", now=later + LEASE * 10, lease=LEASE)
+        is None
+    )
     statuses = await community.delivery_statuses(1)
     assert statuses == {doc: "sent", older: "skipped"}
 
@@ -103,9 +120,14 @@ async def test_follow_normalises_and_pauses(store: Store) -> None:
     assert not await community.follow(7, "tag", "rlhf", now=T0)
     assert await community.follow(7, "keyword", "  Hallucination   Detection ", now=T0)
     subs = await community.subscriptions(7)
-    assert [(s.kind, s.value) for s in subs] == [("tag", "rlhf"), ("keyword", "hallucination detection")]
+    assert [(s.kind, s.value) for s in subs] == [
+        ("tag", "rlhf"),
+        ("keyword", "hallucination detection"),
+    ]
     user = await community.get_user(7)
-    assert user is not None and user.active and user.locale == "en"
+    assert user is not None
+    assert user.active
+    assert user.locale == "en"
     await community.set_paused(7, True, now=T0)
     assert (await community.get_user(7)).paused  # type: ignore[union-attr]
     await community.set_paused(7, False, now=T0)
@@ -124,8 +146,12 @@ async def test_alert_hook_matches_tags_and_korean_keywords(store: Store) -> None
     document = weekly(
         dt.date(2024, 5, 6),
         paper("Aligning with Feedback", arxiv_id="2405.00001", tags=["rlhf"]),
-        paper("Grounded Decoding", arxiv_id="2405.00002", tags=["llm"],
-              summary_ko="언어 모델의 환각을 줄이는 방법"),
+        paper(
+            "Grounded Decoding",
+            arxiv_id="2405.00002",
+            tags=["llm"],
+            summary_ko="언어 모델의 환각을 줄이는 방법",
+        ),
         paper("Video Models", arxiv_id="2405.00003", tags=["vision"]),
     )
     report = await store.ingest([document], on_document=community.alert_hook())
@@ -164,19 +190,25 @@ async def test_outbox_claims_leases_and_retries(store: Store) -> None:
     claims = await community.claim_alerts(owner="w", now=T0, lease=LEASE, limit=2)
     assert [c.user_id for c in claims] == [1, 2]
     assert all(len(c.matches) == 3 and c.attempts == 1 for c in claims)
-    assert [c.user_id for c in await community.claim_alerts(owner="x", now=T0, lease=LEASE, limit=5)] == [3]
+    assert [
+        c.user_id for c in await community.claim_alerts(owner="x", now=T0, lease=LEASE, limit=5)
+    ] == [3]
     assert await community.claim_alerts(owner="y", now=T0, lease=LEASE, limit=5) == []
     assert await community.mark_alert_sent(claims[0], T0, 555)
     assert await community.retry_alert(claims[1], now=T0, next_attempt_at=T0 + LEASE, error="500")
     assert await community.claim_alerts(owner="y", now=T0 + LEASE / 2, lease=LEASE, limit=5) == []
     retried = await community.claim_alerts(owner="y", now=T0 + LEASE, lease=LEASE, limit=5)
     # user 2 retried, user 3's claim by "x" expired: recovered
-    assert sorted((c.user_id, c.attempts, c.recovered) for c in retried) == [(2, 2, False), (3, 2, True)]
+    assert sorted((c.user_id, c.attempts, c.recovered) for c in retried) == [
+        (2, 2, False),
+        (3, 2, True),
+    ]
     await community.mark_unreachable(3, T0, "closed_dms")
     assert await community.take_user_notice(3)
     assert not await community.take_user_notice(3)
     status = await community.status()
-    assert status.sent_alerts == 1 and status.unreachable_users == 1
+    assert status.sent_alerts == 1
+    assert status.unreachable_users == 1
 
 
 async def test_source_status(store: Store) -> None:
@@ -184,5 +216,7 @@ async def test_source_status(store: Store) -> None:
     await community.record_source("forum", now=T0, ok=True, state={"etag": "x"})
     await community.record_source("forum", now=T0 + LEASE, ok=False, error="timeout")
     (forum,) = await community.source_statuses()
-    assert forum.last_success_at == T0 and forum.last_fetch_at == T0 + LEASE
-    assert forum.last_error == "timeout" and forum.state == {"etag": "x"}
+    assert forum.last_success_at == T0
+    assert forum.last_fetch_at == T0 + LEASE
+    assert forum.last_error == "timeout"
+    assert forum.state == {"etag": "x"}

@@ -115,3 +115,15 @@ def test_split_statements_keeps_trigger_bodies_and_strings_whole() -> None:
 def test_split_statements_rejects_an_unterminated_statement() -> None:
     with pytest.raises(MigrationError):
         split_statements("CREATE TABLE t (x);\nCREATE TABLE u (y)")
+
+
+async def test_rank_weights_match_the_search_code(tmp_path: Path) -> None:
+    from bot.store._search import _BM25
+
+    async with await Store.open(tmp_path / "bot.db") as store:
+        rows = list(
+            await store._reader.execute_fetchall(
+                "SELECT v FROM paper_search_config WHERE k = 'rank'"
+            )
+        )
+    assert rows[0][0] == _BM25.replace("paper_search, ", "")

@@ -333,7 +333,7 @@ async def test_empty_store(store: Store) -> None:
 
 @pytest.fixture
 def small_rank_cap(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(_search, "ranked_max", lambda groups: 3)
+    monkeypatch.setattr(_search, "ranked_max", lambda groups, filters=0: 3)
     return 3
 
 
@@ -365,7 +365,7 @@ async def test_broad_query_ranks_weighty_matches_first(store: Store, small_rank_
 async def test_few_weighty_matches_are_topped_up_with_newest(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_search, "ranked_max", lambda groups: 4)
+    monkeypatch.setattr(_search, "ranked_max", lambda groups, filters=0: 4)
     body_only = [paper(f"Body {i}", abstract_en="a heron by the lake") for i in range(8)]
     report = await store.ingest([daily(MAY_14, paper("Heron flight"), *body_only)])
     titled_id, *body_ids = report.new_paper_ids

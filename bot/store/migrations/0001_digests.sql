@@ -97,15 +97,18 @@ END;
 -- body (abstracts + commentary) 1. `keys` (weight 0, never matched by user words) holds one
 -- token per tag (t + hex of the tag) and per kind of digest mentioning the paper (kweekly,
 -- kdaily, knote): the tag and kind filters of search are then FTS terms, intersected inside
--- FTS5 instead of probed row by row. The 1-character prefix index serves 1-syllable Korean
--- queries (환 -> 환각, 환경...).
+-- FTS5 instead of probed row by row.
+-- No prefix index: it would add a posting per token (a quarter of the ingest cost) to speed
+-- up only 1-syllable Korean queries (환 -> 환각, 환경...), which take a few ms without it.
+-- automerge 8 (default 4): a little less merging work per document written; Store.optimize
+-- merges everything after a bulk load.
 CREATE VIRTUAL TABLE paper_search USING fts5 (
     title, authors, tags, summaries, body, keys,
-    tokenize = 'unicode61 remove_diacritics 0',
-    prefix = '1'
+    tokenize = 'unicode61 remove_diacritics 0'
 );
 INSERT INTO paper_search (paper_search, rank)
     VALUES ('rank', 'bm25(10.0, 6.0, 5.0, 3.0, 1.0, 0.0)');
+INSERT INTO paper_search (paper_search, rank) VALUES ('automerge', 8);
 
 -- Titles alone, for autocomplete. Title rows are short, so the prefix indexes that make a
 -- one- or two-letter prefix a single lookup stay small (on paper_search they would double its
