@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from bot.fakediscord import CallbackType, MessageFlag
 from tests.e2e.conftest import Env
 
@@ -164,3 +168,23 @@ async def test_digest_latest_list_and_tags(env: Env) -> None:
     tags = (await ix.original_message()).embeds[0]
     assert tags["title"] == "Tags"
     assert "`#llm`" in tags["description"]
+
+
+async def test_buttons_retire_when_the_view_expires(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # discord.py loads extensions into sys.modules without binding them on the package.
+    monkeypatch.setattr(sys.modules["cogs.lookup"], "VIEW_TIMEOUT", 0.3)
+    ix = await env.fake.slash(env.bob, env.channel, "search", {"query": "model"})
+    message = await ix.original_message()
+    assert not message.buttons[1].get("disabled")
+
+    def retired() -> bool:
+        current = env.fake.world.find_message(message.id)
+        return current is not None and all(b.get("disabled") for b in current.buttons)
+
+    await env.fake.wait_until(retired, within=5.0)
+    current = env.fake.world.find_message(message.id)
+    assert current is not None
+    menu = next(c for c in current.iter_components() if c.get("type") == 3)
+    assert menu.get("disabled") is True
