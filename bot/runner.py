@@ -8,11 +8,14 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 
+import httpx
+
 from bot.discord.client import PaperBot
 from bot.discord.endpoints import use_discord_endpoints
 from bot.ingest import ingest_paths
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.community import Community
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +36,16 @@ def _no_voice_warnings(record: logging.LogRecord) -> bool:
 
 
 async def load_local_digests(store: Store, settings: Settings) -> None:
-    """Bring the configured local digests into the store (unchanged files cost nothing)."""
-    totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
+    """Bring the configured local digests into the store (unchanged files cost nothing).
+
+    New papers queue topic alerts, like every later poll: files that arrived while the bot
+    was down still reach their followers."""
+    totals = await ingest_paths(
+        store,
+        settings.digests.paths,
+        settings.digests.tag_vocabulary,
+        on_document=Community(store).alert_hook(),
+    )
     for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
     log.info(
@@ -48,11 +59,17 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
 
 @contextlib.asynccontextmanager
 async def open_bot(settings: Settings, *, always_sync: bool = False) -> AsyncIterator[PaperBot]:
-    """The store opened and filled, and a bot built on it; all closed again on exit."""
+    """The store opened and filled, an HTTP client for remote digest sources, and a bot built
+    on both; all closed again on exit."""
     use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
-    async with await Store.open(settings.store.path) as store:
+    async with (
+        await Store.open(settings.store.path) as store,
+        httpx.AsyncClient(timeout=30.0, follow_redirects=True) as http,
+    ):
         await load_local_digests(store, settings)
-        async with PaperBot(store=store, settings=settings, always_sync=always_sync) as bot:
+        async with PaperBot(
+            store=store, settings=settings, always_sync=always_sync, http=http
+        ) as bot:
             yield bot
 
 

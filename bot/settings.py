@@ -56,6 +56,35 @@ class DiscordSettings(_Section):
     )
 
 
+class ForumSourceSettings(_Section):
+    enabled: bool = Field(default=False, description="poll the forum's weekly series")
+    base_url: str = Field(default="https://discuss.pytorch.kr", description="Discourse site")
+    interval: float = Field(default=3 * 3600, gt=0, description="seconds between polls")
+
+
+class NotesSourceSettings(_Section):
+    enabled: bool = Field(default=False, description="poll a GitHub repository of paper notes")
+    repo: str = Field(default="rosinality/ml-papers", description="owner/name of the repository")
+    branch: str = Field(default="main", description="the branch to read")
+    interval: float = Field(default=6 * 3600, gt=0, description="seconds between polls")
+
+
+class SourcesSettings(_Section):
+    forum: ForumSourceSettings = Field(default_factory=ForumSourceSettings)
+    notes: NotesSourceSettings = Field(default_factory=NotesSourceSettings)
+    local_interval: float = Field(
+        default=600, ge=0, description="seconds between re-scans of [digests] paths (0: never)"
+    )
+
+
+class SchedulerSettings(_Section):
+    enabled: bool = Field(default=True, description="run announcement, alert and source jobs")
+    alert_interval: float = Field(
+        default=5, gt=0, description="seconds between drains of the alert DM outbox"
+    )
+    dm_per_second: float = Field(default=40, gt=0, description="alert DMs sent per second")
+
+
 class LogSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -70,6 +99,8 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     digests: DigestSettings = Field(default_factory=DigestSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    sources: SourcesSettings = Field(default_factory=SourcesSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     log: LogSettings = Field(default_factory=LogSettings)
     discord_token: SecretStr | None = Field(
         default=None,

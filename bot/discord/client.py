@@ -11,21 +11,35 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import discord
+import httpx
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discord.errors import PaperTree
+from bot.delivery import AlertWorker, Announcer, RateLimiter
+from bot.digests.tags import load_vocabulary
+from bot.discord.courier import DiscordCourier
+from bot.discord.errors import PaperTree, send_ephemeral
 from bot.discord.translator import PaperTranslator
+from bot.i18n import lang_of, t
+from bot.scheduler import Jobs, PaperScheduler, build_sources
 from bot.settings import Settings
 from bot.store import Store
+from bot.store.community import Community, utcnow
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS: tuple[str, ...] = ("cogs.lookup", "cogs.admin")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.lookup",
+    "cogs.admin",
+    "cogs.settings",
+    "cogs.announcements",
+    "cogs.alerts",
+)
 COMMAND_HASH_KEY = "discord.command_hash"
 HEARTBEAT_KEY = "bot.heartbeat"
 HEARTBEAT_EVERY = 30.0  # seconds; `paperbot health` (the image's health check) reads it
@@ -45,6 +59,8 @@ class PaperBot(commands.Bot):
         extensions: Sequence[str] = EXTENSIONS,
         guild_ready_timeout: float = 2.0,
         always_sync: bool = False,
+        http: httpx.AsyncClient | None = None,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels and roles for announcements; no privileged intents
@@ -63,9 +79,35 @@ class PaperBot(commands.Bot):
         self.failed_extensions: dict[str, str] = {}
         self.always_sync = always_sync  # e.g. a fresh emulator, which knows no commands yet
         self._heartbeat: asyncio.Task[None] | None = None
+        self.http_client = http  # remote digest sources; created and closed by the caller
+        self.clock = clock
+        # The delivery side; the courier needs the logged-in client, so built here, not later.
+        self.community = Community(store, clock=clock)
+        self.courier = DiscordCourier(self)
+        self.announcer = Announcer(store, self.community, self.courier, clock=clock)
+        self.alert_worker = AlertWorker(
+            store,
+            self.community,
+            self.courier,
+            clock=clock,
+            limiter=RateLimiter(settings.scheduler.dm_per_second),
+        )
+        vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
+        self.jobs = Jobs(
+            store=store,
+            community=self.community,
+            announcer=self.announcer,
+            alerts=self.alert_worker,
+            sources=build_sources(settings, vocabulary, http, clock=clock),
+            clock=clock,
+        )
+        self.scheduler = PaperScheduler(self.jobs, alert_interval=settings.scheduler.alert_interval)
+        self.catch_up_task: asyncio.Task[Any] | None = None
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(PaperTranslator())
+        if self.settings.scheduler.enabled:
+            await self.scheduler.start()  # inside the running loop, as APScheduler 3 needs
         for name in self.initial_extensions:
             try:
                 await self.load_extension(name)
@@ -134,6 +176,7 @@ class PaperBot(commands.Bot):
         if inflight:
             log.info("waiting for %d commands in flight before closing", len(inflight))
             await asyncio.wait(inflight, timeout=SHUTDOWN_GRACE)
+        await self.scheduler.shutdown(SHUTDOWN_GRACE)
         if self._heartbeat is not None:
             self._heartbeat.cancel()
         await super().close()
@@ -149,6 +192,18 @@ class PaperBot(commands.Bot):
         await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
         user = self.user
         log.info("ready as %s (%s) in %d servers", user, user.id if user else "?", len(self.guilds))
+        if self.catch_up_task is None and self.settings.scheduler.enabled:
+            # The database decides what should have been posted while we were away.
+            self.catch_up_task = asyncio.create_task(self.jobs.catch_up(), name="paperbot-catch-up")
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction, command: object
+    ) -> None:
+        """Tell a user whose DMs were closed, once, the next time they use any command."""
+        if not await self.community.take_user_notice(interaction.user.id):
+            return
+        lang = lang_of(str(interaction.locale))
+        await send_ephemeral(interaction, t("alert.unreachable_notice", lang))
 
 
 def app_command_names(bot: PaperBot) -> list[str]:

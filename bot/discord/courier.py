@@ -67,9 +67,11 @@ class DiscordCourier:
             raise NotFound(10003, f"channel {channel_id} cannot hold messages")
         return channel
 
-    async def _user(self, user_id: int) -> discord.User:
-        user = self.client.get_user(user_id)
-        return user if user is not None else await self.client.fetch_user(user_id)
+    async def _dm_channel(self, user_id: int) -> discord.DMChannel:
+        """The DM channel with a user: one request the first time, cached after (no user
+        lookup first: the bot has no member cache, and a fetch per DM would double the
+        requests of a large alert run)."""
+        return await self.client.create_dm(discord.Object(user_id))
 
     async def post_message(
         self,
@@ -113,8 +115,8 @@ class DiscordCourier:
 
     async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
         async with _mapped():
-            user = await self._user(user_id)
-            message = await user.send(
+            channel = await self._dm_channel(user_id)
+            message = await channel.send(
                 embeds=[discord.Embed.from_dict(embed) for embed in embeds],
                 allowed_mentions=discord.AllowedMentions.none(),
             )
@@ -122,8 +124,7 @@ class DiscordCourier:
 
     async def recent_dms(self, user_id: int, limit: int) -> list[RecentMessage]:
         async with _mapped():
-            user = await self._user(user_id)
-            channel = user.dm_channel or await user.create_dm()
+            channel = await self._dm_channel(user_id)
             return [_recent(message) async for message in channel.history(limit=limit)]
 
 

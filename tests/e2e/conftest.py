@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import datetime as dt
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -17,6 +19,7 @@ from bot.fakediscord import Channel, FakeDiscord, Guild, User
 from bot.runner import load_local_digests
 from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 from bot.store import Store
+from bot.store.community import iso, utcnow
 
 
 @contextlib.contextmanager
@@ -32,6 +35,23 @@ def restored_endpoints() -> Iterator[None]:
 
 
 @dataclass
+class Clock:
+    """A controllable clock for Community, Announcer and the scheduler's job functions."""
+
+    now: dt.datetime = field(default_factory=utcnow)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def set(self, when: dt.datetime) -> None:
+        self.now = when
+
+    def advance(self, **delta: float) -> dt.datetime:
+        self.now += dt.timedelta(**delta)
+        return self.now
+
+
+@dataclass
 class Env:
     fake: FakeDiscord
     bot: PaperBot
@@ -41,11 +61,55 @@ class Env:
     alice: User  # Korean client
     bob: User  # English client
     settings: Settings
+    clock: Clock
 
 
 class FastBot(PaperBot):
     async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         return None  # discord.py waits 5 s before re-identifying; tests need not
+
+
+@contextlib.asynccontextmanager
+async def started_bot(
+    fake: FakeDiscord, store: Store, settings: Settings, clock: Clock
+) -> AsyncIterator[PaperBot]:
+    """A PaperBot logged in to ``fake``; closed (and its scheduler stopped) on exit."""
+    bot = FastBot(store=store, settings=settings, guild_ready_timeout=0.05, clock=clock)
+    async with bot:
+        runner = asyncio.create_task(bot.start(fake.token))
+        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        if settings.scheduler.enabled:  # on_ready has started the start-up catch-up run
+            for _ in range(500):
+                if bot.catch_up_task is not None:
+                    break
+                await asyncio.sleep(0.01)
+        try:
+            yield bot
+        finally:
+            await bot.close()
+            await runner
+
+
+async def arrived_at(store: Store, when: dt.datetime, *, after_id: int = 0) -> None:
+    """Pretend documents above ``after_id`` were ingested at ``when`` (test clock time).
+
+    The store stamps ``documents.created_at`` with SQLite's own clock, which a test clock
+    cannot reach; the due rule compares it with the guild's slots."""
+    stamp = iso(when)
+    async with store._write_lock:
+        await store._writer.execute(
+            "UPDATE documents SET created_at = ? WHERE id > ?", (stamp, after_id)
+        )
+
+
+async def max_document_id(store: Store) -> int:
+    rows = list(await store._reader.execute_fetchall("SELECT coalesce(max(id), 0) FROM documents"))
+    return int(rows[0][0])
+
+
+# The scheduler runs in e2e tests, but its periodic jobs would fire on real time: tests call
+# the job functions with their own clock instead, so the drain interval is pushed far away.
+TEST_SCHEDULER: dict[str, Any] = {"alert_interval": 3600, "dm_per_second": 1000}
 
 
 @contextlib.asynccontextmanager
@@ -55,6 +119,7 @@ async def running_bot(
     digests: list[Path] | None = None,
     deadline: float = 3.0,
     application_id: int | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[Env]:
     from bot.discord.endpoints import use_discord_endpoints
 
@@ -73,21 +138,24 @@ async def running_bot(
                 store={"path": tmp_path / "paperbot.db"},
                 digests={"paths": digests or [BUNDLED_DIGESTS]},
                 discord={"rest_url": fake.rest_url, "gateway_url": fake.gateway_url},
+                scheduler=TEST_SCHEDULER,
             )
+            clock = clock or Clock()
             use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
             async with await Store.open(settings.store.path) as store:
                 await load_local_digests(store, settings)
-                bot = FastBot(store=store, settings=settings, guild_ready_timeout=0.05)
-                async with bot:
-                    runner = asyncio.create_task(bot.start(fake.token))
-                    await asyncio.wait_for(bot.wait_until_ready(), 10)
-                    try:
-                        yield Env(
-                            fake, bot, store, guild, guild.channel("papers"), alice, bob, settings
-                        )
-                    finally:
-                        await bot.close()
-                        await runner
+                async with started_bot(fake, store, settings, clock) as bot:
+                    yield Env(
+                        fake,
+                        bot,
+                        store,
+                        guild,
+                        guild.channel("papers"),
+                        alice,
+                        bob,
+                        settings,
+                        clock,
+                    )
 
 
 @pytest.fixture

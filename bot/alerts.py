@@ -1,0 +1,101 @@
+"""Per-user topic alerts: follow tags and keywords, list, pause, resume (plain data for a cog).
+
+Discord-free. Tags are checked against the store (an unknown tag names the nearest ones, as
+``/search`` does); keywords are free text. The DMs themselves are sent by
+``bot.delivery.AlertWorker`` from the outbox the ingest fills.
+"""
+
+from __future__ import annotations
+
+from bot.errors import UserFacingError
+from bot.i18n import Lang, t
+from bot.lookup import Lookup
+from bot.render.limits import Embed
+from bot.store.community import MAX_SUBSCRIPTIONS, Community, SubKind, normalise_value
+
+__all__ = ["Alerts"]
+
+AUTOCOMPLETE_LIMIT = 25
+
+
+class Alerts:
+    def __init__(self, community: Community, lookup: Lookup) -> None:
+        self.community = community
+        self.lookup = lookup
+
+    async def follow_tag(self, user_id: int, raw: str, lang: Lang) -> str:
+        tag = await self.lookup.known_tag(raw)  # NotFoundError with the nearest tags
+        return await self._follow(user_id, "tag", tag, lang)
+
+    async def follow_keyword(self, user_id: int, raw: str, lang: Lang) -> str:
+        if not normalise_value("keyword", raw):
+            raise UserFacingError("alerts.empty_keyword")
+        return await self._follow(user_id, "keyword", raw, lang)
+
+    async def _follow(self, user_id: int, kind: SubKind, value: str, lang: Lang) -> str:
+        try:
+            added = await self.community.follow(user_id, kind, value, locale=lang)
+        except ValueError as exc:
+            raise UserFacingError("alerts.too_many", limit=MAX_SUBSCRIPTIONS) from exc
+        shown = normalise_value(kind, value)
+        if not added:
+            return t("alerts.already", lang, value=shown)
+        return t(f"alerts.followed_{kind}", lang, value=shown)
+
+    async def unfollow(self, user_id: int, raw: str, lang: Lang) -> str:
+        """``raw`` is ``tag:x`` / ``keyword:x`` (from autocomplete) or plain text: a tag first,
+        then a keyword."""
+        kind, _, value = raw.partition(":")
+        candidates: list[tuple[SubKind, str]]
+        if kind == "tag" and value:
+            candidates = [("tag", value)]
+        elif kind == "keyword" and value:
+            candidates = [("keyword", value)]
+        else:
+            candidates = [("tag", raw), ("keyword", raw)]
+        for sub_kind, text in candidates:
+            if await self.community.unfollow(user_id, sub_kind, text):
+                return t("alerts.unfollowed", lang, value=normalise_value(sub_kind, text))
+        raise UserFacingError("alerts.not_following", value=raw[:100])
+
+    async def subscription_choices(self, user_id: int, typed: str) -> list[tuple[str, str]]:
+        """(label, value) pairs of the user's subscriptions matching what was typed."""
+        needle = typed.strip().casefold()
+        choices = []
+        for sub in await self.community.subscriptions(user_id):
+            if needle in sub.value.casefold():
+                label = f"#{sub.value}" if sub.kind == "tag" else f"“{sub.value}”"
+                choices.append((label[:100], f"{sub.kind}:{sub.value}"[:100]))
+        return choices[:AUTOCOMPLETE_LIMIT]
+
+    async def listing(self, user_id: int, lang: Lang) -> Embed:
+        subs = await self.community.subscriptions(user_id)
+        user = await self.community.get_user(user_id)
+        if user is not None and user.unreachable:
+            state = t("alerts.state_unreachable", lang)
+        elif user is not None and user.paused:
+            state = t("alerts.state_paused", lang)
+        else:
+            state = t("alerts.state_active", lang)
+        if not subs:
+            return {
+                "title": t("alerts.list_title", lang),
+                "description": t("alerts.list_empty", lang),
+            }
+        tags = [f"`{sub.value}`" for sub in subs if sub.kind == "tag"]
+        keywords = [f"“{sub.value}”" for sub in subs if sub.kind == "keyword"]
+        fields = []
+        if tags:
+            fields.append({"name": t("alerts.tags", lang), "value": ", ".join(tags)[:1024]})
+        if keywords:
+            fields.append({"name": t("alerts.keywords", lang), "value": ", ".join(keywords)[:1024]})
+        return {"title": t("alerts.list_title", lang), "description": state, "fields": fields}
+
+    async def pause(self, user_id: int, lang: Lang) -> str:
+        await self.community.set_paused(user_id, True)
+        return t("alerts.paused", lang)
+
+    async def resume(self, user_id: int, lang: Lang) -> str:
+        await self.community.set_paused(user_id, False)
+        await self.community.set_locale(user_id, lang)
+        return t("alerts.resumed", lang)

@@ -1,0 +1,336 @@
+"""Server announcement settings, previews, "post now" and status, as plain data for the cogs.
+
+Discord-free: the cogs parse the interaction and check permissions; this module validates,
+calls ``Community``/``Announcer`` and renders replies (text and embed dicts) in a language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, available_timezones
+
+from bot.delivery import Announcer
+from bot.digests.models import DigestKind
+from bot.errors import UserFacingError
+from bot.i18n import Lang, t
+from bot.render.limits import Embed
+from bot.schedule import DEFAULT_TIMEZONE, ScheduleError, parse_time
+from bot.store.community import Community, CommunityStatus, GuildSettings, utcnow
+
+__all__ = [
+    "COMMON_TIMEZONES",
+    "Announcements",
+    "SettingsChange",
+    "parse_kinds",
+    "reason_text",
+    "timezone_choices",
+]
+
+COMMON_TIMEZONES = (
+    "Asia/Seoul",
+    "Asia/Tokyo",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Kolkata",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "UTC",
+)
+DEFAULT_WEEKDAY = 0
+DEFAULT_TIME = "09:00"
+AUTOCOMPLETE_LIMIT = 25
+
+
+def timezone_choices(typed: str) -> list[str]:
+    """Common zones first, then any IANA zone containing what was typed."""
+    needle = typed.strip().casefold()
+    common = [zone for zone in COMMON_TIMEZONES if needle in zone.casefold()]
+    if len(needle) < 2:
+        return common[:AUTOCOMPLETE_LIMIT]
+    rest = sorted(
+        zone for zone in available_timezones() if needle in zone.casefold() and zone not in common
+    )
+    return (common + rest)[:AUTOCOMPLETE_LIMIT]
+
+
+def valid_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name.strip())
+    except (ValueError, KeyError, OSError) as exc:
+        raise UserFacingError("settings.bad_timezone", zone=name[:60]) from exc
+    return name.strip()
+
+
+def parse_kinds(text: str) -> list[str]:
+    words = [word for word in text.replace(",", " ").lower().split() if word]
+    try:
+        kinds = sorted({DigestKind(word).value for word in words})
+    except ValueError as exc:
+        raise UserFacingError("settings.bad_kinds") from exc
+    if not kinds:
+        raise UserFacingError("settings.bad_kinds")
+    return kinds
+
+
+def reason_text(reason: str, lang: Lang) -> str:
+    """A stored failure reason (``forbidden:50013``, ``closed_dms``...) for humans."""
+    head, _, code = reason.partition(":")
+    if head == "forbidden":
+        return t("announce.reason.forbidden", lang) + (f" ({code})" if code else "")
+    if head == "not_found":
+        return t("announce.reason.not_found", lang)
+    if head in ("closed_dms", "unknown_user", "inactive"):
+        return t(f"status.reason.{head}", lang)
+    return reason[:200]
+
+
+def _when(value: dt.datetime | None, zone: str, lang: Lang) -> str:
+    if value is None:
+        return t("status.never", lang)
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M} ({zone})"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChange:
+    """What one ``/settings`` subcommand changes; unset fields keep their value."""
+
+    channel_id: int | None = None
+    weekday: int | None = None
+    time: str | None = None
+    timezone: str | None = None
+    role_id: int | None = None
+    set_role: bool = False  # role_id None with set_role: no ping any more
+    kinds: list[str] | None = None
+    language: Lang | None = None
+
+
+@dataclass
+class Answer:
+    """A reply for a cog: text, embeds, and a notice to show as a followup."""
+
+    content: str | None = None
+    embeds: list[Embed] = field(default_factory=list)
+
+
+class Announcements:
+    def __init__(
+        self,
+        community: Community,
+        announcer: Announcer,
+        *,
+        on_change: Callable[[int], Awaitable[object]] | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self.community = community
+        self.announcer = announcer
+        self.on_change = on_change  # the scheduler re-creates the guild's job
+        self.clock = clock
+
+    async def notice(self, guild_id: int, lang: Lang) -> str | None:
+        """The "announcements are paused" notice for an admin, once."""
+        reason = await self.community.take_guild_notice(guild_id)
+        if reason is None:
+            return None
+        return t("announce.disabled_notice", lang, reason=reason_text(reason, lang))
+
+    async def change(self, guild_id: int, change: SettingsChange) -> GuildSettings:
+        current = await self.community.get_guild(guild_id)
+        if current is None and change.channel_id is None:
+            raise UserFacingError("settings.need_channel")
+        if change.time is not None:
+            try:
+                parse_time(change.time)
+            except ScheduleError as exc:
+                raise UserFacingError("settings.bad_time", time=change.time[:20]) from exc
+        timezone = valid_timezone(change.timezone) if change.timezone is not None else None
+        role_id = change.role_id if change.set_role else (current.role_id if current else None)
+        settings = await self.community.configure_guild(
+            guild_id,
+            channel_id=change.channel_id or (current.channel_id if current else 0),
+            weekday=_pick(change.weekday, current.weekday if current else DEFAULT_WEEKDAY),
+            time=change.time or (current.time if current else DEFAULT_TIME),
+            timezone=timezone or (current.timezone if current else DEFAULT_TIMEZONE),
+            role_id=role_id,
+            kinds=change.kinds or (current.kinds if current else (DigestKind.WEEKLY.value,)),
+            language=change.language or (current.language if current else "ko"),
+            now=self.clock(),
+        )
+        if self.on_change is not None:
+            await self.on_change(guild_id)
+        return settings
+
+    async def show(self, guild_id: int, lang: Lang) -> Embed:
+        settings = await self.community.get_guild(guild_id)
+        if settings is None:
+            raise UserFacingError("settings.need_channel")
+        return self.settings_embed(settings, lang)
+
+    def settings_embed(self, settings: GuildSettings, lang: Lang) -> Embed:
+        schedule = settings.schedule
+        next_post = schedule.next_slot_after(self.clock())
+        none = t("settings.none", lang)
+        fields = [
+            (t("settings.channel", lang), f"<#{settings.channel_id}>"),
+            (
+                t("settings.schedule", lang),
+                t(
+                    "settings.schedule_value",
+                    lang,
+                    weekday=t(f"weekday.{settings.weekday}", lang),
+                    time=settings.time,
+                    zone=settings.timezone,
+                ),
+            ),
+            (t("settings.role", lang), f"<@&{settings.role_id}>" if settings.role_id else none),
+            (
+                t("settings.kinds", lang),
+                ", ".join(t(f"kind.{kind}", lang) for kind in settings.kinds),
+            ),
+            (t("settings.language", lang), t(f"language.{settings.language}", lang)),
+            (t("settings.next_post", lang), _when(next_post, settings.timezone, lang)),
+        ]
+        if settings.disabled_reason is not None:
+            fields.append((t("settings.paused", lang), reason_text(settings.disabled_reason, lang)))
+        return {
+            "title": t("settings.title", lang),
+            "fields": [{"name": name, "value": value, "inline": False} for name, value in fields],
+        }
+
+    async def preview(self, guild_id: int, lang: Lang) -> Answer:
+        if await self.community.get_guild(guild_id) is None:
+            raise UserFacingError("settings.need_channel")
+        preview = await self.announcer.preview(guild_id)
+        if preview is None:
+            return Answer(content=t("announce.preview_empty", lang))
+        header = t(
+            "announce.preview_header",
+            lang,
+            thread=preview.thread_name,
+            count=len(preview.papers),
+        )
+        content = f"{header}\n\n{preview.overview.content}".strip()
+        return Answer(content=content[:2000], embeds=list(preview.overview.embeds)[:10])
+
+    async def post_now(self, guild_id: int, lang: Lang) -> str:
+        settings = await self.community.get_guild(guild_id)
+        if settings is None:
+            raise UserFacingError("settings.need_channel")
+        result = await self.announcer.post_now(guild_id, self.clock())
+        if result.outcome == "sent":
+            return t("announce.now.sent", lang, channel=settings.channel_id)
+        if result.outcome == "failed":
+            reason = reason_text(result.error or "error", lang)
+            return t("announce.now.failed", lang, reason=reason)
+        key = {"already": "already", "busy": "busy", "lost": "busy", "retry": "retry"}.get(
+            result.outcome, "nothing"
+        )
+        return t(f"announce.now.{key}", lang)
+
+    async def status(self, guild_id: int | None, lang: Lang) -> Embed:
+        status = await self.community.status(guild_id)
+        zone = DEFAULT_TIMEZONE
+        if guild_id is not None:
+            settings = await self.community.get_guild(guild_id)
+            zone = settings.timezone if settings else zone
+        return status_embed(status, lang, zone)
+
+
+def _pick(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def _lines(lines: Iterable[str], empty: str, limit: int = 1024) -> str:
+    text = ""
+    for line in lines:
+        if len(text) + len(line) + 1 > limit - 1:
+            return text + "…"
+        text += line + "\n"
+    return text.strip() or empty
+
+
+def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
+    sources = _lines(
+        (
+            t(
+                "status.source_error" if source.last_error else "status.source_ok",
+                lang,
+                name=source.source[:80],
+                when=_when(source.last_fetch_at, zone, lang),
+                error=(source.last_error or "")[:200],
+            )
+            for source in status.sources
+        ),
+        t("status.no_sources", lang),
+    )
+    posts = _lines(
+        (
+            t(
+                "status.post_line",
+                lang,
+                channel=post.channel_id or 0,
+                when=_when(post.finished_at, zone, lang),
+            )
+            for post in status.last_posts
+        ),
+        t("status.no_posts", lang),
+    )
+    alerts = t(
+        "status.alert_counts",
+        lang,
+        pending=status.pending_alerts,
+        claimed=status.claimed_alerts,
+        sent=status.sent_alerts,
+        unreachable=status.unreachable_users,
+    )
+    failure_lines: list[str] = []
+    for reason in status.disabled_guilds.values():
+        failure_lines.append(
+            t(
+                "status.failure_line",
+                lang,
+                what=t("status.failure.disabled", lang),
+                reason=reason_text(reason, lang),
+                count=1,
+            )
+        )
+    for reason, count in status.failed_deliveries.items():
+        failure_lines.append(
+            t(
+                "status.failure_line",
+                lang,
+                what=t("status.failure.post", lang),
+                reason=reason_text(reason, lang),
+                count=count,
+            )
+        )
+    for reason, count in status.failed_alerts.items():
+        failure_lines.append(
+            t(
+                "status.failure_line",
+                lang,
+                what=t("status.failure.alert", lang),
+                reason=reason_text(reason, lang),
+                count=count,
+            )
+        )
+    failures = _lines(failure_lines, t("status.no_failures", lang))
+    return {
+        "title": t("status.title", lang),
+        "fields": [
+            {"name": t("status.sources", lang), "value": sources, "inline": False},
+            {"name": t("status.posts", lang), "value": posts, "inline": False},
+            {"name": t("status.alerts", lang), "value": alerts, "inline": False},
+            {"name": t("status.failures", lang), "value": failures, "inline": False},
+        ],
+    }

@@ -1,0 +1,294 @@
+"""APScheduler wiring: announcement slots, the alert outbox drain and source polls.
+
+The scheduler only wakes workers; the database decides what is due (``bot.schedule``), so a
+missed wake-up costs nothing: the catch-up run at start-up (and the next slot) finds it.
+
+- ``Jobs`` holds the job functions. They take no arguments but a guild id or a source name and
+  read time from an injected clock, so tests call them directly instead of waiting for
+  APScheduler.
+- ``PaperScheduler`` owns one APScheduler 3 ``AsyncIOScheduler``, started inside the running
+  loop (``PaperBot.setup_hook``) and shut down in ``PaperBot.close``: one announcement job per
+  configured guild (a ``SlotTrigger`` from the guild's ``Schedule``, re-created whenever the
+  settings change), an interval job draining the alert outbox, and one interval job per
+  digest source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
+
+from bot.delivery import AlertWorker, Announcer, AnnounceResult, DrainReport
+from bot.digests.sources import (
+    DirectorySource,
+    ForumSource,
+    HttpFetcher,
+    NotesRepoSource,
+    Source,
+    dump_state,
+    load_state,
+)
+from bot.digests.tags import TagVocabulary
+from bot.settings import Settings
+from bot.store import Store
+from bot.store.community import Community, utcnow
+
+__all__ = ["Jobs", "PaperScheduler", "PollReport", "build_sources"]
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+T = TypeVar("T")
+
+ALERT_JOB = "alerts:drain"
+
+
+def announce_job_id(guild_id: int) -> str:
+    return f"announce:{guild_id}"
+
+
+def source_job_id(name: str) -> str:
+    return f"source:{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    source: str
+    documents: int = 0
+    new: int = 0
+    updated: int = 0
+    new_papers: int = 0
+    parse_errors: int = 0
+    error: str | None = None
+    alerts: DrainReport | None = None
+
+
+@dataclass
+class _Tracked:
+    """Job runs in flight, so that shutdown can let them finish (or cancel them)."""
+
+    tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    async def run(self, work: Awaitable[T]) -> T:
+        task = asyncio.current_task()
+        if task is not None:
+            self.tasks.add(task)
+        try:
+            return await work
+        finally:
+            if task is not None:
+                self.tasks.discard(task)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceJob:
+    source: Source
+    interval: float  # seconds
+
+
+class Jobs:
+    """What the scheduler runs. Every job is safe to run twice or concurrently: claims in the
+    database make announcements and alerts exactly-once."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        community: Community,
+        announcer: Announcer,
+        alerts: AlertWorker,
+        sources: Sequence[SourceJob] = (),
+        clock: Clock = utcnow,
+    ) -> None:
+        self.store = store
+        self.community = community
+        self.announcer = announcer
+        self.alerts = alerts
+        self.sources = {job.source.name: job for job in sources}
+        self.clock = clock
+        self.tracked = _Tracked()
+
+    async def announce(self, guild_id: int) -> list[AnnounceResult]:
+        """A guild's slot came: post what the database says is due there."""
+        return await self.tracked.run(self.announcer.run_due(self.clock(), guild_id=guild_id))
+
+    async def catch_up(self) -> list[AnnounceResult]:
+        """At start-up: resume crashed posts and post what fell due while we were away."""
+        results = await self.tracked.run(self.announcer.run_due(self.clock()))
+        for result in results:
+            if result.outcome not in ("nothing", "busy"):
+                log.info(
+                    "catch-up in guild %s: %s %s",
+                    result.guild_id,
+                    result.outcome,
+                    result.document_id,
+                )
+        return results
+
+    async def drain_alerts(self) -> DrainReport:
+        return await self.tracked.run(self.alerts.drain(self.clock()))
+
+    async def poll(self, name: str) -> PollReport:
+        """Fetch one source, ingest what is new (queueing alerts in the same transactions),
+        persist the source's state and health, then send the alerts."""
+        return await self.tracked.run(self._poll(self.sources[name].source))
+
+    async def poll_all(self) -> list[PollReport]:
+        return [await self.poll(name) for name in self.sources]
+
+    async def _poll(self, source: Source) -> PollReport:
+        previous = {status.source: status for status in await self.community.source_statuses()}
+        known = previous.get(source.name)
+        state = load_state(json.dumps(known.state)) if known and known.state else None
+        try:
+            result = await source.fetch(state)
+        except Exception as exc:  # a source bug: record it, keep polling the others
+            log.exception("source %s failed", source.name)
+            failure = f"{type(exc).__name__}: {exc}"
+            await self.community.record_source(
+                source.name, now=self.clock(), ok=False, error=failure
+            )
+            return PollReport(source.name, error=failure)
+        report = await self.store.ingest(result.documents, on_document=self.community.alert_hook())
+        for parse_error in result.parse_errors:
+            log.warning(
+                "%s: not loaded: %s:%d: %s",
+                source.name,
+                parse_error.source,
+                parse_error.line,
+                parse_error.message,
+            )
+        error: str | None = None
+        if result.fetch_errors:
+            first = result.fetch_errors[0]
+            error = f"{first.url}: {first.reason}"
+        await self.community.record_source(
+            source.name,
+            now=self.clock(),
+            ok=error is None,
+            error=error,
+            state=json.loads(dump_state(result.state)),
+        )
+        alerts = await self.alerts.drain(self.clock()) if report.new_paper_ids else None
+        return PollReport(
+            source.name,
+            documents=len(result.documents),
+            new=report.new,
+            updated=report.updated,
+            new_papers=len(report.new_paper_ids),
+            parse_errors=len(result.parse_errors),
+            error=error,
+            alerts=alerts,
+        )
+
+
+def build_sources(
+    settings: Settings,
+    vocabulary: TagVocabulary,
+    http: httpx.AsyncClient | None,
+    *,
+    clock: Clock = utcnow,
+) -> list[SourceJob]:
+    """The sources the settings enable; remote ones only with an HTTP client."""
+    jobs: list[SourceJob] = []
+    config = settings.sources
+    if config.local_interval > 0 and settings.digests.paths:
+        local = DirectorySource(settings.digests.paths, vocabulary, name="local", clock=clock)
+        jobs.append(SourceJob(local, config.local_interval))
+    if (config.forum.enabled or config.notes.enabled) and http is None:
+        log.warning("remote digest sources are enabled but no HTTP client was given")
+        return jobs
+    if http is not None:
+        fetcher = HttpFetcher(http)
+        if config.forum.enabled:
+            forum = ForumSource(fetcher, vocabulary, base_url=config.forum.base_url, clock=clock)
+            jobs.append(SourceJob(forum, config.forum.interval))
+        if config.notes.enabled:
+            notes = NotesRepoSource(
+                fetcher,
+                vocabulary,
+                repo=config.notes.repo,
+                branch=config.notes.branch,
+                clock=clock,
+            )
+            jobs.append(SourceJob(notes, config.notes.interval))
+    return jobs
+
+
+class PaperScheduler:
+    """One ``AsyncIOScheduler`` for the bot's jobs; ``start`` inside the running loop."""
+
+    def __init__(self, jobs: Jobs, *, alert_interval: float = 5.0) -> None:
+        self.jobs = jobs
+        self.alert_interval = alert_interval
+        self.scheduler = AsyncIOScheduler(
+            timezone=dt.UTC,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
+        )
+
+    @property
+    def running(self) -> bool:
+        return bool(self.scheduler.running)
+
+    async def start(self) -> None:
+        self.scheduler.start()  # binds to the running loop
+        self.scheduler.add_job(
+            self.jobs.drain_alerts,
+            IntervalTrigger(seconds=self.alert_interval, timezone=dt.UTC),
+            id=ALERT_JOB,
+            replace_existing=True,
+        )
+        for name, job in self.jobs.sources.items():
+            self.scheduler.add_job(
+                self.jobs.poll,
+                IntervalTrigger(seconds=job.interval, timezone=dt.UTC),
+                args=[name],
+                id=source_job_id(name),
+                replace_existing=True,
+            )
+        for settings in await self.jobs.community.configured_guilds():
+            await self.sync_guild(settings.guild_id)
+
+    async def sync_guild(self, guild_id: int) -> dt.datetime | None:
+        """(Re-)create a guild's announcement job from its stored settings; returns the next
+        fire time (None when the guild is not configured)."""
+        settings = await self.jobs.community.get_guild(guild_id)
+        job_id = announce_job_id(guild_id)
+        if settings is None:
+            if self.scheduler.get_job(job_id) is not None:
+                self.scheduler.remove_job(job_id)
+            return None
+        job = self.scheduler.add_job(
+            self.jobs.announce,
+            settings.schedule.trigger(),
+            args=[guild_id],
+            id=job_id,
+            replace_existing=True,
+        )
+        next_run: dt.datetime | None = getattr(job, "next_run_time", None)
+        return next_run
+
+    def job_ids(self) -> list[str]:
+        return sorted(job.id for job in self.scheduler.get_jobs())
+
+    async def shutdown(self, grace: float = 10.0) -> None:
+        """Stop waking jobs, let runs in flight finish within ``grace`` s, cancel the rest."""
+        if self.scheduler.running:
+            self.scheduler.pause()  # shutdown() would cancel the runs in flight at once
+        pending = [task for task in self.jobs.tracked.tasks if not task.done()]
+        if pending:
+            log.info("waiting for %d scheduled jobs in flight", len(pending))
+            await asyncio.wait(pending, timeout=grace)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        for task in pending:
+            task.cancel()

@@ -1,0 +1,118 @@
+"""/alerts follow|keyword|unfollow|list|pause|resume: topic alerts by DM (also in DMs).
+
+Thin: ``bot.alerts.Alerts`` does the work; every reply is ephemeral.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.alerts import Alerts
+from bot.discord.replies import Reply, answer
+from bot.i18n import Lang, lang_of
+from bot.lookup import Lookup
+
+if TYPE_CHECKING:
+    from bot.discord.client import PaperBot
+
+
+def _lang(interaction: discord.Interaction) -> Lang:
+    return lang_of(str(interaction.locale))
+
+
+class AlertsCog(commands.Cog):
+    alerts = app_commands.Group(
+        name=_("alerts"),
+        description=_("Direct messages about topics you follow"),
+        allowed_contexts=app_commands.AppCommandContext(
+            guild=True, dm_channel=True, private_channel=True
+        ),
+    )
+
+    def __init__(self, bot: PaperBot) -> None:
+        self.bot = bot
+        self.lookup = Lookup(bot.store)
+        self.service = Alerts(bot.community, self.lookup)
+
+    async def _reply(self, interaction: discord.Interaction, text: str) -> None:
+        async def work() -> Reply:
+            return Reply(content=text)
+
+        await answer(interaction, work(), ephemeral=True)
+
+    @alerts.command(name=_("follow"), description=_("Get a DM when new papers carry a tag"))
+    @app_commands.describe(tag=_("Only papers with this tag"))
+    @app_commands.rename(tag=_("tag"))
+    async def follow(
+        self, interaction: discord.Interaction, tag: app_commands.Range[str, 1, 64]
+    ) -> None:
+        text = await self.service.follow_tag(interaction.user.id, tag, _lang(interaction))
+        await self._reply(interaction, text)
+
+    @follow.autocomplete("tag")
+    async def _tag_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=tag, value=tag)
+            for tag in await self.lookup.tag_choices(current)
+        ]
+
+    @alerts.command(
+        name=_("keyword"), description=_("Get a DM when new papers mention a word or phrase")
+    )
+    @app_commands.describe(word=_("A word or phrase"))
+    @app_commands.rename(word=_("word"))
+    async def keyword(
+        self, interaction: discord.Interaction, word: app_commands.Range[str, 1, 100]
+    ) -> None:
+        text = await self.service.follow_keyword(interaction.user.id, word, _lang(interaction))
+        await self._reply(interaction, text)
+
+    @alerts.command(name=_("unfollow"), description=_("Stop following a tag or keyword"))
+    @app_commands.describe(topic=_("A tag or keyword you follow"))
+    @app_commands.rename(topic=_("topic"))
+    async def unfollow(
+        self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 110]
+    ) -> None:
+        text = await self.service.unfollow(interaction.user.id, topic, _lang(interaction))
+        await self._reply(interaction, text)
+
+    @unfollow.autocomplete("topic")
+    async def _subscription_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [
+            app_commands.Choice(name=label, value=value)
+            for label, value in await self.service.subscription_choices(
+                interaction.user.id, current
+            )
+        ]
+
+    @alerts.command(name=_("list"), description=_("Your tags and keywords"))
+    async def list_(self, interaction: discord.Interaction) -> None:
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            return Reply(embeds=[await self.service.listing(interaction.user.id, lang)])
+
+        await answer(interaction, work(), ephemeral=True)
+
+    @alerts.command(name=_("pause"), description=_("Pause your alerts"))
+    async def pause(self, interaction: discord.Interaction) -> None:
+        text = await self.service.pause(interaction.user.id, _lang(interaction))
+        await self._reply(interaction, text)
+
+    @alerts.command(name=_("resume"), description=_("Turn your alerts back on"))
+    async def resume(self, interaction: discord.Interaction) -> None:
+        text = await self.service.resume(interaction.user.id, _lang(interaction))
+        await self._reply(interaction, text)
+
+
+async def setup(bot: PaperBot) -> None:
+    await bot.add_cog(AlertsCog(bot))

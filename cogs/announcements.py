@@ -1,0 +1,83 @@
+"""/announce preview|now and /status (Manage Server only, ephemeral).
+
+Thin: ``bot.announcements.Announcements`` does the work and the rendering.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.announcements import Announcements
+from bot.discord.replies import Reply, answer
+from bot.i18n import Lang, lang_of
+from cogs.settings import MANAGE_GUILD, admin_guild_id
+
+if TYPE_CHECKING:
+    from bot.discord.client import PaperBot
+
+
+def _lang(interaction: discord.Interaction) -> Lang:
+    return lang_of(str(interaction.locale))
+
+
+class AnnouncementsCog(commands.Cog):
+    announce = app_commands.Group(
+        name=_("announce"),
+        description=_("Announcements of new issues"),
+        guild_only=True,
+        default_permissions=MANAGE_GUILD,
+    )
+
+    def __init__(self, bot: PaperBot) -> None:
+        self.bot = bot
+        self.service = Announcements(
+            bot.community, bot.announcer, on_change=bot.scheduler.sync_guild, clock=bot.clock
+        )
+
+    @announce.command(
+        name=_("preview"), description=_("See the next announcement without posting it")
+    )
+    async def preview(self, interaction: discord.Interaction) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            preview = await self.service.preview(guild_id, lang)
+            return Reply(content=preview.content, embeds=preview.embeds)
+
+        await answer(interaction, work(), ephemeral=True)
+
+    @announce.command(name=_("now"), description=_("Post the latest issue now"))
+    async def now(self, interaction: discord.Interaction) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            return Reply(content=await self.service.post_now(guild_id, lang))
+
+        await answer(interaction, work(), ephemeral=True, defer_after=0.5)
+
+    @app_commands.command(
+        name=_("status"), description=_("Sources, last posts, alert backlog and failures")
+    )
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def status(self, interaction: discord.Interaction) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            embed = await self.service.status(guild_id, lang)
+            notice = await self.service.notice(guild_id, lang)
+            return Reply(content=notice, embeds=[embed])
+
+        await answer(interaction, work(), ephemeral=True)
+
+
+async def setup(bot: PaperBot) -> None:
+    await bot.add_cog(AnnouncementsCog(bot))

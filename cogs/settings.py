@@ -1,0 +1,167 @@
+"""/settings: where, when and how a server's new issues are announced (Manage Server only).
+
+Thin: check the member may manage the server, call ``bot.announcements.Announcements``, reply
+ephemerally. Each change re-creates the server's announcement job in the scheduler.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.announcements import Announcements, SettingsChange, parse_kinds, timezone_choices
+from bot.discord.replies import Reply, answer
+from bot.errors import UserFacingError
+from bot.i18n import Lang, lang_of, t
+
+if TYPE_CHECKING:
+    from bot.discord.client import PaperBot
+
+MANAGE_GUILD = discord.Permissions(manage_guild=True)
+THREAD_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, create_public_threads=True, send_messages_in_threads=True
+)
+
+WEEKDAY_CHOICES = [
+    app_commands.Choice(name=_(name), value=number)
+    for number, name in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    )
+]
+LANGUAGE_CHOICES = [
+    app_commands.Choice(name=_("Korean"), value="ko"),
+    app_commands.Choice(name=_("English"), value="en"),
+]
+
+
+def _lang(interaction: discord.Interaction) -> Lang:
+    return lang_of(str(interaction.locale))
+
+
+def admin_guild_id(interaction: discord.Interaction) -> int:
+    """The server's id if the member may manage it; the runtime half of the permission check
+    (``default_permissions`` only hides the command, and server admins can change that)."""
+    if interaction.guild_id is None:
+        raise UserFacingError("error.guild_only")
+    if not interaction.permissions.manage_guild:
+        raise UserFacingError("error.manage_guild")
+    return interaction.guild_id
+
+
+class SettingsCog(commands.Cog):
+    settings = app_commands.Group(
+        name=_("settings"),
+        description=_("Announcement settings for this server"),
+        guild_only=True,
+        default_permissions=MANAGE_GUILD,
+    )
+
+    def __init__(self, bot: PaperBot) -> None:
+        self.bot = bot
+        self.service = Announcements(
+            bot.community, bot.announcer, on_change=bot.scheduler.sync_guild, clock=bot.clock
+        )
+
+    async def _save(self, interaction: discord.Interaction, change: SettingsChange) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            saved = await self.service.change(guild_id, change)
+            return Reply(
+                content=t("settings.saved", lang),
+                embeds=[self.service.settings_embed(saved, lang)],
+            )
+
+        await answer(interaction, work(), ephemeral=True)
+
+    @settings.command(name=_("channel"), description=_("Where new issues are announced"))
+    @app_commands.describe(channel=_("The channel for announcements"))
+    @app_commands.rename(channel=_("channel"))
+    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        admin_guild_id(interaction)
+        me = channel.guild.me
+        if me is not None:
+            allowed = channel.permissions_for(me)
+            if not allowed >= THREAD_PERMISSIONS:
+                raise UserFacingError("settings.bad_channel", channel=channel.mention)
+        await self._save(interaction, SettingsChange(channel_id=channel.id))
+
+    @settings.command(
+        name=_("schedule"), description=_("The weekday and time of the weekly announcement")
+    )
+    @app_commands.describe(weekday=_("The day of the week"), time=_("Time of day, HH:MM (24-hour)"))
+    @app_commands.rename(weekday=_("weekday"), time=_("time"))
+    @app_commands.choices(weekday=WEEKDAY_CHOICES)
+    async def schedule(
+        self,
+        interaction: discord.Interaction,
+        weekday: app_commands.Choice[int],
+        time: app_commands.Range[str, 3, 5],
+    ) -> None:
+        await self._save(interaction, SettingsChange(weekday=weekday.value, time=time))
+
+    @settings.command(name=_("timezone"), description=_("The server's time zone (IANA name)"))
+    @app_commands.describe(zone=_("e.g. Asia/Seoul, Europe/Berlin"))
+    @app_commands.rename(zone=_("zone"))
+    async def timezone(
+        self, interaction: discord.Interaction, zone: app_commands.Range[str, 1, 64]
+    ) -> None:
+        await self._save(interaction, SettingsChange(timezone=zone))
+
+    @timezone.autocomplete("zone")
+    async def _zone_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=zone, value=zone) for zone in timezone_choices(current)]
+
+    @settings.command(
+        name=_("role"), description=_("The role pinged by announcements (none: no ping)")
+    )
+    @app_commands.describe(role=_("The role to ping; leave empty for none"))
+    @app_commands.rename(role=_("role"))
+    async def role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        await self._save(
+            interaction, SettingsChange(role_id=role.id if role else None, set_role=True)
+        )
+
+    @settings.command(name=_("kinds"), description=_("Which digests are announced"))
+    @app_commands.describe(kinds=_("weekly, daily and/or note, separated by spaces"))
+    @app_commands.rename(kinds=_("kinds"))
+    async def kinds(
+        self, interaction: discord.Interaction, kinds: app_commands.Range[str, 1, 100]
+    ) -> None:
+        await self._save(interaction, SettingsChange(kinds=parse_kinds(kinds)))
+
+    @settings.command(name=_("language"), description=_("The language of announcements"))
+    @app_commands.describe(language=_("The language"))
+    @app_commands.rename(language=_("language"))
+    @app_commands.choices(language=LANGUAGE_CHOICES)
+    async def language(
+        self, interaction: discord.Interaction, language: app_commands.Choice[str]
+    ) -> None:
+        await self._save(
+            interaction, SettingsChange(language="en" if language.value == "en" else "ko")
+        )
+
+    @settings.command(name=_("show"), description=_("Show the settings and the next post time"))
+    async def show(self, interaction: discord.Interaction) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = _lang(interaction)
+
+        async def work() -> Reply:
+            embed = await self.service.show(guild_id, lang)
+            notice = await self.service.notice(guild_id, lang)
+            return Reply(content=notice, embeds=[embed])
+
+        await answer(interaction, work(), ephemeral=True)
+
+
+async def setup(bot: PaperBot) -> None:
+    await bot.add_cog(SettingsCog(bot))
