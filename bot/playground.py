@@ -8,15 +8,21 @@ store; only Discord itself is the local emulator (`bot.fakediscord`) on loopback
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
 import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from bot.digests.parse import parse_text
+from bot.digests.tags import load_vocabulary
+from bot.discord.client import PaperBot
 from bot.fakediscord import Channel, FakeDiscord, Guild, User
 from bot.fakediscord.world import Message
 from bot.runner import open_bot
+from bot.schedule import Schedule
 from bot.settings import Settings
 
 BANNER = (
@@ -24,14 +30,63 @@ BANNER = (
     "To connect to Discord instead, set DISCORD_TOKEN and run `make run` again "
     "(README: 'Connecting to Discord')."
 )
+# /announce now posts a whole issue under Discord's channel limit (5 messages per 5 s).
+REPLY_WAIT = 60.0
+log = logging.getLogger(__name__)
 HELP = """\
 Type a slash command as in Discord, e.g.
   /search 환각                 /search hallucination tag:llm kind:weekly
   /paper random               /paper random tag:rlhf
   /paper show Chameleon       /digest latest        /digest list        /tags
+  /alerts follow rlhf         /alerts list          /status
+  /settings channel channel:papers    /settings schedule weekday:monday time:09:00
+  /announce preview           /announce now
 Then:
   press N      press button N of the last reply      pick N   choose entry N of its menu
-  lang ko|en   answer as a Korean or English client   help     quit"""
+  lang ko|en   answer as a Korean or English client   help     quit
+Time and news, to see announcements and alerts without waiting a week:
+  new issue    a (made-up) weekly issue arrives, as if the forum had just posted it
+  wait         jump the bot's clock to this server's next announcement time"""
+
+# A made-up issue for `new issue`: the playground needs papers that are new to the store.
+DEMO_ISSUE = """[{start} ~ {end}] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)
+
+  • 플레이그라운드용 예시 이슈입니다 (playground demo #{n}).
+
+보상 모델 해킹 줄이기 #{n} / Reducing Reward Hacking in RLHF #{n}
+
+논문 소개
+
+RLHF에서 보상 모델 해킹을 줄이는 방법을 제안합니다.
+
+Proposes a way to reduce reward hacking in RLHF with an ensemble of reward models.
+
+논문 링크
+
+https://example.org/playground/{n}/rlhf
+
+멀티모달 환각 벤치마크 #{n} / A Multimodal Hallucination Benchmark #{n}
+
+논문 소개
+
+멀티모달 모델의 환각을 측정하는 벤치마크입니다.
+
+A benchmark measuring hallucination in multimodal vision-language models.
+
+논문 링크
+
+https://example.org/playground/{n}/hallucination
+"""
+
+
+class ShiftedClock:
+    """Real time plus an offset the playground's `wait` moves forward."""
+
+    def __init__(self) -> None:
+        self.offset = dt.timedelta()
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + self.offset
 
 
 @dataclass
@@ -43,7 +98,9 @@ class Session:
     locale: str = "en-US"
     last: Message | None = None
     out: Callable[[str], None] = print
-    pending: list[str] = field(default_factory=list)
+    bot: PaperBot | None = None
+    clock: ShiftedClock = field(default_factory=ShiftedClock)
+    demo_issues: int = 0
 
 
 def build_world(fake: FakeDiscord) -> tuple[Guild, Channel, User]:
@@ -69,7 +126,8 @@ async def run_playground(
             }
         )
         local = settings.model_copy(update={"discord": discord_settings})
-        async with open_bot(local, always_sync=True) as bot:
+        clock = ShiftedClock()
+        async with open_bot(local, always_sync=True, clock=clock) as bot:
             runner = asyncio.create_task(bot.start(fake.token))
             ready = asyncio.create_task(bot.wait_until_ready())
             await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -81,7 +139,9 @@ async def run_playground(
                 f"Connected as {bot.user} to the server '{guild.name}', channel #{channel.name}."
                 f" Type `help` for examples."
             )
-            session = Session(fake=fake, guild=guild, channel=channel, user=you, out=out)
+            session = Session(
+                fake=fake, guild=guild, channel=channel, user=you, out=out, bot=bot, clock=clock
+            )
             try:
                 await repl(session, stdin)
             finally:
@@ -107,7 +167,10 @@ async def repl(session: Session, stdin: TextIO) -> None:
         except (LookupError, ValueError, PermissionError) as error:
             session.out(f"(playground) {error}")
         except TimeoutError:
-            session.out("(playground) no reply from the bot within 10 s")
+            session.out(f"(playground) no reply from the bot within {REPLY_WAIT:.0f} s")
+        except Exception:  # a playground bug must not end the session: show it, go on
+            log.exception("playground command failed: %s", line)
+            session.out("(playground) that failed; the error is logged above")
 
 
 def _read_line(stdin: TextIO, prompt: str) -> str | None:
@@ -129,6 +192,12 @@ async def handle(session: Session, line: str) -> None:
         session.locale = "ko" if rest.strip().startswith("ko") else "en-US"
         session.out(f"(playground) now answering as a {session.locale} client")
         return
+    if line == "new issue":
+        await _new_issue(session)
+        return
+    if line == "wait":
+        await _wait_for_slot(session)
+        return
     if word in {"press", "click", "pick"}:
         await _component(session, word, rest.strip())
         return
@@ -139,7 +208,7 @@ async def handle(session: Session, line: str) -> None:
     ix = await session.fake.slash(
         session.user, session.channel, name, options, locale=session.locale
     )
-    message = await ix.original_message(within=10.0)
+    message = await ix.original_message(within=REPLY_WAIT)
     session.last = message
     session.out(render_message(message))
 
@@ -185,7 +254,31 @@ def parse_command(session: Session, text: str) -> tuple[str, dict[str, Any]]:
         if first_text is None:
             raise ValueError(f"/{' '.join(path)} takes no text; options: {', '.join(names)}")
         options[first_text["name"]] = " ".join(free)
-    return " ".join(path), options
+    by_name = {o["name"]: o for o in params}
+    return " ".join(path), {k: _typed(session, by_name[k], v) for k, v in options.items()}
+
+
+def _typed(session: Session, schema: dict[str, Any], value: Any) -> Any:
+    """A typed word as Discord's client would send it: choices by name, channels by name."""
+    if not isinstance(value, str):
+        return value
+    for choice in schema.get("choices") or []:
+        if value.casefold() in (str(choice["name"]).casefold(), str(choice["value"]).casefold()):
+            return choice["value"]
+    kind = schema.get("type")
+    if kind == 7:  # channel
+        return session.guild.channel(value.lstrip("#"))
+    if kind == 8:  # role
+        return session.guild.role(value.lstrip("@"))
+    if kind == 6:  # user
+        return session.user
+    if kind == 4:
+        return int(value)
+    if kind == 10:
+        return float(value)
+    if kind == 5:
+        return value.casefold() in {"true", "yes", "1", "on"}
+    return value
 
 
 async def _component(session: Session, verb: str, arg: str) -> None:
@@ -200,7 +293,7 @@ async def _component(session: Session, verb: str, arg: str) -> None:
         ix = await session.fake.select(
             message, menu["custom_id"], [menu["options"][index]["value"]], user=session.user
         )
-        reply = await ix.original_message(within=10.0)
+        reply = await ix.original_message(within=REPLY_WAIT)
         session.out(render_message(reply))
         return
     buttons = message.buttons
@@ -210,10 +303,58 @@ async def _component(session: Session, verb: str, arg: str) -> None:
     if button.get("disabled"):
         raise ValueError(f"button {index + 1} ({button.get('label')}) is disabled")
     ix = await session.fake.click(message, button["custom_id"], user=session.user)
-    await ix.response(within=10.0)
+    await ix.response(within=REPLY_WAIT)
     updated = session.fake.world.find_message(message.id) or message
     session.last = updated
     session.out(render_message(updated))
+
+
+async def _new_issue(session: Session) -> None:
+    """Ingest a made-up weekly issue dated this week, queueing alerts as a real poll would."""
+    assert session.bot is not None
+    session.demo_issues += 1
+    today = session.clock().date()
+    start = today - dt.timedelta(days=today.weekday())
+    text = DEMO_ISSUE.format(
+        start=start.strftime("%Y/%m/%d"),
+        end=(start + dt.timedelta(days=6)).strftime("%m/%d"),
+        n=session.demo_issues,
+    )
+    document = parse_text(text, f"playground-demo-{session.demo_issues}", load_vocabulary())
+    seen = len(session.fake.dms(session.user))
+    await session.bot.store.ingest([document], on_document=session.bot.community.alert_hook())
+    session.out(
+        f"(playground) a new weekly issue arrived: {document.title}, {len(document.papers)} papers"
+    )
+    await session.bot.jobs.drain_alerts()
+    for message in session.fake.dms(session.user)[seen:]:
+        session.out("(playground) DM from paperbot:\n" + render_message(message))
+
+
+async def _wait_for_slot(session: Session) -> None:
+    """Move the bot's clock to this server's next announcement time and let the job run."""
+    assert session.bot is not None
+    settings = await session.bot.community.get_guild(session.guild.id)
+    if settings is None:
+        session.out("(playground) no announcement schedule yet: try /settings channel first")
+        return
+    schedule = Schedule.parse(settings.weekday, settings.time, settings.timezone)
+    slot = schedule.next_slot_after(session.clock())
+    session.clock.offset += slot - session.clock() + dt.timedelta(seconds=1)
+    local = slot.astimezone(schedule.zone)
+    session.out(f"(playground) the clock now reads {local:%Y-%m-%d %H:%M %Z}: announcing…")
+    channel = session.fake.world.channels[settings.channel_id]
+    before = len(session.fake.messages(channel))
+    results = await session.bot.jobs.announce(session.guild.id)
+    posted = session.fake.messages(channel)[before:]
+    if not posted:
+        outcome = ", ".join(r.outcome for r in results) or "nothing"
+        session.out(f"(playground) nothing was due ({outcome}); try `new issue` first")
+    for message in posted:
+        session.out(render_message(message))
+    for thread in session.guild.threads():
+        count = len(session.fake.messages(thread))
+        session.out(f"(playground) thread «{thread.name}»: {count} messages")
 
 
 def render_message(message: Message) -> str:

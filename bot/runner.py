@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 
 import httpx
 
@@ -15,7 +16,7 @@ from bot.discord.endpoints import use_discord_endpoints
 from bot.ingest import ingest_paths
 from bot.settings import Settings
 from bot.store import Store
-from bot.store.community import Community
+from bot.store.community import Community, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,12 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
 
 
 @contextlib.asynccontextmanager
-async def open_bot(settings: Settings, *, always_sync: bool = False) -> AsyncIterator[PaperBot]:
+async def open_bot(
+    settings: Settings,
+    *,
+    always_sync: bool = False,
+    clock: Callable[[], datetime] = utcnow,
+) -> AsyncIterator[PaperBot]:
     """The store opened and filled, an HTTP client for remote digest sources, and a bot built
     on both; all closed again on exit."""
     use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
@@ -68,7 +74,7 @@ async def open_bot(settings: Settings, *, always_sync: bool = False) -> AsyncIte
     ):
         await load_local_digests(store, settings)
         async with PaperBot(
-            store=store, settings=settings, always_sync=always_sync, http=http
+            store=store, settings=settings, always_sync=always_sync, http=http, clock=clock
         ) as bot:
             yield bot
 

@@ -33,3 +33,25 @@ async def test_playground_answers_search_and_buttons(tmp_path: Path) -> None:
     assert "#rlhf" in text
     assert "unknown command" in text
     assert "no such button" in text
+
+
+async def test_playground_announces_once_and_sends_the_follower_a_dm(tmp_path: Path) -> None:
+    lines: list[str] = []
+    stdin = io.StringIO(
+        "/alerts follow rlhf\n/settings channel channel:papers\nnew issue\n"
+        "wait\nwait\n/status\nquit\n"
+    )
+    settings = load_settings(
+        store={"path": tmp_path / "db.sqlite"}, digests={"paths": [BUNDLED_DIGESTS]}
+    )
+    with restored_endpoints():
+        await run_playground(settings, stdin=stdin, out=lines.append)
+    text = "\n".join(lines)
+    dm = text.index("DM from paperbot")
+    assert "Reducing Reward Hacking in RLHF #1" in text[dm:]
+    first_wait, second_wait = (i for i, line in enumerate(lines) if line == "> wait")
+    posted = "\n".join(lines[first_wait:second_wait])
+    assert posted.count("paperbot:issue:") == 1  # the overview, once
+    assert "2 messages" in posted  # the thread with both papers
+    assert "nothing was due" in "\n".join(lines[second_wait:])
+    assert "sent 1" in text  # /status counts the one alert
