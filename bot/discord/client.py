@@ -90,7 +90,9 @@ class PaperBot(commands.Bot):
             self.community,
             self.courier,
             clock=clock,
-            limiter=RateLimiter(settings.scheduler.dm_per_second),
+            # A small burst: a full second's worth at once would overrun Discord's
+            # fixed one-second window together with the next second's tokens.
+            limiter=RateLimiter(settings.scheduler.dm_per_second, burst=2),
         )
         vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
         self.jobs = Jobs(
