@@ -23,6 +23,10 @@ from bot.store._ingest import DocumentHook
 
 POOL_THRESHOLD = 32  # files; below this, starting worker processes costs more than it saves
 CHUNK = 8  # files per task sent to a worker
+# Papers handed to one Store.ingest call: the store commits a call's documents in groups (bulk
+# mode, each document still atomic in its own savepoint), far cheaper than a COMMIT per file.
+STORE_PAPERS = 2_000
+AHEAD = 24  # chunks parsed ahead of the store (at least two per worker): bounds memory
 
 
 @dataclass
@@ -52,21 +56,36 @@ async def ingest_paths(
     files = iter_digest_files(paths)
     totals = IngestTotals()
     done = 0
-    async for chunk_results in _parsed_chunks(files, vocabulary_path, workers):
-        for result in chunk_results:
+    waiting: list[ParseResult] = []  # parsed, not stored yet
+    papers = 0
+
+    async def store_waiting() -> None:
+        nonlocal done, papers
+        documents = [doc for result in waiting for doc in result.documents]
+        if documents:
+            report = await store.ingest(documents, on_document=on_document)
+            totals.new += report.new
+            totals.updated += report.updated
+            totals.unchanged += report.unchanged
+            totals.failed += report.failed
+            totals.new_paper_ids.extend(report.new_paper_ids)
+            totals.papers += papers
+        for result in waiting:
             totals.failed += len(result.errors)
             totals.errors.extend(result.errors)
-            if result.documents:
-                report = await store.ingest(result.documents, on_document=on_document)
-                totals.new += report.new
-                totals.updated += report.updated
-                totals.unchanged += report.unchanged
-                totals.failed += report.failed
-                totals.new_paper_ids.extend(report.new_paper_ids)
-                totals.papers += sum(len(doc.papers) for doc in result.documents)
             done += 1
             if on_progress is not None:
                 on_progress(done, len(files))
+        waiting.clear()
+        papers = 0
+
+    async for chunk_results in _parsed_chunks(files, vocabulary_path, workers):
+        for result in chunk_results:
+            waiting.append(result)
+            papers += sum(len(doc.papers) for doc in result.documents)
+        if papers >= STORE_PAPERS:
+            await store_waiting()
+    await store_waiting()
     return totals
 
 
@@ -89,7 +108,7 @@ async def _parsed_chunks(
         initializer=_init_worker,
         initargs=(vocabulary_path,),
     ) as pool:
-        ahead = 2 * count  # chunks parsed ahead of the store: bounds memory
+        ahead = max(AHEAD, 2 * count)
         pending = [_submit(loop, pool, chunk) for chunk in chunks[:ahead]]
         next_chunk = ahead
         while pending:

@@ -93,6 +93,10 @@ class TagVocabulary:
     # First words of multi-word keywords: only there can a phrase start, so only there is the
     # (slower) phrase lookup tried.
     _starts: set[str] = field(default_factory=set, repr=False)
+    # Every leading run of words of a keyword (``reinforcement``, ``reinforcement learning``):
+    # a phrase that is none of these cannot grow into a keyword, so the lookup stops there.
+    _folded_prefixes: set[str] = field(default_factory=set, repr=False)
+    _exact_prefixes: set[str] = field(default_factory=set, repr=False)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> TagVocabulary:
@@ -176,10 +180,12 @@ class TagVocabulary:
         if exact:
             self._exact.setdefault(" ".join(tokens), set()).add(name)
             self._starts.add(tokens[0])
+            self._exact_prefixes.update(" ".join(tokens[:n]) for n in range(1, len(tokens) + 1))
         else:
             singles = [singular(token) for token in tokens]
             self._folded.setdefault(" ".join(singles), set()).add(name)
             self._starts.add(singles[0])
+            self._folded_prefixes.update(" ".join(singles[:n]) for n in range(1, len(singles) + 1))
 
     def _check_aliases(self) -> None:
         for info in self.tags.values():
@@ -205,13 +211,20 @@ class TagVocabulary:
             if singles[start] not in self._starts and tokens[start] not in self._starts:
                 continue
             for end in range(start + 1, min(start + self._max_words, count) + 1):
+                grows = False
                 phrase = " ".join(singles[start:end])
-                for name in self._folded.get(phrase, ()):
-                    found.setdefault(name, set()).add(phrase)
+                if phrase in self._folded_prefixes:
+                    grows = True
+                    for name in self._folded.get(phrase, ()):
+                        found.setdefault(name, set()).add(phrase)
                 if self._exact:
                     exact = " ".join(tokens[start:end])
-                    for name in self._exact.get(exact, ()):
-                        found.setdefault(name, set()).add(exact)
+                    if exact in self._exact_prefixes:
+                        grows = True
+                        for name in self._exact.get(exact, ()):
+                            found.setdefault(name, set()).add(exact)
+                if not grows:
+                    break
 
 
 def _contains_korean(text: str, keyword: str) -> bool:

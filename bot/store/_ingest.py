@@ -1,8 +1,12 @@
 """Writing one digest: the per-document transaction behind ``Store.ingest``.
 
-A document is written in one ``BEGIN IMMEDIATE`` transaction: its row, its mentions (replaced
-wholesale when the document changed), the re-merged rows of every paper it touches, their tags
-and search rows, and the deletion of papers nothing mentions any more.
+A document is written atomically: its row, its mentions (replaced wholesale when the document
+changed), the re-merged rows of every paper it touches, their tags and search rows, and the
+deletion of papers nothing mentions any more. A call with one document to write uses one
+``BEGIN IMMEDIATE`` transaction; a call with several (bulk mode, ``_Group``) shares one
+transaction between up to ``GROUP_DOCUMENTS`` documents, and a document that fails is reported
+failed while the others of its group are written again one transaction each: a failure loses
+only itself.
 
 Speed comes from three things:
 
@@ -40,6 +44,8 @@ from .records import DocumentOutcome, IngestReport, IngestStatus
 
 __all__ = [
     "BATCH",
+    "GROUP_DOCUMENTS",
+    "GROUP_PAPERS",
     "DocumentHook",
     "DocumentWrite",
     "PreparedDocument",
@@ -54,6 +60,9 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 BATCH = 256  # documents whose stored hashes are looked up together
+# Bulk mode (see _Group): documents or papers per COMMIT when one call writes several.
+GROUP_DOCUMENTS = 64
+GROUP_PAPERS = 2_000
 _NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 _T = TypeVar("_T")
 
@@ -240,21 +249,55 @@ def _paper_row(paper_id: int, identity: str, merged: MergedPaper) -> tuple[objec
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """How a document's writes are wrapped: its own transaction, or none (the caller's)."""
+
+    begin: tuple[str, ...]
+    end: tuple[str, ...]
+    undo: tuple[str, ...]
+
+
+_TRANSACTION = _Scope(("BEGIN IMMEDIATE",), ("COMMIT",), ("ROLLBACK",))
+# In a group's transaction (see _Group) the group rolls back. Not a SAVEPOINT per document:
+# FTS5 flushes its pending index data to a new segment at every savepoint, so per-document
+# savepoints would cost as much FTS5 work as a COMMIT per document.
+_GROUPED = _Scope((), (), ())
+
+
+async def _run(db: aiosqlite.Connection, statements: tuple[str, ...]) -> None:
+    for statement in statements:
+        await db.execute(statement)
+
+
+async def _undo(db: aiosqlite.Connection, scope: _Scope) -> None:
+    """Roll the document back, if SQLite has not already rolled the whole transaction back."""
+    if db.in_transaction:
+        await _run(db, scope.undo)
+
+
 async def write_document(
     db: aiosqlite.Connection,
     prepared: PreparedDocument,
     hooks: Sequence[DocumentHook] = (),
     meanwhile: Callable[[], Awaitable[None]] | None = None,
+    *,
+    grouped: bool = False,
 ) -> tuple[DocumentOutcome, list[int]]:
     """Write a prepared document in one transaction; return its outcome and deleted paper ids.
 
+    With ``grouped`` the caller has a transaction open and the document is written in it,
+    without COMMIT; if this raises, the caller must roll the whole transaction back.
+
     ``meanwhile`` (which must not raise) runs while the transaction's last statements execute
     on the database thread. The caller holds the store's write lock, so no other statement of
-    this connection can slip into the transaction. Raises (after ROLLBACK) if anything fails.
+    this connection can slip into the transaction. Raises (after rolling the document back) if
+    anything fails.
     """
     key = prepared.key
+    scope = _GROUPED if grouped else _TRANSACTION
     finish: asyncio.Future[None] | None = None
-    await db.execute("BEGIN IMMEDIATE")
+    await _run(db, scope.begin)
     try:
         rows = list(
             await db.execute_fetchall(
@@ -262,7 +305,7 @@ async def write_document(
             )
         )
         if rows and rows[0]["content_hash"] == prepared.digest:
-            await db.execute("ROLLBACK")
+            await _undo(db, scope)
             if meanwhile is not None:
                 await meanwhile()
             return DocumentOutcome(
@@ -338,7 +381,7 @@ async def write_document(
             (pid, s.title, s.authors, s.tags, s.summaries, s.body, s.keys)
             for pid, s in ((pid, paper.search) for pid, (_, paper) in merged.items())
         ]
-        finish = asyncio.ensure_future(_finish(db, search_rows, hooks, write))
+        finish = asyncio.ensure_future(_finish(db, search_rows, hooks, write, scope))
         try:
             await asyncio.sleep(0)  # let _finish queue its first statement before we go on
             if meanwhile is not None:
@@ -346,8 +389,8 @@ async def write_document(
         finally:
             await _settle(finish)
     except BaseException:
-        if (finish is None or finish.done()) and db.in_transaction:
-            await db.execute("ROLLBACK")
+        if finish is None:  # once started, _finish ends the document itself, either way
+            await _undo(db, scope)
         raise
     outcome = DocumentOutcome(
         key=key, status=status, document_id=document_id, new_paper_ids=sorted(new_ids)
@@ -360,6 +403,7 @@ async def _finish(
     search_rows: Sequence[tuple[object, ...]],
     hooks: Sequence[DocumentHook],
     write: DocumentWrite,
+    scope: _Scope,
 ) -> None:
     """The last statements of a document's transaction; rolls back if any of them fails."""
     try:
@@ -368,10 +412,9 @@ async def _finish(
             await db.executemany(_TITLE_INSERT, [(row[0], row[1]) for row in search_rows])
         for hook in hooks:
             await hook(write)
-        await db.execute("COMMIT")
+        await _run(db, scope.end)
     except BaseException:
-        if db.in_transaction:
-            await db.execute("ROLLBACK")
+        await _undo(db, scope)
         raise
 
 
@@ -542,22 +585,138 @@ async def _ingest_batch(
     prepared: PreparedDocument | Exception | None = None
     if to_write:
         prepared = await _prepare_or_error(to_write[0][1], to_write[0][2])
-    for position, (index, document, _) in enumerate(to_write):
-        ahead = _Lookahead(to_write[position + 1] if position + 1 < len(to_write) else None)
-        outcome: DocumentOutcome
-        if isinstance(prepared, PreparedDocument):
-            try:
-                async with write_lock:
-                    outcome, deleted = await write_document(writer, prepared, hooks, ahead.run)
-                report.deleted_paper_ids.extend(deleted)
-            except Exception as exc:
-                outcome = _failed(document, exc)
-        else:
-            outcome = _failed(document, prepared or RuntimeError("document was not prepared"))
+    group = _Group(writer, write_lock, hooks, bulk=len(to_write) > 1)
+    try:
+        for position, (index, document, _) in enumerate(to_write):
+            ahead = _Lookahead(to_write[position + 1] if position + 1 < len(to_write) else None)
+            if isinstance(prepared, PreparedDocument):
+                await group.write(index, prepared, ahead.run)
+            else:
+                error = prepared or RuntimeError("document was not prepared")
+                outcomes[index] = _failed(document, error)
+            await ahead.run()
+            prepared = ahead.result
+            if group.full():
+                await group.commit()
+        await group.commit()
+    finally:
+        await group.close()
+    for index, outcome, deleted in group.done:
         outcomes[index] = outcome
-        await ahead.run()
-        prepared = ahead.result
+        report.deleted_paper_ids.extend(deleted)
 
     for done in outcomes:
         if done is not None:
             report.add(done)
+
+
+class _Group:
+    """Documents written in one transaction (bulk mode), each still atomic and failing alone.
+
+    One COMMIT per document costs FTS5 a new index segment to write and later merge, and the
+    WAL a frame per touched page. So when a call has several documents to write, up to
+    ``GROUP_DOCUMENTS`` documents or ``GROUP_PAPERS`` papers share one transaction (and the
+    write lock), optimistically. If one of them fails (hooks included), the whole transaction
+    is rolled back, that document is reported failed, and the group's other documents are
+    written again one transaction each (hooks run again too: their first run was rolled back
+    with everything else), so each is stored or failed on its own account. Likewise if the
+    COMMIT fails. Outcomes are final only once their transaction committed (``done``).
+    """
+
+    def __init__(
+        self,
+        db: aiosqlite.Connection,
+        write_lock: asyncio.Lock,
+        hooks: Sequence[DocumentHook],
+        *,
+        bulk: bool,
+    ) -> None:
+        self.db = db
+        self.write_lock = write_lock
+        self.hooks = hooks
+        self.bulk = bulk
+        self.done: list[tuple[int, DocumentOutcome, list[int]]] = []
+        # written in the open transaction, not committed yet
+        self._pending: list[tuple[int, PreparedDocument, DocumentOutcome, list[int]]] = []
+        self._papers = 0
+        self._locked = False
+
+    def full(self) -> bool:
+        return len(self._pending) >= GROUP_DOCUMENTS or self._papers >= GROUP_PAPERS
+
+    async def write(
+        self, index: int, prepared: PreparedDocument, meanwhile: Callable[[], Awaitable[None]]
+    ) -> None:
+        if not self.bulk:
+            await self._write_alone(index, prepared, meanwhile)
+            return
+        if not self._locked:
+            await self.write_lock.acquire()
+            self._locked = True
+        try:
+            if not self.db.in_transaction:
+                await self.db.execute("BEGIN IMMEDIATE")
+            outcome, deleted = await write_document(
+                self.db, prepared, self.hooks, meanwhile, grouped=True
+            )
+        except Exception as exc:
+            self.done.append((index, _failed(prepared.document, exc), []))
+            if self.db.in_transaction:
+                await self.db.execute("ROLLBACK")
+            await self._redo_alone()
+            return
+        self._pending.append((index, prepared, outcome, deleted))
+        self._papers += len(prepared.mentions)
+
+    async def commit(self) -> None:
+        if not self._locked:
+            return
+        try:
+            if self.db.in_transaction:
+                try:
+                    await self.db.execute("COMMIT")
+                except Exception:
+                    log.exception("bulk COMMIT failed; writing its documents one by one")
+                    if self.db.in_transaction:
+                        await self.db.execute("ROLLBACK")
+                    await self._redo_alone()
+            self.done.extend(
+                (index, outcome, deleted) for index, _, outcome, deleted in self._pending
+            )
+            self._pending = []
+            self._papers = 0
+        finally:
+            self._locked = False
+            self.write_lock.release()
+
+    async def close(self) -> None:
+        """After an error or cancellation: roll back what was not committed, free the lock."""
+        if not self._locked:
+            return
+        try:
+            if self.db.in_transaction:
+                await self.db.execute("ROLLBACK")
+        finally:
+            self._pending = []
+            self._locked = False
+            self.write_lock.release()
+
+    async def _redo_alone(self) -> None:
+        """The open transaction was lost: write its documents again, one transaction each."""
+        pending, self._pending, self._papers = self._pending, [], 0
+        for index, prepared, _, _ in pending:
+            try:
+                outcome, deleted = await write_document(self.db, prepared, self.hooks)
+            except Exception as exc:
+                outcome, deleted = _failed(prepared.document, exc), []
+            self.done.append((index, outcome, deleted))
+
+    async def _write_alone(
+        self, index: int, prepared: PreparedDocument, meanwhile: Callable[[], Awaitable[None]]
+    ) -> None:
+        try:
+            async with self.write_lock:
+                outcome, deleted = await write_document(self.db, prepared, self.hooks, meanwhile)
+        except Exception as exc:
+            outcome, deleted = _failed(prepared.document, exc), []
+        self.done.append((index, outcome, deleted))

@@ -121,12 +121,14 @@ class Store:
         *,
         on_document: DocumentHook | None = None,
     ) -> IngestReport:
-        """Store documents, each in its own transaction; idempotent.
+        """Store documents, each atomically; idempotent.
 
         A document whose content hash (sha256 of ``model_dump_json()``) is unchanged writes
         nothing; a changed one has its mentions replaced in place, the papers it touches
         re-merged and re-indexed, and papers left without mentions deleted. A document that
         fails is rolled back, logged and reported as ``failed``; the others still go in.
+        Several documents in one call may share a transaction (bulk mode: far fewer COMMITs
+        and FTS5 segments); outcomes and search visibility are per call, not per document.
 
         ``on_document`` runs inside each written document's transaction, before COMMIT (see
         ``DocumentWrite``): the place for work that must commit together with the document.

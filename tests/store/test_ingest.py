@@ -295,3 +295,29 @@ async def test_every_kind_is_stored(store: Store, kind: DigestKind) -> None:
     }[kind]
     await store.ingest([doc])
     assert (await store.stats()).documents[kind] == 1
+
+
+async def test_bulk_failure_loses_only_that_document(store: Store) -> None:
+    """Documents of one call share a transaction; a failure there loses only its document."""
+    calls: list[str] = []
+
+    async def hook(write: DocumentWrite) -> None:
+        calls.append(write.key)
+        if write.key == "daily:2024-05-14":
+            raise RuntimeError("outbox is full")
+
+    docs = [
+        daily(MAY_13 - dt.timedelta(days=i), paper(f"Before {i}", arxiv_id=f"2405.{i:05d}"))
+        for i in range(1, 4)
+    ]
+    docs += [daily(MAY_14, paper("Doomed")), daily(MAY_14 + dt.timedelta(days=1), paper("After"))]
+    report = await store.ingest(docs, on_document=hook)
+    assert [o.status for o in report.documents] == [IngestStatus.NEW] * 3 + [
+        IngestStatus.FAILED,
+        IngestStatus.NEW,
+    ]
+    assert _count(store, "documents") == 4
+    assert _search_rows(store) == 4
+    assert (await store.search("doomed")).total == 0
+    assert (await store.search("before")).total == 3
+    assert len(report.new_paper_ids) == 4
