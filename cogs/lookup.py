@@ -65,7 +65,31 @@ class OwnedView(discord.ui.View):
                 await self.interaction.edit_original_response(view=self)
 
 
-class SearchResultsView(OwnedView):
+class PagedView(OwnedView):
+    """Previous/Next buttons over pages; subclasses say how to turn a page."""
+
+    def __init__(self, owner_id: int, lang: Lang) -> None:
+        super().__init__(owner_id, lang)
+        self.previous_button.label = t("button.previous", lang)
+        self.next_button.label = t("button.next", lang)
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        raise NotImplementedError
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="page:prev")
+    async def previous_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
+    ) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="page:next")
+    async def next_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
+    ) -> None:
+        await self._turn(interaction, +1)
+
+
+class SearchResultsView(PagedView):
     def __init__(
         self,
         lookup: Lookup,
@@ -80,8 +104,6 @@ class SearchResultsView(OwnedView):
         super().__init__(owner_id, lang)
         self.lookup = lookup
         self.query, self.tag, self.kind = query, tag, kind
-        self.previous_button.label = t("button.previous", lang)
-        self.next_button.label = t("button.next", lang)
         self.details.placeholder = t("select.details", lang)
         self.show(result)
 
@@ -111,20 +133,6 @@ class SearchResultsView(OwnedView):
             embed=discord.Embed.from_dict(result.embed), view=self
         )
 
-    @discord.ui.button(
-        label="Previous", style=discord.ButtonStyle.secondary, custom_id="search:previous"
-    )
-    async def previous_button(
-        self, interaction: discord.Interaction, button: discord.ui.Button[SearchResultsView]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="search:next")
-    async def next_button(
-        self, interaction: discord.Interaction, button: discord.ui.Button[SearchResultsView]
-    ) -> None:
-        await self._turn(interaction, +1)
-
     @discord.ui.select(
         placeholder="Details", custom_id="search:details", min_values=1, max_values=1
     )
@@ -137,14 +145,12 @@ class SearchResultsView(OwnedView):
         )
 
 
-class DigestListView(OwnedView):
+class DigestListView(PagedView):
     def __init__(self, lookup: Lookup, owner_id: int, lang: Lang, pages: int) -> None:
         super().__init__(owner_id, lang)
         self.lookup = lookup
         self.page_number = 0
         self.pages = pages
-        self.previous_button.label = t("button.previous", lang)
-        self.next_button.label = t("button.next", lang)
         self._update()
 
     def _update(self) -> None:
@@ -156,20 +162,6 @@ class DigestListView(OwnedView):
         self.page_number = min(max(self.page_number + step, 0), self.pages - 1)
         self._update()
         await interaction.response.edit_message(embed=discord.Embed.from_dict(embed), view=self)
-
-    @discord.ui.button(
-        label="Previous", style=discord.ButtonStyle.secondary, custom_id="digests:previous"
-    )
-    async def previous_button(
-        self, interaction: discord.Interaction, button: discord.ui.Button[DigestListView]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="digests:next")
-    async def next_button(
-        self, interaction: discord.Interaction, button: discord.ui.Button[DigestListView]
-    ) -> None:
-        await self._turn(interaction, +1)
 
 
 class LookupCog(commands.Cog):

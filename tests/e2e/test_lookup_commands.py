@@ -42,7 +42,7 @@ async def test_search_english_and_pagination_buttons(env: Env) -> None:
     assert "page 1/" in first.embeds[0]["footer"]["text"]
 
     page_one = first.embeds[0]["description"]
-    click = await env.fake.click(first, "search:next", user=env.bob)
+    click = await env.fake.click(first, "page:next", user=env.bob)
     response = await click.response()
     assert response.type == CallbackType.UPDATE_MESSAGE
     second = env.fake.world.find_message(first.id)
@@ -55,7 +55,7 @@ async def test_search_english_and_pagination_buttons(env: Env) -> None:
 async def test_only_the_searcher_can_page(env: Env) -> None:
     ix = await env.fake.slash(env.bob, env.channel, "search", {"query": "model"})
     message = await ix.original_message()
-    other = await env.fake.click(message, "search:next", user=env.alice, locale="ko")
+    other = await env.fake.click(message, "page:next", user=env.alice, locale="ko")
     warning = await other.original_message()
     assert warning.flags & MessageFlag.EPHEMERAL
     assert "명령을 실행한 사람만" in warning.content
