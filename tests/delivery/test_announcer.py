@@ -180,7 +180,10 @@ async def test_two_instances_racing_post_exactly_once(tmp_path: Path) -> None:
         ]
         results = await asyncio.gather(*(a.run_due(SLOT) for a in announcers))
         outcomes = sorted(r.outcome for batch in results for r in batch)
-        assert outcomes == ["busy", "sent"]
+        # Exactly one posts. The other either met the claim in flight ("busy") or, when the
+        # scheduler let the first finish before it looked, found nothing left to do.
+        assert outcomes.count("sent") == 1
+        assert set(outcomes) - {"sent"} <= {"busy", "nothing"}
         assert markers(courier, CHANNEL) == Counter({f"paperbot:issue:{doc}": 1})
         thread = courier.channels[CHANNEL][0].id
         assert sum(markers(courier, thread).values()) == 6
