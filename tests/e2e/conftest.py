@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import discord
+import httpx
 import pytest
 
 from bot.discord.client import PaperBot
@@ -71,10 +72,15 @@ class FastBot(PaperBot):
 
 @contextlib.asynccontextmanager
 async def started_bot(
-    fake: FakeDiscord, store: Store, settings: Settings, clock: Clock
+    fake: FakeDiscord,
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    *,
+    http: httpx.AsyncClient | None = None,
 ) -> AsyncIterator[PaperBot]:
     """A PaperBot logged in to ``fake``; closed (and its scheduler stopped) on exit."""
-    bot = FastBot(store=store, settings=settings, guild_ready_timeout=0.05, clock=clock)
+    bot = FastBot(store=store, settings=settings, guild_ready_timeout=0.05, clock=clock, http=http)
     async with bot:
         runner = asyncio.create_task(bot.start(fake.token))
         await asyncio.wait_for(bot.wait_until_ready(), 10)
@@ -120,6 +126,8 @@ async def running_bot(
     deadline: float = 3.0,
     application_id: int | None = None,
     clock: Clock | None = None,
+    sources: dict[str, Any] | None = None,
+    http: httpx.AsyncClient | None = None,
 ) -> AsyncIterator[Env]:
     from bot.discord.endpoints import use_discord_endpoints
 
@@ -139,12 +147,13 @@ async def running_bot(
                 digests={"paths": digests or [BUNDLED_DIGESTS]},
                 discord={"rest_url": fake.rest_url, "gateway_url": fake.gateway_url},
                 scheduler=TEST_SCHEDULER,
+                sources=sources or {},
             )
             clock = clock or Clock()
             use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
             async with await Store.open(settings.store.path) as store:
                 await load_local_digests(store, settings)
-                async with started_bot(fake, store, settings, clock) as bot:
+                async with started_bot(fake, store, settings, clock, http=http) as bot:
                     yield Env(
                         fake,
                         bot,
