@@ -234,10 +234,25 @@ class FakeDiscord:
             raise ValueError(f"{user!r} is not the recipient of {where!r}")
         return where
 
-    def _send(self, ix: InteractionHandle) -> None:
+    async def _dispatch(
+        self,
+        *,
+        type: InteractionType,
+        user: User,
+        channel: Channel,
+        data: dict[str, Any] | None,
+        locale: str | None = None,
+        message: Message | None = None,
+    ) -> InteractionHandle:
+        """Create an interaction, send it as INTERACTION_CREATE, and let the bot see it."""
         if not self.gateway.live_sessions:
             raise RuntimeError("no bot is connected to the gateway")
+        ix = self.interactions.create(
+            type=type, user=user, channel=channel, data=data, locale=locale, message=message
+        )
         self.gateway.dispatch("INTERACTION_CREATE", lambda _intents: ix.payload)
+        await asyncio.sleep(0)
+        return ix
 
     def _command_data(
         self,
@@ -293,16 +308,13 @@ class FakeDiscord:
         ``"settings alerts add"``. ``locale`` defaults to the user's."""
         channel = self._where(user, where)
         data = self._command_data(user, channel, command, options)
-        ix = self.interactions.create(
+        return await self._dispatch(
             type=InteractionType.APPLICATION_COMMAND,
             user=user,
             channel=channel,
             data=data,
             locale=locale,
         )
-        self._send(ix)
-        await asyncio.sleep(0)
-        return ix
 
     async def autocomplete(
         self,
@@ -322,16 +334,13 @@ class FakeDiscord:
             focused = list(options)[-1]
         channel = self._where(user, where)
         data = self._command_data(user, channel, command, options, focused=focused)
-        ix = self.interactions.create(
+        return await self._dispatch(
             type=InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE,
             user=user,
             channel=channel,
             data=data,
             locale=locale,
         )
-        self._send(ix)
-        await asyncio.sleep(0)
-        return ix
 
     async def _context_menu(
         self,
@@ -360,16 +369,13 @@ class FakeDiscord:
         }
         if cmd is not None and cmd.guild_id is not None:
             data["guild_id"] = str(cmd.guild_id)
-        ix = self.interactions.create(
+        return await self._dispatch(
             type=InteractionType.APPLICATION_COMMAND,
             user=user,
             channel=channel,
             data=data,
             locale=locale,
         )
-        self._send(ix)
-        await asyncio.sleep(0)
-        return ix
 
     async def user_command(
         self,
@@ -437,7 +443,7 @@ class FakeDiscord:
             data.update(self._select_values(clicker, channel, component, values or []))
         elif values:
             raise ValueError("only select menus take values")
-        ix = self.interactions.create(
+        return await self._dispatch(
             type=InteractionType.MESSAGE_COMPONENT,
             user=clicker,
             channel=channel,
@@ -445,9 +451,6 @@ class FakeDiscord:
             locale=locale,
             message=message,
         )
-        self._send(ix)
-        await asyncio.sleep(0)
-        return ix
 
     async def select(
         self,
@@ -501,7 +504,7 @@ class FakeDiscord:
         if unknown:
             raise LookupError(f"the modal has no inputs {sorted(unknown)}")
         components = [_fill(c, values) for c in modal.get("components") or []]
-        ix = self.interactions.create(
+        return await self._dispatch(
             type=InteractionType.MODAL_SUBMIT,
             user=source.user,
             channel=source.channel,
@@ -509,9 +512,6 @@ class FakeDiscord:
             locale=locale,
             message=source.source_message,
         )
-        self._send(ix)
-        await asyncio.sleep(0)
-        return ix
 
     async def say(
         self,
