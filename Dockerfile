@@ -6,6 +6,7 @@ COPY pyproject.toml README.md ./
 COPY .ci/install.sh .ci/install.sh
 COPY bot bot
 COPY cogs cogs
+COPY fakediscord fakediscord
 RUN sh .ci/install.sh /opt/paperbot "."
 
 FROM python:3.11-slim

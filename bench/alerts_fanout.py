@@ -22,11 +22,11 @@ from typing import Any
 
 from bot.digests.parse import parse_text
 from bot.digests.tags import load_vocabulary
+from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
-from bot.discord.endpoints import use_discord_endpoints
-from bot.fakediscord import FakeDiscord
 from bot.settings import load_settings
 from bot.store import Store
+from fakediscord import FakeDiscord
 
 GLOBAL_LIMIT = 50.0  # requests per second, Discord's (and the emulator's) default
 ISSUE = """[2026/11/16 ~ 11/22] 이번 주의 주요 ML 논문 (Top ML Papers of the Week)

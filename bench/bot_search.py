@@ -23,11 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
-from bot.discord.endpoints import use_discord_endpoints
-from bot.fakediscord import FakeDiscord
 from bot.settings import load_settings
 from bot.store import Store
+from fakediscord import FakeDiscord
 
 TARGET_P99_MS = 100.0
 

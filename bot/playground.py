@@ -2,7 +2,7 @@
 
 For newcomers without a Discord token: type `/search 환각`, press buttons, and read the bot's
 replies rendered as text. Everything below the terminal is real: discord.py, the cogs, the
-store; only Discord itself is the local emulator (`bot.fakediscord`) on loopback.
+store; only Discord itself is the local emulator (`fakediscord`) on loopback.
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from typing import Any, TextIO
 from bot.digests.parse import parse_text
 from bot.digests.tags import load_vocabulary
 from bot.discord.client import PaperBot
-from bot.fakediscord import Channel, FakeDiscord, Guild, User
-from bot.fakediscord.world import Message
 from bot.runner import open_bot
-from bot.schedule import Schedule
 from bot.settings import Settings
+from bot.slots import Schedule
+from fakediscord import Channel, FakeDiscord, Guild, User
+from fakediscord.world import Message
 
 BANNER = (
     "paperbot playground: the real bot on a local Discord emulator (no token needed).\n"

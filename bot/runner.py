@@ -11,8 +11,8 @@ from datetime import datetime
 
 import httpx
 
+from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
-from bot.discord.endpoints import use_discord_endpoints
 from bot.ingest import ingest_paths
 from bot.settings import Settings
 from bot.store import Store

@@ -1,6 +1,6 @@
 """/alerts follow|keyword|unfollow|list|pause|resume: topic alerts by DM (also in DMs).
 
-Thin: ``bot.alerts.Alerts`` does the work; every reply is ephemeral.
+Thin: ``bot.services.subscriptions.Subscriptions`` does the work; every reply is ephemeral.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.alerts import Alerts
 from bot.discord.replies import Reply, answer
 from bot.i18n import Lang, lang_of
-from bot.lookup import Lookup
+from bot.services.lookup import Lookup
+from bot.services.subscriptions import Subscriptions
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
@@ -37,7 +37,7 @@ class AlertsCog(commands.Cog):
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
         self.lookup = Lookup(bot.store)
-        self.service = Alerts(bot.community, self.lookup)
+        self.service = Subscriptions(bot.community, self.lookup)
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         async def work() -> Reply:

@@ -1,6 +1,6 @@
 """/announce preview|now and /status (Manage Server only, ephemeral).
 
-Thin: ``bot.announcements.Announcements`` does the work and the rendering.
+Thin: ``bot.services.server_admin.ServerAdmin`` does the work and the rendering.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.announcements import Announcements
 from bot.discord.replies import Reply, answer
 from bot.i18n import Lang, lang_of
-from cogs.settings import MANAGE_GUILD, admin_guild_id
+from bot.services.server_admin import ServerAdmin
+from cogs.server_settings import MANAGE_GUILD, admin_guild_id
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
@@ -35,7 +35,7 @@ class AnnouncementsCog(commands.Cog):
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
-        self.service = Announcements(
+        self.service = ServerAdmin(
             bot.community, bot.announcer, on_change=bot.scheduler.sync_guild, clock=bot.clock
         )
 

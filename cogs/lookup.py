@@ -1,6 +1,6 @@
 """/search, /paper random|show, /digest latest|list and /tags.
 
-Thin: parse the interaction, call `bot.lookup.Lookup`, turn its embeds into a reply.
+Thin: parse the interaction, call `bot.services.lookup.Lookup`, turn its embeds into a reply.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.digests.models import DigestKind
-from bot.discord.errors import send_ephemeral, user_message
 from bot.discord.replies import Reply, answer
-from bot.errors import NotYourInteractionError
+from bot.discord.tree import send_ephemeral, user_message
 from bot.i18n import Lang, lang_of, t
-from bot.lookup import PAGE_SIZE, Lookup, SearchView
+from bot.services.errors import NotYourInteractionError
+from bot.services.lookup import PAGE_SIZE, Lookup, SearchView
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot

@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 
 SECRET = "fakediscord-token-do-not-print"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.schedule import (
+from bot.slots import (
     Due,
     IssueCandidate,
     Schedule,

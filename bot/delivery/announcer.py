@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from bot.render.announce import (
+from bot.render.announcements import (
     OutgoingMessage,
     has_marker,
     issue_marker,

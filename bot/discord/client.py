@@ -22,11 +22,11 @@ from discord.ext import commands
 
 from bot.delivery import AlertWorker, Announcer, RateLimiter
 from bot.digests.tags import load_vocabulary
-from bot.discord.courier import DiscordCourier
-from bot.discord.errors import PaperTree, send_ephemeral
+from bot.discord.rest_courier import DiscordCourier
 from bot.discord.translator import PaperTranslator
+from bot.discord.tree import PaperTree, send_ephemeral
 from bot.i18n import lang_of, t
-from bot.scheduler import Jobs, PaperScheduler, build_sources
+from bot.jobs import Jobs, PaperScheduler, build_sources
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.community import Community, utcnow
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 EXTENSIONS: tuple[str, ...] = (
     "cogs.lookup",
     "cogs.admin",
-    "cogs.settings",
+    "cogs.server_settings",
     "cogs.announcements",
     "cogs.alerts",
 )

@@ -29,7 +29,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from bot.digests.models import DigestKind
-from bot.schedule import (
+from bot.slots import (
     DEFAULT_TIMEZONE,
     Due,
     IssueCandidate,

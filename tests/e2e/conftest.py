@@ -16,11 +16,11 @@ import httpx
 import pytest
 
 from bot.discord.client import PaperBot
-from bot.fakediscord import Channel, FakeDiscord, Guild, User
 from bot.runner import load_local_digests
 from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 from bot.store import Store
 from bot.store.community import iso, utcnow
+from fakediscord import Channel, FakeDiscord, Guild, User
 
 
 @contextlib.contextmanager
@@ -129,7 +129,7 @@ async def running_bot(
     sources: dict[str, Any] | None = None,
     http: httpx.AsyncClient | None = None,
 ) -> AsyncIterator[Env]:
-    from bot.discord.endpoints import use_discord_endpoints
+    from bot.discord.base_urls import use_discord_endpoints
 
     with restored_endpoints():
         async with FakeDiscord(interaction_deadline=deadline) as fake:

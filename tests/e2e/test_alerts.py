@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.fakediscord.ratelimits import RateLimitConfig
 from bot.settings import BUNDLED_DIGESTS
+from fakediscord.ratelimits import RateLimitConfig
 from tests.e2e.conftest import Env, running_bot
 from tests.e2e.digests import RAG_PAPER, ZEBRA_PAPER, paper, write_weekly
 

@@ -13,11 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.fakediscord import Channel, Message, User
-from bot.fakediscord.ratelimits import RateLimitConfig
 from bot.runner import load_local_digests
 from bot.settings import BUNDLED_DIGESTS
 from bot.store.community import GuildSettings
+from fakediscord import Channel, Message, User
+from fakediscord.ratelimits import RateLimitConfig
 from tests.e2e.conftest import (
     Clock,
     Env,

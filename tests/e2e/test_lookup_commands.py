@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bot.fakediscord import CallbackType, MessageFlag
+from fakediscord import CallbackType, MessageFlag
 from tests.e2e.conftest import Env
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.discord.client import PaperBot
-from bot.fakediscord import CallbackType, MessageFlag
 from bot.render import limits
 from bot.store import Store
+from fakediscord import CallbackType, MessageFlag
 from tests.e2e.conftest import Env, running_bot
 
 HUGE_DAILY = """2024년 6월 3일

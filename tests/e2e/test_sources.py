@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.fakediscord import MessageFlag
+from fakediscord import MessageFlag
 from tests.digests.sources.fakeweb import LoopbackOnly, json_reply, start_fake_web, text_reply
 from tests.digests.sources.posts import (
     WEEKLY_2026_MARKDOWN,

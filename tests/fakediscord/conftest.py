@@ -14,7 +14,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.fakediscord import (
+from fakediscord import (
     Channel,
     FakeDiscord,
     Guild,

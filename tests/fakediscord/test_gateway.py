@@ -7,7 +7,7 @@ import asyncio
 import discord
 import pytest
 
-from bot.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 
 from .conftest import Scene, TestBot, pointed_at, start_bot, stop_bot
 

@@ -6,8 +6,8 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.fakediscord import CallbackType, FakeDiscord, MessageFlag
-from bot.fakediscord.rest import ApiRequest
+from fakediscord import CallbackType, FakeDiscord, MessageFlag
+from fakediscord.rest import ApiRequest
 
 from .conftest import OffsetClock, Scene, TestBot
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 
 from .conftest import Scene, TestBot, pointed_at
 

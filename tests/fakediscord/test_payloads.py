@@ -10,8 +10,8 @@ from typing import Any, cast
 import discord
 from discord import app_commands
 
-from bot.fakediscord import ChannelType, FakeDiscord, InteractionType
-from bot.fakediscord import payloads as p
+from fakediscord import ChannelType, FakeDiscord, InteractionType
+from fakediscord import payloads as p
 
 from .conftest import Scene, TestBot
 

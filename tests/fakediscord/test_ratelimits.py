@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.fakediscord import FakeDiscord, Limit, RateLimitConfig
-from bot.fakediscord.ratelimits import RateLimiter
+from fakediscord import FakeDiscord, Limit, RateLimitConfig
+from fakediscord.ratelimits import RateLimiter
 
 from .conftest import OffsetClock, Scene, TestBot
 

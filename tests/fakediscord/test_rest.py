@@ -6,7 +6,7 @@ import aiohttp
 import discord
 import pytest
 
-from bot.fakediscord import FakeDiscord
+from fakediscord import FakeDiscord
 
 from .conftest import OffsetClock, Scene, TestBot
 

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.fakediscord import ALL_PERMISSIONS, ApiError, Overwrite, Permission, World
-from bot.fakediscord.limits import validate_autocomplete, validate_message, validate_modal
-from bot.fakediscord.matching import path_matches
-from bot.fakediscord.mentions import resolve_pings
+from fakediscord import ALL_PERMISSIONS, ApiError, Overwrite, Permission, World
+from fakediscord.limits import validate_autocomplete, validate_message, validate_modal
+from fakediscord.matching import path_matches
+from fakediscord.mentions import resolve_pings
 
 
 def errors_of(body: dict[str, Any], *, creating: bool = True) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.digests.models import DigestKind
-from bot.render.announce import (
+from bot.render.announcements import (
     alert_embeds,
     has_marker,
     issue_marker,

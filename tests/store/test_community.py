@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bot.schedule import ScheduleError
+from bot.slots import ScheduleError
 from bot.store import DocumentWrite, IngestStatus, Store
 from bot.store.community import Community
 from tests.delivery.helpers import ingest_at, issue_doc

@@ -14,10 +14,10 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.digests.models import DigestKind
 from bot.digests.tags import normalise_tag
-from bot.errors import BadQueryError, NotFoundError
 from bot.i18n import Lang, Msg
 from bot.render.limits import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
+from bot.services.errors import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.records import PaperRecord, SearchPage
 

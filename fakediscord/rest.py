@@ -2,7 +2,7 @@
 
 recording -> route lookup -> fault rules -> Cloudflare ban -> auth -> global limit -> route
 bucket -> handler -> ``X-RateLimit-*`` headers. Handlers return :class:`Reply` or raise
-:class:`~bot.fakediscord.errors.ApiError`; bodies are always JSON with a ``Content-Type`` of
+:class:`~fakediscord.errors.ApiError`; bodies are always JSON with a ``Content-Type`` of
 exactly ``application/json`` (discord.py does not parse ``; charset=utf-8``).
 """
 

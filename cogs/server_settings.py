@@ -1,6 +1,6 @@
 """/settings: where, when and how a server's new issues are announced (Manage Server only).
 
-Thin: check the member may manage the server, call ``bot.announcements.Announcements``, reply
+Thin: check the member may manage the server, call ``bot.services.server_admin.ServerAdmin``, reply
 ephemerally. Each change re-creates the server's announcement job in the scheduler.
 """
 
@@ -13,10 +13,10 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.announcements import Announcements, SettingsChange, parse_kinds, timezone_choices
 from bot.discord.replies import Reply, answer
-from bot.errors import UserFacingError
 from bot.i18n import Lang, lang_of, t
+from bot.services.errors import UserFacingError
+from bot.services.server_admin import ServerAdmin, SettingsChange, parse_kinds, timezone_choices
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
@@ -62,7 +62,7 @@ class SettingsCog(commands.Cog):
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
-        self.service = Announcements(
+        self.service = ServerAdmin(
             bot.community, bot.announcer, on_change=bot.scheduler.sync_guild, clock=bot.clock
         )
 

@@ -2,7 +2,7 @@
 
 Used by the test-suite and by the bot's playground mode (no Discord token needed). It is a
 server (aiohttp REST + gateway websocket on loopback) and never imports discord.py.
-See ``bot/fakediscord/README.md``.
+See ``fakediscord/README.md``.
 """
 
 from .commands import AppCommand, CommandRegistry

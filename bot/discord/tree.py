@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.errors import UserFacingError
 from bot.i18n import lang_of, t
+from bot.services.errors import UserFacingError
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot

@@ -7,18 +7,18 @@ Discord-free. Tags are checked against the store (an unknown tag names the neare
 
 from __future__ import annotations
 
-from bot.errors import UserFacingError
 from bot.i18n import Lang, t
-from bot.lookup import Lookup
 from bot.render.limits import Embed
+from bot.services.errors import UserFacingError
+from bot.services.lookup import Lookup
 from bot.store.community import MAX_SUBSCRIPTIONS, Community, SubKind, normalise_value
 
-__all__ = ["Alerts"]
+__all__ = ["Subscriptions"]
 
 AUTOCOMPLETE_LIMIT = 25
 
 
-class Alerts:
+class Subscriptions:
     def __init__(self, community: Community, lookup: Lookup) -> None:
         self.community = community
         self.lookup = lookup

@@ -1,6 +1,6 @@
 """APScheduler wiring: announcement slots, the alert outbox drain and source polls.
 
-The scheduler only wakes workers; the database decides what is due (``bot.schedule``), so a
+The scheduler only wakes workers; the database decides what is due (``bot.slots``), so a
 missed wake-up costs nothing: the catch-up run at start-up (and the next slot) finds it.
 
 - ``Jobs`` holds the job functions. They take no arguments but a guild id or a source name and

@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.delivery import Announcer
 from bot.digests.models import DigestKind
-from bot.errors import UserFacingError
 from bot.i18n import Lang, t
 from bot.render.limits import Embed
-from bot.schedule import DEFAULT_TIMEZONE, ScheduleError, parse_time
+from bot.services.errors import UserFacingError
+from bot.slots import DEFAULT_TIMEZONE, ScheduleError, parse_time
 from bot.store.community import Community, CommunityStatus, GuildSettings, utcnow
 
 __all__ = [
     "COMMON_TIMEZONES",
-    "Announcements",
+    "ServerAdmin",
     "SettingsChange",
     "parse_kinds",
     "reason_text",
@@ -123,7 +123,7 @@ class Answer:
     embeds: list[Embed] = field(default_factory=list)
 
 
-class Announcements:
+class ServerAdmin:
     def __init__(
         self,
         community: Community,

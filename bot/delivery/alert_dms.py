@@ -24,7 +24,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.render.announce import alert_embeds, alert_marker, has_marker
+from bot.render.announcements import alert_embeds, alert_marker, has_marker
 from bot.store import IssueRecord, PaperRecord, Store
 from bot.store.community import AlertClaim, Community, utcnow
 

@@ -1,0 +1,1 @@
+"""What the cogs call: lookup, subscriptions, server administration. No discord.py here."""
