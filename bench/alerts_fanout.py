@@ -2,7 +2,7 @@
 
     python -m bench.alerts_fanout [--users 10000]
 
-The real bot (PaperBot: Community outbox, AlertWorker, DiscordCourier, discord.py) sends the
+The real bot (PaperBot: the store's alert outbox, AlertWorker, DiscordCourier, discord.py) sends the
 DMs to the local emulator, which enforces Discord's global limit of 50 requests/s. Reports the
 achieved request rate as a fraction of that limit, duplicates (a user with more than one DM)
 and losses (a subscriber with none), 429s served, and peak RSS.
@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.app import App
 from bot.digests.parse import parse_text
 from bot.digests.tags import load_vocabulary
 from bot.discord.base_urls import use_discord_endpoints
@@ -60,14 +61,14 @@ async def run(users: int, folder: Path) -> dict[str, Any]:
         )
         use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
         async with await Store.open(settings.store.path) as store:
-            bot = PaperBot(store=store, settings=settings, guild_ready_timeout=0.05)
+            bot = PaperBot(App(settings, store), guild_ready_timeout=0.05)
             async with bot:
                 runner = asyncio.create_task(bot.start(fake.token))
                 await asyncio.wait_for(bot.wait_until_ready(), 60)
                 for person in people:
-                    await bot.community.follow(person.id, "tag", "rlhf", locale="en")
+                    await bot.store.alerts.follow(person.id, "tag", "rlhf", locale="en")
                 document = parse_text(ISSUE, "bench-issue", load_vocabulary())
-                await store.ingest([document], on_document=bot.community.alert_hook())
+                await store.ingest([document])
                 before = len(fake.requests.filter())
                 started = time.perf_counter()
                 while True:

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.app import App
 from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
 from bot.settings import load_settings
@@ -52,9 +53,7 @@ async def run(db: Path, queries: list[dict[str, Any]], passes: int) -> dict[str,
         use_discord_endpoints(settings.discord.rest_url, settings.discord.gateway_url)
         started = time.perf_counter()
         async with await Store.open(db) as store:
-            bot = PaperBot(
-                store=store, settings=settings, guild_ready_timeout=0.05, always_sync=True
-            )
+            bot = PaperBot(App(settings, store), guild_ready_timeout=0.05, always_sync=True)
             async with bot:
                 runner = asyncio.create_task(bot.start(fake.token))
                 await asyncio.wait_for(bot.wait_until_ready(), 60)

@@ -256,7 +256,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runner import configure_logging, run_bot
+    from bot.discord.runner import configure_logging, run_bot
 
     token = settings.token()
     if token is None:
@@ -273,8 +273,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.discord.runner import configure_logging
     from bot.playground import run_playground
-    from bot.runner import configure_logging
 
     # The playground's terminal is for the conversation; only problems are logged.
     configure_logging("WARNING")

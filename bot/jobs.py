@@ -19,14 +19,17 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import-untyped]
 
+from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, AnnounceResult, DrainReport
 from bot.digests.sources import (
     DirectorySource,
@@ -39,14 +42,13 @@ from bot.digests.sources import (
 )
 from bot.digests.tags import TagVocabulary
 from bot.settings import Settings
+from bot.slots import Schedule
 from bot.store import Store
-from bot.store.community import Community, utcnow
 
 __all__ = ["Jobs", "PaperScheduler", "PollReport", "build_sources"]
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], dt.datetime]
 T = TypeVar("T")
 
 ALERT_JOB = "alerts:drain"
@@ -103,14 +105,12 @@ class Jobs:
         self,
         *,
         store: Store,
-        community: Community,
         announcer: Announcer,
         alerts: AlertWorker,
         sources: Sequence[SourceJob] = (),
         clock: Clock = utcnow,
     ) -> None:
         self.store = store
-        self.community = community
         self.announcer = announcer
         self.alerts = alerts
         self.sources = {job.source.name: job for job in sources}
@@ -146,7 +146,7 @@ class Jobs:
         return [await self.poll(name) for name in self.sources]
 
     async def _poll(self, source: Source) -> PollReport:
-        previous = {status.source: status for status in await self.community.source_statuses()}
+        previous = {status.source: status for status in await self.store.sources.statuses()}
         known = previous.get(source.name)
         state = load_state(json.dumps(known.state)) if known and known.state else None
         try:
@@ -154,11 +154,9 @@ class Jobs:
         except Exception as exc:  # a source bug: record it, keep polling the others
             log.exception("source %s failed", source.name)
             failure = f"{type(exc).__name__}: {exc}"
-            await self.community.record_source(
-                source.name, now=self.clock(), ok=False, error=failure
-            )
+            await self.store.sources.record(source.name, now=self.clock(), ok=False, error=failure)
             return PollReport(source.name, error=failure)
-        report = await self.store.ingest(result.documents, on_document=self.community.alert_hook())
+        report = await self.store.ingest(result.documents)
         for parse_error in result.parse_errors:
             log.warning(
                 "%s: not loaded: %s:%d: %s",
@@ -171,7 +169,7 @@ class Jobs:
         if result.fetch_errors:
             first = result.fetch_errors[0]
             error = f"{first.url}: {first.reason}"
-        await self.community.record_source(
+        await self.store.sources.record(
             source.name,
             now=self.clock(),
             ok=error is None,
@@ -189,6 +187,34 @@ class Jobs:
             error=error,
             alerts=alerts,
         )
+
+
+def cron_trigger(schedule: Schedule) -> CronTrigger:
+    """A plain APScheduler cron trigger for the same wall-clock time (see ``SlotTrigger``)."""
+    return CronTrigger(
+        day_of_week=schedule.weekday,  # APScheduler 3: 0 = mon, like Python
+        hour=schedule.time.hour,
+        minute=schedule.time.minute,
+        timezone=schedule.zone,
+    )
+
+
+class SlotTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 ships no type hints
+    """APScheduler 3 trigger whose fire times are ``Schedule.next_slot_after``."""
+
+    def __init__(self, schedule: Schedule) -> None:
+        self.schedule = schedule
+
+    def get_next_fire_time(
+        self, previous_fire_time: dt.datetime | None, now: dt.datetime
+    ) -> dt.datetime:
+        after = previous_fire_time if previous_fire_time is not None else now
+        if previous_fire_time is None:
+            after = now - dt.timedelta(microseconds=1)  # a slot exactly at `now` fires now
+        return self.schedule.next_slot_after(after)
+
+    def __str__(self) -> str:
+        return f"slot[{self.schedule.weekday} {self.schedule.time_text} {self.schedule.timezone}]"
 
 
 def build_sources(
@@ -255,13 +281,13 @@ class PaperScheduler:
                 id=source_job_id(name),
                 replace_existing=True,
             )
-        for settings in await self.jobs.community.configured_guilds():
+        for settings in await self.jobs.store.guilds.configured_guilds():
             await self.sync_guild(settings.guild_id)
 
     async def sync_guild(self, guild_id: int) -> dt.datetime | None:
         """(Re-)create a guild's announcement job from its stored settings; returns the next
         fire time (None when the guild is not configured)."""
-        settings = await self.jobs.community.get_guild(guild_id)
+        settings = await self.jobs.store.guilds.get_guild(guild_id)
         job_id = announce_job_id(guild_id)
         if settings is None:
             if self.scheduler.get_job(job_id) is not None:
@@ -269,7 +295,7 @@ class PaperScheduler:
             return None
         job = self.scheduler.add_job(
             self.jobs.announce,
-            settings.schedule.trigger(),
+            SlotTrigger(settings.schedule),
             args=[guild_id],
             id=job_id,
             replace_existing=True,

@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from bot.digests.parse import parse_text
 from bot.digests.tags import load_vocabulary
 from bot.discord.client import PaperBot
-from bot.runner import open_bot
+from bot.discord.runner import open_bot
 from bot.settings import Settings
 from bot.slots import Schedule
 from fakediscord import Channel, FakeDiscord, Guild, User
@@ -322,7 +322,7 @@ async def _new_issue(session: Session) -> None:
     )
     document = parse_text(text, f"playground-demo-{session.demo_issues}", load_vocabulary())
     seen = len(session.fake.dms(session.user))
-    await session.bot.store.ingest([document], on_document=session.bot.community.alert_hook())
+    await session.bot.store.ingest([document])
     session.out(
         f"(playground) a new weekly issue arrived: {document.title}, {len(document.papers)} papers"
     )
@@ -334,7 +334,7 @@ async def _new_issue(session: Session) -> None:
 async def _wait_for_slot(session: Session) -> None:
     """Move the bot's clock to this server's next announcement time and let the job run."""
     assert session.bot is not None
-    settings = await session.bot.community.get_guild(session.guild.id)
+    settings = await session.bot.store.guilds.get_guild(session.guild.id)
     if settings is None:
         session.out("(playground) no announcement schedule yet: try /settings channel first")
         return

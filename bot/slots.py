@@ -13,9 +13,9 @@ wall-clock time is odd:
 
 Why not let APScheduler's ``CronTrigger`` be the truth: the database decides what is due
 (``what_is_due``) from ``last_slot_at_or_before(now)``, and the scheduler only has to wake the
-announcer. ``SlotTrigger`` wakes it at exactly the instants this module computes, so the two
-can never disagree on a DST day; ``cron_trigger`` is kept for display and for callers that
-want plain cron.
+announcer. ``bot.jobs.SlotTrigger`` wakes it at exactly the instants this module computes, so
+the two can never disagree on a DST day. APScheduler stays out of this module (and so out of
+the store, which imports it).
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
-from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
-
 __all__ = [
     "BACK_CATALOGUE_DAYS",
     "DEFAULT_TIMEZONE",
@@ -37,7 +34,6 @@ __all__ = [
     "IssueCandidate",
     "Schedule",
     "ScheduleError",
-    "SlotTrigger",
     "parse_time",
     "what_is_due",
 ]
@@ -135,37 +131,6 @@ class Schedule:
             day += _WEEK
             slot = self.slot_on(day)
         return slot
-
-    def cron_trigger(self) -> CronTrigger:
-        """A plain APScheduler cron trigger for the same wall-clock time (see ``trigger``)."""
-        return CronTrigger(
-            day_of_week=self.weekday,  # APScheduler 3: 0 = mon, like Python
-            hour=self.time.hour,
-            minute=self.time.minute,
-            timezone=self.zone,
-        )
-
-    def trigger(self) -> SlotTrigger:
-        """An APScheduler trigger firing at exactly this module's slots."""
-        return SlotTrigger(self)
-
-
-class SlotTrigger(BaseTrigger):  # type: ignore[misc]  # APScheduler 3 ships no type hints
-    """APScheduler 3 trigger whose fire times are ``Schedule.next_slot_after``."""
-
-    def __init__(self, schedule: Schedule) -> None:
-        self.schedule = schedule
-
-    def get_next_fire_time(
-        self, previous_fire_time: dt.datetime | None, now: dt.datetime
-    ) -> dt.datetime:
-        after = previous_fire_time if previous_fire_time is not None else now
-        if previous_fire_time is None:
-            after = now - dt.timedelta(microseconds=1)  # a slot exactly at `now` fires now
-        return self.schedule.next_slot_after(after)
-
-    def __str__(self) -> str:
-        return f"slot[{self.schedule.weekday} {self.schedule.time_text} {self.schedule.timezone}]"
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,8 +14,6 @@ from discord.ext import commands
 
 from bot.discord.replies import Reply, answer
 from bot.i18n import Lang, lang_of
-from bot.services.lookup import Lookup
-from bot.services.subscriptions import Subscriptions
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
@@ -36,8 +34,8 @@ class AlertsCog(commands.Cog):
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
-        self.lookup = Lookup(bot.store)
-        self.service = Subscriptions(bot.community, self.lookup)
+        self.lookup = bot.app.lookup
+        self.service = bot.app.subscriptions
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
         async def work() -> Reply:

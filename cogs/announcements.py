@@ -14,7 +14,6 @@ from discord.ext import commands
 
 from bot.discord.replies import Reply, answer
 from bot.i18n import Lang, lang_of
-from bot.services.server_admin import ServerAdmin
 from cogs.server_settings import MANAGE_GUILD, admin_guild_id
 
 if TYPE_CHECKING:
@@ -35,9 +34,7 @@ class AnnouncementsCog(commands.Cog):
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
-        self.service = ServerAdmin(
-            bot.community, bot.announcer, on_change=bot.scheduler.sync_guild, clock=bot.clock
-        )
+        self.service = bot.delivery.server_admin
 
     @announce.command(
         name=_("preview"), description=_("See the next announcement without posting it")

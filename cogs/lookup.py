@@ -6,7 +6,7 @@ Thin: parse the interaction, call `bot.services.lookup.Lookup`, turn its embeds 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
@@ -104,15 +104,20 @@ class SearchResultsView(PagedView):
         super().__init__(owner_id, lang)
         self.lookup = lookup
         self.query, self.tag, self.kind = query, tag, kind
-        self.details.placeholder = t("select.details", lang)
+        self._details_menu.placeholder = t("select.details", lang)
         self.show(result)
+
+    @property
+    def _details_menu(self) -> discord.ui.Select[SearchResultsView]:
+        # discord.py types a decorated select as its callback; it is the Select at run time.
+        return cast("discord.ui.Select[SearchResultsView]", self.details)
 
     def show(self, result: SearchView) -> None:
         self.result = result
         self.previous_button.disabled = result.page_number == 0
         self.next_button.disabled = result.page_number >= result.pages - 1
         first_rank = result.page_number * PAGE_SIZE + 1
-        self.details.options = [
+        self._details_menu.options = [
             discord.SelectOption(
                 label=f"{rank}. {(hit.paper.title_en or hit.paper.title_ko or '')}"[:100],
                 value=str(hit.paper.id),
@@ -170,7 +175,7 @@ class LookupCog(commands.Cog):
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
-        self.lookup = Lookup(bot.store)
+        self.lookup = bot.app.lookup
 
     # -- autocomplete ------------------------------------------------------------------------
 

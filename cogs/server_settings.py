@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.discord.replies import Reply, answer
 from bot.i18n import Lang, lang_of, t
 from bot.services.errors import UserFacingError
-from bot.services.server_admin import ServerAdmin, SettingsChange, parse_kinds, timezone_choices
+from bot.services.server_admin import SettingsChange, parse_kinds, timezone_choices
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
@@ -62,9 +62,7 @@ class SettingsCog(commands.Cog):
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
-        self.service = ServerAdmin(
-            bot.community, bot.announcer, on_change=bot.scheduler.sync_guild, clock=bot.clock
-        )
+        self.service = bot.delivery.server_admin
 
     async def _save(self, interaction: discord.Interaction, change: SettingsChange) -> None:
         guild_id = admin_guild_id(interaction)

@@ -2,7 +2,7 @@
 
 The outbox rows were written by the ingest hook in the same transaction as the papers, so
 nothing is lost between "stored" and "queued". Here rows are claimed in batches with a lease
-(``Community.claim_alerts``), sent through the rate limiter, and marked:
+(``AlertStore.claim_alerts``), sent through the rate limiter, and marked:
 
 - sent -> ``sent`` (with the DM's message id);
 - ``ClosedDMs`` (403/50007) or unknown user (404) -> the user is marked unreachable (their
@@ -21,12 +21,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.clock import Clock, utcnow
 from bot.render.announcements import alert_embeds, alert_marker, has_marker
 from bot.store import IssueRecord, PaperRecord, Store
-from bot.store.community import AlertClaim, Community, utcnow
+from bot.store.alerts import AlertClaim
 
 from .announcer import owner_token
 from .backoff import Backoff
@@ -55,10 +55,9 @@ class AlertWorker:
     def __init__(
         self,
         store: Store,
-        community: Community,
         courier: Courier,
         *,
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Clock = utcnow,
         limiter: RateLimiter | None = None,
         owner: str | None = None,
         lease: dt.timedelta = dt.timedelta(minutes=2),
@@ -68,7 +67,6 @@ class AlertWorker:
         concurrency: int = 8,
     ) -> None:
         self.store = store
-        self.community = community
         self.courier = courier
         self.clock = clock
         self.limiter = limiter or RateLimiter(40.0)
@@ -91,7 +89,7 @@ class AlertWorker:
         gate = asyncio.Semaphore(self.concurrency)
         while report.claimed < max_items:
             current = now or self.clock()
-            claims = await self.community.claim_alerts(
+            claims = await self.store.alerts.claim_alerts(
                 owner=self.owner,
                 now=current,
                 lease=self.lease,
@@ -124,7 +122,7 @@ class AlertWorker:
     ) -> None:
         matches = [(papers[pid], labels) for pid, labels in claim.matches if pid in papers]
         if issue is None or not matches:
-            await self.community.fail_alert(claim, now or self.clock(), "issue or papers gone")
+            await self.store.alerts.fail_alert(claim, now or self.clock(), "issue or papers gone")
             report.failed += 1
             return
         try:
@@ -140,12 +138,12 @@ class AlertWorker:
         except (ClosedDMs, NotFound) as exc:
             when = now or self.clock()
             reason = "closed_dms" if isinstance(exc, ClosedDMs) else "unknown_user"
-            await self.community.fail_alert(claim, when, reason)
-            await self.community.mark_unreachable(claim.user_id, when, reason)
+            await self.store.alerts.fail_alert(claim, when, reason)
+            await self.store.alerts.mark_unreachable(claim.user_id, when, reason)
             report.unreachable += 1
             return
         except Forbidden as exc:
-            await self.community.fail_alert(claim, now or self.clock(), f"forbidden:{exc.code}")
+            await self.store.alerts.fail_alert(claim, now or self.clock(), f"forbidden:{exc.code}")
             report.failed += 1
             return
         except Exception as exc:  # Transient, or a bug: retry, bounded by max_attempts
@@ -164,7 +162,7 @@ class AlertWorker:
         *,
         recovered: bool,
     ) -> None:
-        if await self.community.mark_alert_sent(claim, now or self.clock(), message_id):
+        if await self.store.alerts.mark_alert_sent(claim, now or self.clock(), message_id):
             if recovered:
                 report.recovered += 1
             else:
@@ -178,12 +176,12 @@ class AlertWorker:
         when = now or self.clock()
         error = f"{type(exc).__name__}: {exc}"
         if claim.attempts >= self.max_attempts:
-            await self.community.fail_alert(
+            await self.store.alerts.fail_alert(
                 claim, when, f"gave up after {claim.attempts} attempts: {error}"
             )
             report.failed += 1
             return
         retry_after = exc.retry_after if isinstance(exc, Transient) else None
         next_at = when + self.backoff.delay(claim.attempts, retry_after)
-        await self.community.retry_alert(claim, now=when, next_attempt_at=next_at, error=error)
+        await self.store.alerts.retry_alert(claim, now=when, next_attempt_at=next_at, error=error)
         report.retried += 1

@@ -1,7 +1,7 @@
 """Posting new issues to each guild's channel, exactly once, on the guild's schedule.
 
 ``run_due`` is what the scheduler calls at each slot and once at start-up. It asks the
-database what is due (``Community.due_for_guild``), claims the delivery, and posts step by
+database what is due (``GuildStore.due_for_guild``), claims the delivery, and posts step by
 step, recording each step under its claim:
 
 1. the summary of missed issues (only after downtime), marker ``paperbot:missed:<id>``;
@@ -28,10 +28,11 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.clock import Clock, utcnow
 from bot.render.announcements import (
     OutgoingMessage,
     has_marker,
@@ -44,7 +45,7 @@ from bot.render.announcements import (
     thread_name,
 )
 from bot.store import IssueRecord, PaperRecord, Store
-from bot.store.community import Community, DeliveryClaim, GuildSettings, utcnow
+from bot.store.guilds import DeliveryClaim, GuildSettings
 
 from .backoff import Backoff
 from .courier import Courier, Forbidden, NotFound, Transient
@@ -90,17 +91,15 @@ class Announcer:
     def __init__(
         self,
         store: Store,
-        community: Community,
         courier: Courier,
         *,
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Clock = utcnow,
         owner: str | None = None,
         lease: dt.timedelta = dt.timedelta(minutes=5),
         backoff: Backoff | None = None,
         history_limit: int = 50,
     ) -> None:
         self.store = store
-        self.community = community
         self.courier = courier
         self.clock = clock
         self.owner = owner or owner_token()
@@ -119,10 +118,10 @@ class Announcer:
         """
         now = now or self.clock()
         if guild_id is not None:
-            one = await self.community.get_guild(guild_id)
+            one = await self.store.guilds.get_guild(guild_id)
             guilds = [one] if one is not None and one.enabled else []
         else:
-            guilds = await self.community.configured_guilds(enabled_only=True)
+            guilds = await self.store.guilds.configured_guilds(enabled_only=True)
         results: list[AnnounceResult] = []
         for settings in guilds:
             try:
@@ -136,13 +135,13 @@ class Announcer:
         """Post the newest issue of the guild's kinds now (an admin's "post now"), unless it
         was already delivered there. Ignores the schedule and the baseline."""
         now = now or self.clock()
-        settings = await self.community.get_guild(guild_id)
+        settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             return AnnounceResult(guild_id, None, "nothing", "not configured")
-        latest = await self.community.latest_candidate(settings.kinds)
+        latest = await self.store.guilds.latest_candidate(settings.kinds)
         if latest is None:
             return AnnounceResult(guild_id, None, "nothing")
-        existing = await self.community.get_delivery(guild_id, latest.document_id)
+        existing = await self.store.guilds.get_delivery(guild_id, latest.document_id)
         if existing is not None and existing.status in ("sent", "skipped"):
             return AnnounceResult(guild_id, latest.document_id, "already")
         return await self._claim_and_deliver(settings, latest.document_id, (), now)
@@ -150,11 +149,11 @@ class Announcer:
     async def preview(self, guild_id: int, document_id: int | None = None) -> Preview | None:
         """The messages an announcement of ``document_id`` (default: the newest issue of the
         guild's kinds, even one before the baseline) would post; nothing is sent."""
-        settings = await self.community.get_guild(guild_id)
+        settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             return None
         if document_id is None:
-            latest = await self.community.latest_candidate(settings.kinds)
+            latest = await self.store.guilds.latest_candidate(settings.kinds)
             if latest is None:
                 return None
             document_id = latest.document_id
@@ -174,12 +173,12 @@ class Announcer:
 
     async def _run_guild(self, settings: GuildSettings, now: dt.datetime) -> list[AnnounceResult]:
         results: list[AnnounceResult] = []
-        for stale in await self.community.stale_deliveries(now, settings.guild_id):
+        for stale in await self.store.guilds.stale_deliveries(now, settings.guild_id):
             result = await self._claim_and_deliver(settings, stale.document_id, (), now)
             results.append(result)
             if result.outcome == "failed":
                 return results  # the guild is disabled now
-        due = await self.community.due_for_guild(settings.guild_id, now)
+        due = await self.store.guilds.due_for_guild(settings.guild_id, now)
         if due.post is not None:
             missed = tuple(issue.document_id for issue in due.missed)
             results.append(
@@ -194,7 +193,7 @@ class Announcer:
         missed: Sequence[int],
         now: dt.datetime,
     ) -> AnnounceResult:
-        claim = await self.community.claim_delivery(
+        claim = await self.store.guilds.claim_delivery(
             settings.guild_id,
             document_id,
             owner=self.owner,
@@ -213,14 +212,14 @@ class Announcer:
             when = self.clock()
             reason = "forbidden" if isinstance(exc, Forbidden) else "not_found"
             detail = f"{reason}:{exc.code}"
-            if await self.community.disable_guild(settings.guild_id, detail, when):
+            if await self.store.guilds.disable_guild(settings.guild_id, detail, when):
                 log.warning("announcements disabled in guild %s: %s", settings.guild_id, exc)
-            await self.community.fail_delivery(claim, when, detail)
+            await self.store.guilds.fail_delivery(claim, when, detail)
             return AnnounceResult(settings.guild_id, document_id, "failed", detail)
         except Transient as exc:
             when = self.clock()
             retry_at = when + self.backoff.delay(claim.delivery.attempts, exc.retry_after)
-            await self.community.release_delivery(
+            await self.store.guilds.release_delivery(
                 claim, retry_at=retry_at, now=when, error=str(exc)
             )
             return AnnounceResult(settings.guild_id, document_id, "retry", str(exc))
@@ -235,7 +234,7 @@ class Announcer:
         )
 
     async def _record(self, claim: DeliveryClaim, **step: int) -> None:
-        if not await self.community.record_progress(
+        if not await self.store.guilds.record_progress(
             claim, now=self.clock(), lease=self.lease, **step
         ):
             raise _LeaseLostError
@@ -256,7 +255,7 @@ class Announcer:
         document_id = delivery.document_id
         issue = await self.store.get_issue(document_id)
         if issue is None:  # deleted since: nothing to post, and nothing will be
-            await self.community.finish_delivery(claim, self.clock())
+            await self.store.guilds.finish_delivery(claim, self.clock())
             return
         papers = await self.store.issue_papers(document_id)
         lang = settings.language
@@ -297,7 +296,7 @@ class Announcer:
                 await self._post(thread_id, paper_message(issue, papers[index], index, lang))
                 await self._record(claim, papers_posted=index + 1)
 
-        if not await self.community.finish_delivery(claim, self.clock()):
+        if not await self.store.guilds.finish_delivery(claim, self.clock()):
             raise _LeaseLostError
 
     async def _papers_found(

@@ -1,7 +1,8 @@
 """PaperBot: the discord.py client with its store injected, cogs loaded one by one.
 
-Following discord.py's `advanced_startup` example: resources are created by the caller
-(`bot.runner`) with `async with`, injected here, and closed by the caller. Commands are synced
+Following discord.py's `advanced_startup` example: the application (`bot.app.App`: store,
+services) is created by the caller (`bot.discord.runner`) with `async with`, injected here, and
+closed by the caller. Commands are synced
 only when the command set changed (its hash is kept in the store) or when an owner asks.
 """
 
@@ -11,25 +12,19 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import discord
-import httpx
 from discord import app_commands
 from discord.ext import commands
 
-from bot.delivery import AlertWorker, Announcer, RateLimiter
-from bot.digests.tags import load_vocabulary
+from bot.app import App
 from bot.discord.rest_courier import DiscordCourier
 from bot.discord.translator import PaperTranslator
 from bot.discord.tree import PaperTree, send_ephemeral
 from bot.i18n import lang_of, t
-from bot.jobs import Jobs, PaperScheduler, build_sources
-from bot.settings import Settings
-from bot.store import Store
-from bot.store.community import Community, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -53,14 +48,11 @@ class PaperBot(commands.Bot):
 
     def __init__(
         self,
+        app: App,
         *,
-        store: Store,
-        settings: Settings,
         extensions: Sequence[str] = EXTENSIONS,
         guild_ready_timeout: float = 2.0,
         always_sync: bool = False,
-        http: httpx.AsyncClient | None = None,
-        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channels and roles for announcements; no privileged intents
@@ -73,37 +65,20 @@ class PaperBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
         )
-        self.store = store
-        self.settings = settings
+        self.app = app
+        self.store = app.store
+        self.settings = app.settings
+        self.clock = app.clock
         self.initial_extensions = tuple(extensions)
         self.failed_extensions: dict[str, str] = {}
         self.always_sync = always_sync  # e.g. a fresh emulator, which knows no commands yet
         self._heartbeat: asyncio.Task[None] | None = None
-        self.http_client = http  # remote digest sources; created and closed by the caller
-        self.clock = clock
-        # The delivery side; the courier needs the logged-in client, so built here, not later.
-        self.community = Community(store, clock=clock)
+        # The courier needs this logged-in client; everything behind it is wired by the app.
         self.courier = DiscordCourier(self)
-        self.announcer = Announcer(store, self.community, self.courier, clock=clock)
-        self.alert_worker = AlertWorker(
-            store,
-            self.community,
-            self.courier,
-            clock=clock,
-            # A small burst: a full second's worth at once would overrun Discord's
-            # fixed one-second window together with the next second's tokens.
-            limiter=RateLimiter(settings.scheduler.dm_per_second, burst=2),
-        )
-        vocabulary = load_vocabulary(settings.digests.tag_vocabulary)
-        self.jobs = Jobs(
-            store=store,
-            community=self.community,
-            announcer=self.announcer,
-            alerts=self.alert_worker,
-            sources=build_sources(settings, vocabulary, http, clock=clock),
-            clock=clock,
-        )
-        self.scheduler = PaperScheduler(self.jobs, alert_interval=settings.scheduler.alert_interval)
+        self.delivery = app.delivery(self.courier)
+        self.announcer = self.delivery.announcer
+        self.jobs = self.delivery.jobs
+        self.scheduler = self.delivery.scheduler
         self.catch_up_task: asyncio.Task[Any] | None = None
 
     async def setup_hook(self) -> None:
@@ -202,7 +177,7 @@ class PaperBot(commands.Bot):
         self, interaction: discord.Interaction, command: object
     ) -> None:
         """Tell a user whose DMs were closed, once, the next time they use any command."""
-        if not await self.community.take_user_notice(interaction.user.id):
+        if not await self.store.alerts.take_user_notice(interaction.user.id):
             return
         lang = lang_of(str(interaction.locale))
         await send_ephemeral(interaction, t("alert.unreachable_notice", lang))

@@ -1,7 +1,7 @@
 """Server announcement settings, previews, "post now" and status, as plain data for the cogs.
 
 Discord-free: the cogs parse the interaction and check permissions; this module validates,
-calls ``Community``/``Announcer`` and renders replies (text and embed dicts) in a language.
+calls the store and the ``Announcer`` and renders replies (text and embed dicts) in a language.
 """
 
 from __future__ import annotations
@@ -11,13 +11,16 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.clock import Clock, utcnow
 from bot.delivery import Announcer
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, t
 from bot.render.limits import Embed
 from bot.services.errors import UserFacingError
 from bot.slots import DEFAULT_TIMEZONE, ScheduleError, parse_time
-from bot.store.community import Community, CommunityStatus, GuildSettings, utcnow
+from bot.store import Store
+from bot.store.guilds import GuildSettings
+from bot.store.status import CommunityStatus
 
 __all__ = [
     "COMMON_TIMEZONES",
@@ -126,26 +129,26 @@ class Answer:
 class ServerAdmin:
     def __init__(
         self,
-        community: Community,
+        store: Store,
         announcer: Announcer,
         *,
         on_change: Callable[[int], Awaitable[object]] | None = None,
-        clock: Callable[[], dt.datetime] = utcnow,
+        clock: Clock = utcnow,
     ) -> None:
-        self.community = community
+        self.store = store
         self.announcer = announcer
         self.on_change = on_change  # the scheduler re-creates the guild's job
         self.clock = clock
 
     async def notice(self, guild_id: int, lang: Lang) -> str | None:
         """The "announcements are paused" notice for an admin, once."""
-        reason = await self.community.take_guild_notice(guild_id)
+        reason = await self.store.guilds.take_guild_notice(guild_id)
         if reason is None:
             return None
         return t("announce.disabled_notice", lang, reason=reason_text(reason, lang))
 
     async def change(self, guild_id: int, change: SettingsChange) -> GuildSettings:
-        current = await self.community.get_guild(guild_id)
+        current = await self.store.guilds.get_guild(guild_id)
         if current is None and change.channel_id is None:
             raise UserFacingError("settings.need_channel")
         if change.time is not None:
@@ -155,7 +158,7 @@ class ServerAdmin:
                 raise UserFacingError("settings.bad_time", time=change.time[:20]) from exc
         timezone = valid_timezone(change.timezone) if change.timezone is not None else None
         role_id = change.role_id if change.set_role else (current.role_id if current else None)
-        settings = await self.community.configure_guild(
+        settings = await self.store.guilds.configure_guild(
             guild_id,
             channel_id=change.channel_id or (current.channel_id if current else 0),
             weekday=_pick(change.weekday, current.weekday if current else DEFAULT_WEEKDAY),
@@ -171,7 +174,7 @@ class ServerAdmin:
         return settings
 
     async def show(self, guild_id: int, lang: Lang) -> Embed:
-        settings = await self.community.get_guild(guild_id)
+        settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
         return self.settings_embed(settings, lang)
@@ -208,7 +211,7 @@ class ServerAdmin:
         }
 
     async def preview(self, guild_id: int, lang: Lang) -> Answer:
-        if await self.community.get_guild(guild_id) is None:
+        if await self.store.guilds.get_guild(guild_id) is None:
             raise UserFacingError("settings.need_channel")
         preview = await self.announcer.preview(guild_id)
         if preview is None:
@@ -223,7 +226,7 @@ class ServerAdmin:
         return Answer(content=content[:2000], embeds=list(preview.overview.embeds)[:10])
 
     async def post_now(self, guild_id: int, lang: Lang) -> str:
-        settings = await self.community.get_guild(guild_id)
+        settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
         result = await self.announcer.post_now(guild_id, self.clock())
@@ -238,10 +241,10 @@ class ServerAdmin:
         return t(f"announce.now.{key}", lang)
 
     async def status(self, guild_id: int | None, lang: Lang) -> Embed:
-        status = await self.community.status(guild_id)
+        status = await self.store.status(guild_id)
         zone = DEFAULT_TIMEZONE
         if guild_id is not None:
-            settings = await self.community.get_guild(guild_id)
+            settings = await self.store.guilds.get_guild(guild_id)
             zone = settings.timezone if settings else zone
         return status_embed(status, lang, zone)
 

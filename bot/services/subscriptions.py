@@ -11,7 +11,8 @@ from bot.i18n import Lang, t
 from bot.render.limits import Embed
 from bot.services.errors import UserFacingError
 from bot.services.lookup import Lookup
-from bot.store.community import MAX_SUBSCRIPTIONS, Community, SubKind, normalise_value
+from bot.store import Store
+from bot.store.alerts import MAX_SUBSCRIPTIONS, SubKind, normalise_value
 
 __all__ = ["Subscriptions"]
 
@@ -19,8 +20,8 @@ AUTOCOMPLETE_LIMIT = 25
 
 
 class Subscriptions:
-    def __init__(self, community: Community, lookup: Lookup) -> None:
-        self.community = community
+    def __init__(self, store: Store, lookup: Lookup) -> None:
+        self.store = store
         self.lookup = lookup
 
     async def follow_tag(self, user_id: int, raw: str, lang: Lang) -> str:
@@ -34,7 +35,7 @@ class Subscriptions:
 
     async def _follow(self, user_id: int, kind: SubKind, value: str, lang: Lang) -> str:
         try:
-            added = await self.community.follow(user_id, kind, value, locale=lang)
+            added = await self.store.alerts.follow(user_id, kind, value, locale=lang)
         except ValueError as exc:
             raise UserFacingError("alerts.too_many", limit=MAX_SUBSCRIPTIONS) from exc
         shown = normalise_value(kind, value)
@@ -54,7 +55,7 @@ class Subscriptions:
         else:
             candidates = [("tag", raw), ("keyword", raw)]
         for sub_kind, text in candidates:
-            if await self.community.unfollow(user_id, sub_kind, text):
+            if await self.store.alerts.unfollow(user_id, sub_kind, text):
                 return t("alerts.unfollowed", lang, value=normalise_value(sub_kind, text))
         raise UserFacingError("alerts.not_following", value=raw[:100])
 
@@ -62,15 +63,15 @@ class Subscriptions:
         """(label, value) pairs of the user's subscriptions matching what was typed."""
         needle = typed.strip().casefold()
         choices = []
-        for sub in await self.community.subscriptions(user_id):
+        for sub in await self.store.alerts.subscriptions(user_id):
             if needle in sub.value.casefold():
                 label = f"#{sub.value}" if sub.kind == "tag" else f"“{sub.value}”"
                 choices.append((label[:100], f"{sub.kind}:{sub.value}"[:100]))
         return choices[:AUTOCOMPLETE_LIMIT]
 
     async def listing(self, user_id: int, lang: Lang) -> Embed:
-        subs = await self.community.subscriptions(user_id)
-        user = await self.community.get_user(user_id)
+        subs = await self.store.alerts.subscriptions(user_id)
+        user = await self.store.alerts.get_user(user_id)
         if user is not None and user.unreachable:
             state = t("alerts.state_unreachable", lang)
         elif user is not None and user.paused:
@@ -92,10 +93,10 @@ class Subscriptions:
         return {"title": t("alerts.list_title", lang), "description": state, "fields": fields}
 
     async def pause(self, user_id: int, lang: Lang) -> str:
-        await self.community.set_paused(user_id, True)
+        await self.store.alerts.set_paused(user_id, True)
         return t("alerts.paused", lang)
 
     async def resume(self, user_id: int, lang: Lang) -> str:
-        await self.community.set_paused(user_id, False)
-        await self.community.set_locale(user_id, lang)
+        await self.store.alerts.set_paused(user_id, False)
+        await self.store.alerts.set_locale(user_id, lang)
         return t("alerts.resumed", lang)

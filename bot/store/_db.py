@@ -1,4 +1,4 @@
-"""Opening connections and applying the versioned SQL migrations.
+"""The shared database handle, its connections, and the versioned SQL migrations.
 
 Migrations are ``migrations/NNNN_name.sql`` files, applied in order, each in its own
 ``BEGIN IMMEDIATE`` transaction together with the ``PRAGMA user_version`` bump, so a failed
@@ -8,8 +8,11 @@ transaction: two processes opening a fresh database at once cannot both apply a 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import sqlite3
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -17,6 +20,7 @@ from pathlib import Path
 import aiosqlite
 
 __all__ = [
+    "Database",
     "Migration",
     "MigrationError",
     "StoreError",
@@ -142,3 +146,78 @@ async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None =
                 raise MigrationError(f"migration {migration.name} failed: {exc}") from exc
             raise
     return max(version, latest)
+
+
+class Database:
+    """The one handle every part of the store shares: two connections and the write lock.
+
+    Writes go through ``writer`` one transaction at a time (``write_lock`` keeps other
+    coroutines' statements out of an open transaction); reads go through ``reader``, which in
+    WAL mode sees the last committed state, so a search never waits behind a long ingest.
+    """
+
+    def __init__(
+        self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection
+    ) -> None:
+        self.path = path
+        self.writer = writer
+        self.reader = reader
+        self.write_lock = asyncio.Lock()
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path) -> tuple[Database, int]:
+        """Open (creating if needed) and migrate; returns the handle and the schema version."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await connect(path)
+        try:
+            version = await migrate(writer)
+            reader = await connect(path, read_only=True)
+        except BaseException:
+            await writer.close()
+            raise
+        return cls(path, writer, reader), version
+
+    async def close(self) -> None:
+        """Close both connections; safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            async with self.write_lock:
+                await self.writer.execute("PRAGMA optimize")
+        finally:
+            await self.reader.close()
+            await self.writer.close()
+
+    async def fetch(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        return list(await self.reader.execute_fetchall(sql, params))
+
+    async def write(self, sql: str, params: Sequence[object] = ()) -> int:
+        """One autocommit statement; returns the number of rows changed."""
+        async with self.write_lock:
+            cursor = await self.writer.execute(sql, params)
+            return cursor.rowcount
+
+    async def write_returning(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        async with self.write_lock:
+            return list(await self.writer.execute_fetchall(sql, params))
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the write lock; rolled back on any error.
+
+        The body may end the transaction itself (``ROLLBACK`` and return early): then there is
+        nothing left to commit.
+        """
+        async with self.write_lock:
+            db = self.writer
+            await db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                if db.in_transaction:
+                    await db.execute("COMMIT")
+            except BaseException:
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
+                raise

@@ -10,30 +10,27 @@ Usage (the store is created by the caller and injected, never a global)::
 on and a busy timeout, and applies pending migrations; ``close()`` (or leaving the ``async
 with``) closes it.
 
-Two aiosqlite connections, two threads: writes go through ``_writer`` one transaction at a
-time (an ``asyncio.Lock`` keeps other coroutines' statements out of an open transaction);
-reads go through ``_reader``, which in WAL mode sees the last committed state, so a search
-never waits behind a long ingest and never sees half of a document.
-
-Later migrations (guild settings, subscriptions, deliveries) add tables to the same database
-and methods here; SQL stays inside ``bot.store``.
+One shared ``Database`` handle (``_db``: two aiosqlite connections, one write lock) serves
+the papers and search here and the community's parts beside them: ``store.guilds`` (server
+settings, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox) and
+``store.sources`` (source health). SQL stays inside ``bot.store``.
 """
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
-import aiosqlite
-
+from bot.clock import Clock, utcnow
 from bot.digests.models import DigestKind, Document
 
 from . import _db, _ingest, _reads, _search
 from ._ingest import DocumentHook
 from ._merge import canonical_tag
+from .alerts import AlertStore
+from .guilds import GuildStore
 from .records import (
     IngestReport,
     IssueRecord,
@@ -42,6 +39,8 @@ from .records import (
     StoreStats,
     TitleSuggestion,
 )
+from .sources import SourceStore
+from .status import CommunityStatus, community_status
 
 __all__ = ["Store"]
 
@@ -49,48 +48,35 @@ __all__ = ["Store"]
 class Store:
     """Digests, papers and search over one SQLite database. Create with ``Store.open``."""
 
-    def __init__(
-        self,
-        path: Path,
-        writer: aiosqlite.Connection,
-        reader: aiosqlite.Connection,
-        schema_version: int,
-    ) -> None:
-        self.path = path
+    def __init__(self, db: _db.Database, schema_version: int, *, clock: Clock = utcnow) -> None:
+        self.db = db
+        self.path = db.path
         self.schema_version = schema_version
-        self._writer = writer
-        self._reader = reader
-        self._write_lock = asyncio.Lock()
+        self.clock = clock
+        self.guilds = GuildStore(db, clock=clock)
+        self.alerts = AlertStore(db, clock=clock)
+        self.sources = SourceStore(db)
         self._random = random.Random()
-        self._closed = False
 
     # -- lifecycle ------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await _db.connect(path)
-        try:
-            version = await _db.migrate(writer)
-            reader = await _db.connect(path, read_only=True)
-        except BaseException:
-            await writer.close()
-            raise
-        return cls(path, writer, reader, version)
+    async def open(cls, path: Path | str, *, clock: Clock = utcnow) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``clock`` stamps what the store records about the community (settings, subscriptions,
+        queued alerts); tests inject a fake one.
+        """
+        db, version = await _db.Database.open(Path(path))
+        return cls(db, version, clock=clock)
+
+    def with_clock(self, clock: Clock) -> Store:
+        """The same database seen through another clock (the playground's, a test's)."""
+        return Store(self.db, self.schema_version, clock=clock)
 
     async def close(self) -> None:
         """Close both connections; safe to call twice."""
-        if self._closed:
-            return
-        self._closed = True
-        try:
-            async with self._write_lock:
-                await self._writer.execute("PRAGMA optimize")
-        finally:
-            await self._reader.close()
-            await self._writer.close()
+        await self.db.close()
 
     async def __aenter__(self) -> Store:
         return self
@@ -108,10 +94,10 @@ class Store:
 
         Worth running after a large ingest: fewer segments make every search cheaper.
         """
-        async with self._write_lock:
+        async with self.db.write_lock:
             for table in ("paper_search", "title_search"):
-                await self._writer.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
-            await self._writer.execute("PRAGMA optimize")
+                await self.db.writer.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
+            await self.db.writer.execute("PRAGMA optimize")
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -130,11 +116,16 @@ class Store:
         Several documents in one call may share a transaction (bulk mode: far fewer COMMITs
         and FTS5 segments); outcomes and search visibility are per call, not per document.
 
-        ``on_document`` runs inside each written document's transaction, before COMMIT (see
-        ``DocumentWrite``): the place for work that must commit together with the document.
+        Every document that brings new papers queues their topic alerts in its own
+        transaction (``AlertStore.queue_hook``), whoever calls this: no paper is ever stored
+        without its alerts. ``on_document`` runs after it, inside the same transaction (see
+        ``DocumentWrite``): the place for other work that must commit with the document.
         """
-        hooks = (on_document,) if on_document is not None else ()
-        return await _ingest.ingest(self._writer, self._reader, self._write_lock, documents, hooks)
+        hooks: tuple[DocumentHook, ...] = (self.alerts.queue_hook,)
+        if on_document is not None:
+            hooks += (on_document,)
+        db = self.db
+        return await _ingest.ingest(db.writer, db.reader, db.write_lock, documents, hooks)
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -157,22 +148,22 @@ class Store:
         ``limit`` is capped at 100.
         """
         return await _search.search(
-            self._reader, query, tag=tag, kind=kind, limit=limit, offset=offset
+            self.db.reader, query, tag=tag, kind=kind, limit=limit, offset=offset
         )
 
     async def get_paper(self, paper_id: int) -> PaperRecord | None:
-        papers = await _reads.fetch_papers(self._reader, [paper_id])
+        papers = await _reads.fetch_papers(self.db.reader, [paper_id])
         return papers[0] if papers else None
 
     async def get_papers(self, paper_ids: Sequence[int]) -> list[PaperRecord]:
         """Records for ``paper_ids`` in that order; unknown ids are skipped."""
-        return await _reads.fetch_papers(self._reader, paper_ids)
+        return await _reads.fetch_papers(self.db.reader, paper_ids)
 
     async def random_paper(self, tag: str | None = None) -> PaperRecord | None:
         """A uniformly random paper (with ``tag`` if given), or None if there is none."""
         if tag is not None:
             tag = canonical_tag(tag.encode("utf-8", "replace").decode("utf-8"))
-        paper_id = await _reads.random_paper_id(self._reader, self._random, tag)
+        paper_id = await _reads.random_paper_id(self.db.reader, self._random, tag)
         return None if paper_id is None else await self.get_paper(paper_id)
 
     async def latest_issues(
@@ -185,49 +176,50 @@ class Store:
         self, kind: DigestKind | None = None, limit: int = 10, offset: int = 0
     ) -> list[IssueRecord]:
         return await _reads.fetch_issues(
-            self._reader, kind=kind, limit=max(0, limit), offset=max(0, offset)
+            self.db.reader, kind=kind, limit=max(0, limit), offset=max(0, offset)
         )
 
     async def get_issue(self, issue_id: int) -> IssueRecord | None:
-        issues = await _reads.fetch_issues(self._reader, issue_id=issue_id)
+        issues = await _reads.fetch_issues(self.db.reader, issue_id=issue_id)
         return issues[0] if issues else None
 
     async def issue_papers(self, issue_id: int) -> list[PaperRecord]:
         """The papers of one digest, in the digest's order."""
-        ids = await _reads.issue_paper_ids(self._reader, issue_id)
-        return await _reads.fetch_papers(self._reader, ids)
+        ids = await _reads.issue_paper_ids(self.db.reader, issue_id)
+        return await _reads.fetch_papers(self.db.reader, ids)
 
     async def tag_counts(self) -> list[tuple[str, int]]:
         """``(tag, number of papers)``, most used first."""
-        return await _reads.tag_counts(self._reader)
+        return await _reads.tag_counts(self.db.reader)
 
     async def suggest_titles(self, prefix: str, limit: int = 25) -> list[TitleSuggestion]:
         """Autocomplete for paper titles (the last word is a prefix); newest papers if empty."""
-        return await _search.suggest_titles(self._reader, prefix, limit)
+        return await _search.suggest_titles(self.db.reader, prefix, limit)
 
     async def suggest_tags(self, prefix: str, limit: int = 25) -> list[str]:
         """Autocomplete for tags: those starting with ``prefix`` first, then those containing
         it, each by number of papers."""
         text = canonical_tag(prefix.encode("utf-8", "replace").decode("utf-8"))
-        return await _reads.suggest_tags(self._reader, text, max(0, min(limit, 100)))
+        return await _reads.suggest_tags(self.db.reader, text, max(0, min(limit, 100)))
 
     async def stats(self) -> StoreStats:
-        return await _reads.stats(self._reader)
+        return await _reads.stats(self.db.reader)
 
     # -- meta -----------------------------------------------------------------------------
 
     async def get_meta(self, key: str) -> str | None:
         """A small fact the bot keeps about itself (e.g. the last synced command hash)."""
-        rows = list(
-            await self._reader.execute_fetchall("SELECT value FROM meta WHERE key = ?", (key,))
-        )
-        return str(rows[0][0]) if rows else None
+        rows = await self.db.fetch("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else None
+
+    async def status(self, guild_id: int | None = None) -> CommunityStatus:
+        """Counts for ``/status``; ``guild_id`` narrows posts and deliveries to one guild."""
+        return await community_status(self.db, guild_id)
 
     async def set_meta(self, key: str, value: str) -> None:
-        async with self._write_lock:
-            await self._writer.execute(
-                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
-                " value = excluded.value,"
-                " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                (key, value),
-            )  # autocommit: the writer runs with isolation_level=None
+        await self.db.write(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+            " value = excluded.value,"
+            " updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+            (key, value),
+        )  # autocommit: the writer runs with isolation_level=None

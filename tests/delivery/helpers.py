@@ -6,9 +6,9 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
+from bot.clock import iso
 from bot.digests.models import Document
 from bot.store import Store
-from bot.store.community import iso
 from tests.store.builders import paper, weekly
 
 

@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
+from bot.clock import parse_iso
 from bot.delivery import AlertWorker, Backoff, ClosedDMs, RateLimiter, Transient
 from bot.render.limits import TOTAL, embed_length
 from bot.store import Store
-from bot.store.community import Community, parse_iso
 from tests.delivery.fakes import Crash, FakeClock, FakeCourier
 from tests.delivery.helpers import issue_doc
 
@@ -48,13 +48,11 @@ async def test_rate_limiter_spaces_requests() -> None:
 
 async def test_thousand_subscribers_with_faults(store: Store) -> None:
     clock = FakeClock(T0)
-    community = Community(store, clock=clock)
+    store = store.with_clock(clock)
     users = range(1, 1001)
     for user in users:
-        await community.follow(user, "tag", "rlhf", locale="en" if user % 2 else "ko", now=T0)
-    report = await store.ingest(
-        [issue_doc(dt.date(2024, 5, 6), count=4)], on_document=community.alert_hook()
-    )
+        await store.alerts.follow(user, "tag", "rlhf", locale="en" if user % 2 else "ko", now=T0)
+    report = await store.ingest([issue_doc(dt.date(2024, 5, 6), count=4)])
     assert report.new == 1
     closed = {u for u in users if u % 10 == 0}
     flaky = {u for u in users if u % 7 == 0} - closed  # fail twice, then work
@@ -75,7 +73,7 @@ async def test_thousand_subscribers_with_faults(store: Store) -> None:
     bucket, time = limiter(40.0)
     backoff = Backoff(dt.timedelta(seconds=10), dt.timedelta(minutes=10))
     worker = AlertWorker(
-        store, community, courier, clock=clock, limiter=bucket, backoff=backoff, max_attempts=4
+        store, courier, clock=clock, limiter=bucket, backoff=backoff, max_attempts=4
     )
     for _ in range(20):
         await worker.drain()
@@ -84,11 +82,11 @@ async def test_thousand_subscribers_with_faults(store: Store) -> None:
     assert set(courier.dms) == reachable
     assert all(len(courier.dms[u]) == 1 for u in reachable)
     for user in closed:
-        record = await community.get_user(user)
+        record = await store.alerts.get_user(user)
         assert record is not None
         assert record.unreachable
         assert record.notice_pending
-    rows = {row["user_id"]: row for row in await community.alert_rows()}
+    rows = {row["user_id"]: row for row in await store.alerts.alert_rows()}
     assert {u for u, r in rows.items() if r["status"] == "sent"} == reachable
     assert {u for u, r in rows.items() if r["status"] == "failed"} == closed | broken
     assert all(rows[u]["last_error"] == "closed_dms" for u in closed)
@@ -102,7 +100,7 @@ async def test_thousand_subscribers_with_faults(store: Store) -> None:
         assert all(gap >= backoff.delay(n + 1) for n, gap in enumerate(gaps))
     # ~2,000+ sends at 40/s: the limiter made the worker wait
     assert time.slept >= (len(reachable) + 2 * len(flaky) - 40) / 40 - 1
-    status = await community.status()
+    status = await store.status()
     assert status.pending_alerts == 0
     assert status.unreachable_users == len(closed)
     # DMs fit and are in the user's language
@@ -113,39 +111,39 @@ async def test_thousand_subscribers_with_faults(store: Store) -> None:
 
 
 async def test_backoff_schedule_is_recorded(store: Store) -> None:
-    community = Community(store, clock=lambda: T0)
-    await community.follow(1, "tag", "rlhf", now=T0)
-    await store.ingest([issue_doc(dt.date(2024, 5, 6))], on_document=community.alert_hook())
+    store = store.with_clock(lambda: T0)
+    await store.alerts.follow(1, "tag", "rlhf", now=T0)
+    await store.ingest([issue_doc(dt.date(2024, 5, 6))])
     courier = FakeCourier(fault=lambda op, user: Transient(retry_after=25.0))
-    worker = AlertWorker(store, community, courier, limiter=limiter()[0], max_attempts=3)
+    worker = AlertWorker(store, courier, limiter=limiter()[0], max_attempts=3)
     report = await worker.drain(T0)
     assert (report.claimed, report.retried) == (1, 1)
-    (row,) = await community.alert_rows()
+    (row,) = await store.alerts.alert_rows()
     assert parse_iso(row["next_attempt_at"]) == T0 + dt.timedelta(seconds=25)  # retry_after wins
     assert (await worker.drain(T0 + dt.timedelta(seconds=24))).claimed == 0
     await worker.drain(T0 + dt.timedelta(seconds=25))
-    (row,) = await community.alert_rows()
+    (row,) = await store.alerts.alert_rows()
     assert parse_iso(row["next_attempt_at"]) == T0 + dt.timedelta(seconds=25 + 25)
     report = await worker.drain(T0 + dt.timedelta(minutes=5))
     assert report.failed == 1
-    (row,) = await community.alert_rows()
+    (row,) = await store.alerts.alert_rows()
     assert row["status"] == "failed"
     assert row["attempts"] == 3
 
 
 async def test_crash_after_send_does_not_send_twice(store: Store) -> None:
-    community = Community(store, clock=lambda: T0)
+    store = store.with_clock(lambda: T0)
     for user in (1, 2):
-        await community.follow(user, "keyword", "환각", now=T0)
+        await store.alerts.follow(user, "keyword", "환각", now=T0)
     document = issue_doc(dt.date(2024, 5, 6))
     document.papers[0].summary_ko = "환각을 줄이는 디코딩"
-    await store.ingest([document], on_document=community.alert_hook())
+    await store.ingest([document])
     courier = FakeCourier(fault_after=lambda op, user: Crash() if user == 1 else None)
-    first = AlertWorker(store, community, courier, limiter=limiter()[0], concurrency=1, owner="a")
+    first = AlertWorker(store, courier, limiter=limiter()[0], concurrency=1, owner="a")
     with pytest.raises(Crash):
         await first.drain(T0)
     courier.fault_after = None
-    second = AlertWorker(store, community, courier, limiter=limiter()[0], owner="b")
+    second = AlertWorker(store, courier, limiter=limiter()[0], owner="b")
     assert (await second.drain(T0 + dt.timedelta(minutes=1))).claimed == 0  # lease still live
     report = await second.drain(T0 + dt.timedelta(minutes=3))
     assert report.recovered == 1
@@ -155,20 +153,18 @@ async def test_crash_after_send_does_not_send_twice(store: Store) -> None:
 
 
 async def test_paused_users_get_nothing_and_resume(store: Store) -> None:
-    community = Community(store, clock=lambda: T0)
-    await community.follow(1, "tag", "rlhf", now=T0)
-    await community.follow(2, "tag", "rlhf", now=T0)
-    await community.set_paused(2, True, now=T0)
-    await store.ingest([issue_doc(dt.date(2024, 5, 6))], on_document=community.alert_hook())
-    await community.set_paused(1, True, now=T0)  # paused after queueing: cancelled
+    store = store.with_clock(lambda: T0)
+    await store.alerts.follow(1, "tag", "rlhf", now=T0)
+    await store.alerts.follow(2, "tag", "rlhf", now=T0)
+    await store.alerts.set_paused(2, True, now=T0)
+    await store.ingest([issue_doc(dt.date(2024, 5, 6))])
+    await store.alerts.set_paused(1, True, now=T0)  # paused after queueing: cancelled
     courier = FakeCourier()
-    worker = AlertWorker(store, community, courier, limiter=limiter()[0])
+    worker = AlertWorker(store, courier, limiter=limiter()[0])
     assert (await worker.drain(T0)).claimed == 0
     assert courier.dms == {}
-    await community.set_paused(1, False, now=T0)
-    await community.set_paused(2, False, now=T0)
-    await store.ingest(
-        [issue_doc(dt.date(2024, 5, 13), stem="n")], on_document=community.alert_hook()
-    )
+    await store.alerts.set_paused(1, False, now=T0)
+    await store.alerts.set_paused(2, False, now=T0)
+    await store.ingest([issue_doc(dt.date(2024, 5, 13), stem="n")])
     assert (await worker.drain(T0)).sent == 2
     assert set(courier.dms) == {1, 2}

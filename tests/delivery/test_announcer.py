@@ -16,7 +16,6 @@ import pytest
 from bot.delivery import Announcer, Forbidden, NotFound, Transient
 from bot.render.limits import TOTAL, embed_length
 from bot.store import Store
-from bot.store.community import Community
 from tests.delivery.fakes import Crash, FakeClock, FakeCourier
 from tests.delivery.helpers import ingest_at, issue_doc
 
@@ -27,8 +26,8 @@ CHANNEL = 10
 LEASE = dt.timedelta(minutes=5)
 
 
-async def configure(community: Community, **extra: object) -> None:
-    await community.configure_guild(
+async def configure(store: Store, **extra: object) -> None:
+    await store.guilds.configure_guild(
         1,
         channel_id=CHANNEL,
         weekday=0,
@@ -48,11 +47,10 @@ def markers(courier: FakeCourier, channel: int) -> Counter[str]:
 
 
 async def test_posts_overview_and_papers_in_a_thread(store: Store) -> None:
-    community = Community(store)
-    await configure(community, role_id=77)
+    await configure(store, role_id=77)
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6), count=4), T0 + dt.timedelta(days=7))
     courier = FakeCourier()
-    announcer = Announcer(store, community, courier, clock=lambda: SLOT, owner="a")
+    announcer = Announcer(store, courier, clock=lambda: SLOT, owner="a")
     results = await announcer.run_due(SLOT - dt.timedelta(minutes=1))
     assert results == []  # before the slot: nothing
     (result,) = await announcer.run_due(SLOT)
@@ -66,19 +64,18 @@ async def test_posts_overview_and_papers_in_a_thread(store: Store) -> None:
     assert [m.allowed_role_id for m in thread] == [None] * 4
     assert markers(courier, overview.id) == Counter(f"paperbot:paper:{doc}:{i}" for i in range(4))
     assert await announcer.run_due(SLOT + dt.timedelta(days=1)) == []  # never twice
-    record = await community.get_delivery(1, doc)
+    record = await store.guilds.get_delivery(1, doc)
     assert record is not None
     assert record.status == "sent"
     assert record.papers_posted == 4
 
 
 async def test_new_guild_is_not_flooded_but_preview_shows_latest(store: Store) -> None:
-    community = Community(store)
     for day in (15, 22, 29):
         await ingest_at(store, issue_doc(dt.date(2024, 4, day), stem=str(day)), T0)
-    await configure(community)
+    await configure(store)
     courier = FakeCourier()
-    announcer = Announcer(store, community, courier, clock=lambda: SLOT)
+    announcer = Announcer(store, courier, clock=lambda: SLOT)
     assert await announcer.run_due(SLOT) == []
     assert courier.channels == {}
     preview = await announcer.preview(1)
@@ -92,8 +89,7 @@ async def test_new_guild_is_not_flooded_but_preview_shows_latest(store: Store) -
 
 
 async def test_downtime_catch_up_posts_latest_and_one_summary(store: Store) -> None:
-    community = Community(store)
-    await configure(community)
+    await configure(store)
     docs = [
         await ingest_at(
             store,
@@ -103,7 +99,7 @@ async def test_downtime_catch_up_posts_latest_and_one_summary(store: Store) -> N
         for d in (6, 13, 20)
     ]
     courier = FakeCourier()
-    announcer = Announcer(store, community, courier, clock=lambda: SLOT)
+    announcer = Announcer(store, courier, clock=lambda: SLOT)
     start_up = dt.datetime(2024, 5, 29, tzinfo=UTC)  # bot was down for three slots
     (result,) = await announcer.run_due(start_up)
     assert result.document_id == docs[-1]
@@ -116,14 +112,13 @@ async def test_downtime_catch_up_posts_latest_and_one_summary(store: Store) -> N
 
 
 async def test_crash_after_claim_before_send_is_resumed_once(store: Store) -> None:
-    community = Community(store)
-    await configure(community)
+    await configure(store)
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6)), T0 + dt.timedelta(days=7))
     # an instance claimed and died before posting anything
-    assert await community.claim_delivery(1, doc, owner="dead", now=SLOT, lease=LEASE)
+    assert await store.guilds.claim_delivery(1, doc, owner="dead", now=SLOT, lease=LEASE)
     courier = FakeCourier()
     clock = FakeClock(SLOT)
-    announcer = Announcer(store, community, courier, clock=clock, owner="b", lease=LEASE)
+    announcer = Announcer(store, courier, clock=clock, owner="b", lease=LEASE)
     assert await announcer.run_due(SLOT) == []  # a live claim: not ours to touch
     assert courier.channels == {}
     clock.advance(minutes=5)
@@ -133,8 +128,7 @@ async def test_crash_after_claim_before_send_is_resumed_once(store: Store) -> No
 
 @pytest.mark.parametrize("crash_on_post", [1, 3])  # 1: the overview itself; 3: the 2nd paper
 async def test_crash_mid_post_resumes_without_duplicates(store: Store, crash_on_post: int) -> None:
-    community = Community(store)
-    await configure(community)
+    await configure(store)
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6), count=5), T0 + dt.timedelta(days=7))
     posts = 0
 
@@ -148,19 +142,19 @@ async def test_crash_mid_post_resumes_without_duplicates(store: Store, crash_on_
 
     courier = FakeCourier(fault_after=crash_after)
     clock = FakeClock(SLOT)
-    first = Announcer(store, community, courier, clock=clock, owner="a", lease=LEASE)
+    first = Announcer(store, courier, clock=clock, owner="a", lease=LEASE)
     with pytest.raises(Crash):
         await first.run_due(SLOT)
     courier.fault_after = None
     clock.advance(minutes=6)
-    second = Announcer(store, community, courier, clock=clock, owner="b", lease=LEASE)
+    second = Announcer(store, courier, clock=clock, owner="b", lease=LEASE)
     assert [r.outcome for r in await second.run_due(clock.now)] == ["sent"]
     overview = courier.channels[CHANNEL]
     assert markers(courier, CHANNEL) == Counter({f"paperbot:issue:{doc}": 1})
     assert markers(courier, overview[0].id) == Counter(
         f"paperbot:paper:{doc}:{i}" for i in range(5)
     )
-    record = await community.get_delivery(1, doc)
+    record = await store.guilds.get_delivery(1, doc)
     assert record is not None
     assert record.status == "sent"
     assert record.attempts == 2
@@ -169,13 +163,13 @@ async def test_crash_mid_post_resumes_without_duplicates(store: Store, crash_on_
 async def test_two_instances_racing_post_exactly_once(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     async with await Store.open(path) as one, await Store.open(path) as two:
-        await configure(Community(one))
+        await configure(one)
         doc = await ingest_at(
             one, issue_doc(dt.date(2024, 5, 6), count=6), T0 + dt.timedelta(days=7)
         )
         courier = FakeCourier()
         announcers = [
-            Announcer(store, Community(store), courier, clock=lambda: SLOT, owner=name)
+            Announcer(store, courier, clock=lambda: SLOT, owner=name)
             for store, name in ((one, "a"), (two, "b"))
         ]
         results = await asyncio.gather(*(a.run_due(SLOT) for a in announcers))
@@ -200,8 +194,7 @@ async def test_two_instances_racing_post_exactly_once(tmp_path: Path) -> None:
 async def test_permission_errors_disable_the_guild_once(
     store: Store, error: Exception, reason: str
 ) -> None:
-    community = Community(store)
-    await configure(community)
+    await configure(store)
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6)), T0 + dt.timedelta(days=7))
     calls = 0
 
@@ -211,28 +204,27 @@ async def test_permission_errors_disable_the_guild_once(
         return error
 
     courier = FakeCourier(fault=deny)
-    announcer = Announcer(store, community, courier, clock=lambda: SLOT)
+    announcer = Announcer(store, courier, clock=lambda: SLOT)
     (result,) = await announcer.run_due(SLOT)
     assert (result.outcome, result.error) == ("failed", reason)
     assert await announcer.run_due(SLOT + dt.timedelta(days=7)) == []  # no retry storm
     assert calls == 1
-    assert await community.take_guild_notice(1) == reason
-    assert await community.take_guild_notice(1) is None
+    assert await store.guilds.take_guild_notice(1) == reason
+    assert await store.guilds.take_guild_notice(1) is None
     # the admin fixes the channel: the failed delivery resumes
     courier.fault = None
-    await community.configure_guild(1, channel_id=CHANNEL, weekday=0, time="09:00", now=SLOT)
+    await store.guilds.configure_guild(1, channel_id=CHANNEL, weekday=0, time="09:00", now=SLOT)
     (again,) = await announcer.run_due(SLOT + dt.timedelta(days=7))
     assert again.outcome == "sent"
     assert again.document_id == doc
 
 
 async def test_transient_errors_back_off_then_succeed(store: Store) -> None:
-    community = Community(store)
-    await configure(community)
+    await configure(store)
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6)), T0 + dt.timedelta(days=7))
     courier = FakeCourier(fault=lambda op, target: Transient(30.0))
     clock = FakeClock(SLOT)
-    announcer = Announcer(store, community, courier, clock=clock)
+    announcer = Announcer(store, courier, clock=clock)
     assert [r.outcome for r in await announcer.run_due(SLOT)] == ["retry"]
     clock.advance(seconds=30)
     assert await announcer.run_due(clock.now) == []  # backoff is 1 min for attempt 1

@@ -15,11 +15,11 @@ import discord
 import httpx
 import pytest
 
+from bot.app import App, load_local_digests
+from bot.clock import iso, utcnow
 from bot.discord.client import PaperBot
-from bot.runner import load_local_digests
 from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 from bot.store import Store
-from bot.store.community import iso, utcnow
 from fakediscord import Channel, FakeDiscord, Guild, User
 
 
@@ -80,7 +80,7 @@ async def started_bot(
     http: httpx.AsyncClient | None = None,
 ) -> AsyncIterator[PaperBot]:
     """A PaperBot logged in to ``fake``; closed (and its scheduler stopped) on exit."""
-    bot = FastBot(store=store, settings=settings, guild_ready_timeout=0.05, clock=clock, http=http)
+    bot = FastBot(App(settings, store.with_clock(clock), http), guild_ready_timeout=0.05)
     async with bot:
         runner = asyncio.create_task(bot.start(fake.token))
         await asyncio.wait_for(bot.wait_until_ready(), 10)
@@ -102,14 +102,16 @@ async def arrived_at(store: Store, when: dt.datetime, *, after_id: int = 0) -> N
     The store stamps ``documents.created_at`` with SQLite's own clock, which a test clock
     cannot reach; the due rule compares it with the guild's slots."""
     stamp = iso(when)
-    async with store._write_lock:
-        await store._writer.execute(
+    async with store.db.write_lock:
+        await store.db.writer.execute(
             "UPDATE documents SET created_at = ? WHERE id > ?", (stamp, after_id)
         )
 
 
 async def max_document_id(store: Store) -> int:
-    rows = list(await store._reader.execute_fetchall("SELECT coalesce(max(id), 0) FROM documents"))
+    rows = list(
+        await store.db.reader.execute_fetchall("SELECT coalesce(max(id), 0) FROM documents")
+    )
     return int(rows[0][0])
 
 

@@ -46,7 +46,7 @@ async def test_follower_gets_one_dm_and_closed_dms_are_told_once(
         assert "Sparse Zebra" not in dm.text
         assert not dm.pings
         assert env.fake.dms(env.bob) == []
-        bob = await env.bot.community.get_user(env.bob.id)
+        bob = await env.bot.store.alerts.get_user(env.bob.id)
         assert bob is not None
         assert bob.unreachable
 
@@ -76,7 +76,7 @@ async def test_unknown_tag_suggests_and_unfollow_pause_resume(env: Env) -> None:
     text = (await ix.original_message()).text
     assert "rlhff" in text
     assert "`rlhf`" in text
-    assert await env.bot.community.subscriptions(env.bob.id) == []
+    assert await env.bot.store.alerts.subscriptions(env.bob.id) == []
 
     choices = await (
         await env.fake.autocomplete(
@@ -109,7 +109,7 @@ async def test_unknown_tag_suggests_and_unfollow_pause_resume(env: Env) -> None:
     assert "paused" in listing
     ix = await env.fake.slash(env.bob, env.channel, "alerts resume", {})
     await ix.original_message()
-    user = await env.bot.community.get_user(env.bob.id)
+    user = await env.bot.store.alerts.get_user(env.bob.id)
     assert user is not None
     assert user.active
 
@@ -123,7 +123,7 @@ async def test_a_thousand_subscribers_with_429s_403s_and_500s(
         for n in range(1000):
             user = env.fake.world.add_user(f"reader{n}", dms_open=n % 10 != 3)
             users.append(user)
-            await env.bot.community.follow(user.id, "tag", "rag", locale="en")
+            await env.bot.store.alerts.follow(user.id, "tag", "rag", locale="en")
         env.fake.faults.add("POST", "/channels/*/messages", status=429, retry_after=0.01, times=20)
         env.fake.faults.add("POST", "/channels/*/messages", status=500, times=3)
 
@@ -142,10 +142,10 @@ async def test_a_thousand_subscribers_with_429s_403s_and_500s(
         assert all(len(env.fake.dms(u)) == 1 for u in reachable)
         assert all(env.fake.dms(u) == [] for u in closed)
         for user in closed[:20]:
-            record = await env.bot.community.get_user(user.id)
+            record = await env.bot.store.alerts.get_user(user.id)
             assert record is not None
             assert record.unreachable
-        status = await env.bot.community.status()
+        status = await env.bot.store.status()
         assert status.unreachable_users == len(closed)
         assert status.sent_alerts == len(reachable)
         assert status.pending_alerts == status.claimed_alerts == 0

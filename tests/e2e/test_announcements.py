@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.runner import load_local_digests
+from bot.app import load_local_digests
 from bot.settings import BUNDLED_DIGESTS
-from bot.store.community import GuildSettings
+from bot.store.guilds import GuildSettings
 from fakediscord import Channel, Message, User
 from fakediscord.ratelimits import RateLimitConfig
 from tests.e2e.conftest import (
@@ -56,7 +56,7 @@ async def configure(
     if zone is not None:
         ix = await env.fake.slash(admin, env.channel, "settings timezone", {"zone": zone})
         assert zone in (await ix.original_message()).text
-    settings = await env.bot.community.get_guild(env.guild.id)
+    settings = await env.bot.store.guilds.get_guild(env.guild.id)
     assert settings is not None
     return settings
 
@@ -111,7 +111,9 @@ async def test_admin_sets_channel_and_time_then_the_issue_appears_once(
         assert set(overview.pings.roles) == {readers.id}
         assert not overview.pings.users
         assert not overview.pings.everyone
-        delivery = await env.bot.community.get_delivery(env.guild.id, results[0].document_id or 0)
+        delivery = await env.bot.store.guilds.get_delivery(
+            env.guild.id, results[0].document_id or 0
+        )
         assert delivery is not None
         assert delivery.thread_id is not None
         in_thread = thread_messages(env, delivery.thread_id)
@@ -149,7 +151,7 @@ async def test_settings_show_preview_and_validation(env: Env) -> None:
     assert "HH:MM" in (await ix.original_message()).text
     ix = await env.fake.slash(admin, env.channel, "settings kinds", {"kinds": "weekly daily"})
     await ix.original_message()
-    assert (await env.bot.community.get_guild(env.guild.id)).kinds == ("daily", "weekly")  # type: ignore[union-attr]
+    assert (await env.bot.store.guilds.get_guild(env.guild.id)).kinds == ("daily", "weekly")  # type: ignore[union-attr]
     ix = await env.fake.slash(admin, env.channel, "settings language", {"language": "en"})
     await ix.original_message()
 
@@ -173,7 +175,7 @@ async def test_non_admin_cannot_use_settings(env: Env) -> None:
         await env.fake.slash(env.bob, env.channel, "settings channel", {"channel": env.channel})
     with pytest.raises(PermissionError):
         await env.fake.slash(env.bob, env.channel, "status", {})
-    assert await env.bot.community.get_guild(env.guild.id) is None
+    assert await env.bot.store.guilds.get_guild(env.guild.id) is None
 
 
 async def test_announce_now_posts_the_latest_issue(env: Env) -> None:

@@ -151,9 +151,9 @@ async def test_a_broken_cog_is_logged_and_the_rest_still_work(
     monkeypatch.setattr("bot.discord.client.EXTENSIONS", ("cogs.does_not_exist", "cogs.lookup"))
     original_init = PaperBot.__init__
 
-    def init(self: PaperBot, **kwargs: object) -> None:
+    def init(self: PaperBot, *args: object, **kwargs: object) -> None:
         kwargs["extensions"] = ("cogs.does_not_exist", "cogs.lookup")
-        original_init(self, **kwargs)  # type: ignore[arg-type]
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(PaperBot, "__init__", init)
     with caplog.at_level(logging.ERROR):

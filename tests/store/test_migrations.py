@@ -54,7 +54,7 @@ async def test_migrate_twice_applies_nothing_the_second_time(tmp_path: Path) -> 
 
 async def test_pragmas(tmp_path: Path) -> None:
     async with await Store.open(tmp_path / "bot.db") as store:
-        writer, reader = store._writer, store._reader
+        writer, reader = store.db.writer, store.db.reader
 
         async def pragma(db: aiosqlite.Connection, name: str) -> object:
             rows = list(await db.execute_fetchall(f"PRAGMA {name}"))
@@ -122,7 +122,7 @@ async def test_rank_weights_match_the_search_code(tmp_path: Path) -> None:
 
     async with await Store.open(tmp_path / "bot.db") as store:
         rows = list(
-            await store._reader.execute_fetchall(
+            await store.db.reader.execute_fetchall(
                 "SELECT v FROM paper_search_config WHERE k = 'rank'"
             )
         )

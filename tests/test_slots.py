@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from bot.jobs import SlotTrigger, cron_trigger
 from bot.slots import (
     Due,
     IssueCandidate,
     Schedule,
     ScheduleError,
-    SlotTrigger,
     what_is_due,
 )
 
@@ -97,13 +97,13 @@ def test_invalid_schedules(weekday: int, time: str, zone: str) -> None:
 
 def test_triggers() -> None:
     schedule = Schedule.parse(6, "02:30", "Europe/Berlin")
-    trigger = schedule.trigger()
+    trigger = SlotTrigger(schedule)
     assert isinstance(trigger, SlotTrigger)
     first = trigger.get_next_fire_time(None, utc(2024, 3, 30))
     assert first == utc(2024, 3, 31, 1, 30)
     assert trigger.get_next_fire_time(first, first) == utc(2024, 4, 7, 0, 30)
     assert trigger.get_next_fire_time(None, first) == first  # a slot exactly now fires now
-    cron = schedule.cron_trigger()
+    cron = cron_trigger(schedule)
     assert cron.get_next_fire_time(None, utc(2024, 5, 1)).astimezone(UTC) == utc(2024, 5, 5, 0, 30)
 
 

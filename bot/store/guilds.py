@@ -1,0 +1,507 @@
+"""Server settings and announcement deliveries: what each server wants and what it got.
+
+Exactly-once is built from durable claims, not from memory: an announcement is a
+``deliveries`` row per (guild, issue), claimed with an owner token and a lease (``INSERT ...
+ON CONFLICT DO UPDATE ... WHERE lease expired``). Every step (summary, overview, thread,
+papers) is recorded under the owner's token, which also renews the lease; an owner that lost
+its lease finds out at its next step and stops.
+
+All times come from the caller (an injected clock), written as ISO UTC text (``iso``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from bot.clock import Clock, iso, parse_iso, utcnow
+from bot.digests.models import DigestKind
+from bot.i18n import Lang
+from bot.slots import (
+    DEFAULT_TIMEZONE,
+    Due,
+    IssueCandidate,
+    Schedule,
+    ScheduleError,
+    parse_time,
+    what_is_due,
+)
+
+from ._db import Database
+from ._rows import EPOCH, opt_int, opt_time, to_json
+
+__all__ = ["DeliveryClaim", "DeliveryRecord", "GuildSettings", "GuildStore", "LastPost"]
+
+
+@dataclass(frozen=True, slots=True)
+class GuildSettings:
+    guild_id: int
+    channel_id: int
+    weekday: int
+    time: str
+    timezone: str
+    role_id: int | None
+    kinds: tuple[str, ...]
+    language: Lang
+    configured_at: dt.datetime
+    baseline_document_id: int
+    disabled_reason: str | None
+    disabled_at: dt.datetime | None
+    notice_pending: bool
+    updated_at: dt.datetime
+
+    @property
+    def schedule(self) -> Schedule:
+        return Schedule(self.weekday, parse_time(self.time), self.timezone)
+
+    @property
+    def enabled(self) -> bool:
+        return self.disabled_reason is None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    id: int
+    guild_id: int
+    document_id: int
+    channel_id: int | None
+    status: str
+    claim_owner: str | None
+    lease_until: dt.datetime | None
+    summary_message_id: int | None
+    overview_message_id: int | None
+    thread_id: int | None
+    papers_posted: int
+    attempts: int
+    last_error: str | None
+    finished_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryClaim:
+    """A delivery this owner holds until ``lease_until``; ``missed`` are the older issues
+    its summary message covers. ``resumed``: an earlier attempt may have posted something,
+    so look for markers before posting again."""
+
+    delivery: DeliveryRecord
+    owner: str
+    missed: tuple[int, ...]
+
+    @property
+    def resumed(self) -> bool:
+        return self.delivery.attempts > 1
+
+
+@dataclass(frozen=True, slots=True)
+class LastPost:
+    guild_id: int
+    channel_id: int | None
+    document_id: int
+    finished_at: dt.datetime
+
+
+_GUILD_COLUMNS = (
+    "guild_id, channel_id, weekday, time, timezone, role_id, kinds, language, configured_at,"
+    " baseline_document_id, disabled_reason, disabled_at, notice_pending, updated_at"
+)
+_DELIVERY_COLUMNS = (
+    "id, guild_id, document_id, channel_id, status, claim_owner, lease_until,"
+    " summary_message_id, overview_message_id, thread_id, papers_posted, attempts, last_error,"
+    " finished_at"
+)
+
+
+def _guild(row: sqlite3.Row) -> GuildSettings:
+    language: Lang = "en" if row["language"] == "en" else "ko"
+    return GuildSettings(
+        guild_id=int(row["guild_id"]),
+        channel_id=int(row["channel_id"]),
+        weekday=int(row["weekday"]),
+        time=str(row["time"]),
+        timezone=str(row["timezone"]),
+        role_id=None if row["role_id"] is None else int(row["role_id"]),
+        kinds=tuple(json.loads(row["kinds"])),
+        language=language,
+        configured_at=parse_iso(row["configured_at"]),
+        baseline_document_id=int(row["baseline_document_id"]),
+        disabled_reason=row["disabled_reason"],
+        disabled_at=opt_time(row["disabled_at"]),
+        notice_pending=bool(row["notice_pending"]),
+        updated_at=parse_iso(row["updated_at"]),
+    )
+
+
+def _delivery(row: sqlite3.Row) -> DeliveryRecord:
+    return DeliveryRecord(
+        id=int(row["id"]),
+        guild_id=int(row["guild_id"]),
+        document_id=int(row["document_id"]),
+        channel_id=opt_int(row["channel_id"]),
+        status=str(row["status"]),
+        claim_owner=row["claim_owner"],
+        lease_until=opt_time(row["lease_until"]),
+        summary_message_id=opt_int(row["summary_message_id"]),
+        overview_message_id=opt_int(row["overview_message_id"]),
+        thread_id=opt_int(row["thread_id"]),
+        papers_posted=int(row["papers_posted"]),
+        attempts=int(row["attempts"]),
+        last_error=row["last_error"],
+        finished_at=opt_time(row["finished_at"]),
+    )
+
+
+class GuildStore:
+    """Guild settings, what is due, and announcement deliveries; all their SQL lives here."""
+
+    def __init__(self, db: Database, *, clock: Clock = utcnow) -> None:
+        self._db = db
+        self._clock = clock
+
+    # -- guild settings -------------------------------------------------------------------
+
+    async def get_guild(self, guild_id: int) -> GuildSettings | None:
+        rows = await self._db.fetch(
+            f"SELECT {_GUILD_COLUMNS} FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return _guild(rows[0]) if rows else None
+
+    async def configured_guilds(self, *, enabled_only: bool = False) -> list[GuildSettings]:
+        where = " WHERE disabled_reason IS NULL" if enabled_only else ""
+        rows = await self._db.fetch(
+            f"SELECT {_GUILD_COLUMNS} FROM guild_settings{where} ORDER BY guild_id"
+        )
+        return [_guild(row) for row in rows]
+
+    async def configure_guild(
+        self,
+        guild_id: int,
+        *,
+        channel_id: int,
+        weekday: int,
+        time: str,
+        timezone: str = DEFAULT_TIMEZONE,
+        role_id: int | None = None,
+        kinds: Collection[str] = (DigestKind.WEEKLY.value,),
+        language: Lang = "ko",
+        now: dt.datetime | None = None,
+    ) -> GuildSettings:
+        """Create or change a guild's announcement settings.
+
+        A new guild's baseline is the newest stored document: what was already there is never
+        announced on schedule (no back-catalogue flood). Changing settings keeps the baseline,
+        re-enables a guild disabled by a permission error, and makes its failed deliveries
+        resumable: the admin fixing the channel is the signal to try again.
+        """
+        schedule = Schedule.parse(weekday, time, timezone)  # validates, raises ScheduleError
+        kind_list = sorted({DigestKind(kind).value for kind in kinds})
+        if not kind_list:
+            raise ScheduleError("choose at least one kind of digest")
+        if language not in ("ko", "en"):
+            raise ScheduleError(f"unknown language {language!r}")
+        stamp = iso(now or self._clock())
+        async with self._db.transaction() as db:
+            await db.execute(
+                "INSERT INTO guild_settings (guild_id, channel_id, weekday, time, timezone,"
+                " role_id, kinds, language, configured_at, baseline_document_id, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " (SELECT coalesce(max(id), 0) FROM documents), ?)"
+                " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
+                " weekday = excluded.weekday, time = excluded.time,"
+                " timezone = excluded.timezone, role_id = excluded.role_id,"
+                " kinds = excluded.kinds, language = excluded.language,"
+                " disabled_reason = NULL, disabled_at = NULL, notice_pending = 0,"
+                " updated_at = excluded.updated_at",
+                (
+                    guild_id,
+                    channel_id,
+                    schedule.weekday,
+                    schedule.time_text,
+                    schedule.timezone,
+                    role_id,
+                    to_json(kind_list),
+                    language,
+                    stamp,
+                    stamp,
+                ),
+            )
+            await db.execute(
+                "UPDATE deliveries SET status = 'claimed', claim_owner = 'released',"
+                " lease_until = ?, updated_at = ? WHERE guild_id = ? AND status = 'failed'",
+                (EPOCH, stamp, guild_id),
+            )
+        settings = await self.get_guild(guild_id)
+        assert settings is not None
+        return settings
+
+    async def remove_guild(self, guild_id: int) -> bool:
+        """Stop announcing in a guild (its delivery history goes with it)."""
+        return (
+            await self._db.write("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)) > 0
+        )
+
+    async def disable_guild(self, guild_id: int, reason: str, now: dt.datetime) -> bool:
+        """Stop retrying a guild whose channel we cannot post in, until settings change.
+
+        Returns True the first time (the caller tells the admin once): ``notice_pending`` is
+        set only when the guild was not already disabled.
+        """
+        changed = await self._db.write(
+            "UPDATE guild_settings SET disabled_reason = ?, disabled_at = ?, notice_pending = 1,"
+            " updated_at = ? WHERE guild_id = ? AND disabled_reason IS NULL",
+            (reason, iso(now), iso(now), guild_id),
+        )
+        return changed > 0
+
+    async def clear_disabled(self, guild_id: int, now: dt.datetime) -> bool:
+        changed = await self._db.write(
+            "UPDATE guild_settings SET disabled_reason = NULL, disabled_at = NULL,"
+            " notice_pending = 0, updated_at = ?"
+            " WHERE guild_id = ? AND disabled_reason IS NOT NULL",
+            (iso(now), guild_id),
+        )
+        if changed:
+            await self._db.write(
+                "UPDATE deliveries SET status = 'claimed', claim_owner = 'released',"
+                " lease_until = ? WHERE guild_id = ? AND status = 'failed'",
+                (EPOCH, guild_id),
+            )
+        return changed > 0
+
+    async def take_guild_notice(self, guild_id: int) -> str | None:
+        """The disabled reason if the admin has not been told yet; tells only once."""
+        rows = await self._db.write_returning(
+            "UPDATE guild_settings SET notice_pending = 0 WHERE guild_id = ? AND notice_pending = 1"
+            " RETURNING disabled_reason",
+            (guild_id,),
+        )
+        return str(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    # -- what is due ----------------------------------------------------------------------
+
+    async def issue_candidates(
+        self, kinds: Collection[str], *, after_document_id: int = 0, limit: int = 200
+    ) -> list[IssueCandidate]:
+        """Stored digests of ``kinds`` newer than ``after_document_id``, newest first."""
+        rows = await self._db.fetch(
+            "SELECT id, kind, created_at, sort_date FROM documents"
+            " WHERE kind IN (SELECT value FROM json_each(?)) AND id > ?"
+            " ORDER BY id DESC LIMIT ?",
+            (to_json(sorted(kinds)), after_document_id, limit),
+        )
+        return [
+            IssueCandidate(
+                document_id=int(row["id"]),
+                kind=str(row["kind"]),
+                ingested_at=parse_iso(row["created_at"]),
+                sort_date=dt.date.fromisoformat(row["sort_date"]) if row["sort_date"] else None,
+            )
+            for row in rows
+        ]
+
+    async def latest_candidate(self, kinds: Collection[str]) -> IssueCandidate | None:
+        """The newest issue of ``kinds`` by period/date (for preview and post-now)."""
+        rows = await self._db.fetch(
+            "SELECT id, kind, created_at, sort_date FROM documents"
+            " WHERE kind IN (SELECT value FROM json_each(?))"
+            " ORDER BY coalesce(sort_date, substr(created_at, 1, 10)) DESC, id DESC LIMIT 1",
+            (to_json(sorted(kinds)),),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return IssueCandidate(
+            int(row["id"]),
+            str(row["kind"]),
+            parse_iso(row["created_at"]),
+            dt.date.fromisoformat(row["sort_date"]) if row["sort_date"] else None,
+        )
+
+    async def delivery_statuses(self, guild_id: int) -> dict[int, str]:
+        rows = await self._db.fetch(
+            "SELECT document_id, status FROM deliveries WHERE guild_id = ?", (guild_id,)
+        )
+        return {int(row[0]): str(row[1]) for row in rows}
+
+    async def due_for_guild(self, guild_id: int, now: dt.datetime) -> Due:
+        """``what_is_due`` for one guild, from the database alone."""
+        settings = await self.get_guild(guild_id)
+        if settings is None:
+            return Due()
+        issues = await self.issue_candidates(
+            settings.kinds, after_document_id=settings.baseline_document_id
+        )
+        return what_is_due(settings, issues, await self.delivery_statuses(guild_id), now)
+
+    # -- deliveries -----------------------------------------------------------------------
+
+    async def get_delivery(self, guild_id: int, document_id: int) -> DeliveryRecord | None:
+        rows = await self._db.fetch(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE guild_id = ? AND document_id = ?",
+            (guild_id, document_id),
+        )
+        return _delivery(rows[0]) if rows else None
+
+    async def deliveries(self, guild_id: int) -> list[DeliveryRecord]:
+        rows = await self._db.fetch(
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE guild_id = ? ORDER BY id",
+            (guild_id,),
+        )
+        return [_delivery(row) for row in rows]
+
+    async def claim_delivery(
+        self,
+        guild_id: int,
+        document_id: int,
+        *,
+        owner: str,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        channel_id: int | None = None,
+        missed: Sequence[int] = (),
+    ) -> DeliveryClaim | None:
+        """Claim (or take over an expired claim on) the announcement of one issue.
+
+        Atomic: the row is inserted, or an existing ``claimed`` row whose lease has expired is
+        taken over, in one statement; a sent/skipped/failed row, or a live claim of another
+        owner, yields None. ``missed`` issues are recorded as ``skipped``, summarised by this
+        delivery, in the same transaction (only those nobody delivered).
+        """
+        stamp = iso(now)
+        async with self._db.transaction() as db:
+            rows = list(
+                await db.execute_fetchall(
+                    "INSERT INTO deliveries (guild_id, document_id, channel_id, status,"
+                    " claim_owner, lease_until, attempts, created_at, updated_at)"
+                    " VALUES (?, ?, ?, 'claimed', ?, ?, 1, ?, ?)"
+                    " ON CONFLICT (guild_id, document_id) DO UPDATE SET"
+                    " claim_owner = excluded.claim_owner,"
+                    " lease_until = excluded.lease_until,"
+                    " channel_id = coalesce(deliveries.channel_id, excluded.channel_id),"
+                    " attempts = deliveries.attempts + 1, updated_at = excluded.updated_at"
+                    " WHERE deliveries.status = 'claimed' AND deliveries.lease_until <= ?"
+                    f" RETURNING {_DELIVERY_COLUMNS}",
+                    (
+                        guild_id,
+                        document_id,
+                        channel_id,
+                        owner,
+                        iso(now + lease),
+                        stamp,
+                        stamp,
+                        stamp,
+                    ),
+                )
+            )
+            if not rows:
+                await db.execute("ROLLBACK")
+                return None
+            delivery = _delivery(rows[0])
+            if missed:
+                await db.execute(
+                    "INSERT INTO deliveries (guild_id, document_id, channel_id, status,"
+                    " summarised_in, created_at, updated_at, finished_at)"
+                    " SELECT ?, value, ?, 'skipped', ?, ?, ?, ? FROM json_each(?)"
+                    " WHERE value <> ? ON CONFLICT (guild_id, document_id) DO NOTHING",
+                    (
+                        guild_id,
+                        channel_id,
+                        delivery.id,
+                        stamp,
+                        stamp,
+                        stamp,
+                        to_json(list(missed)),
+                        document_id,
+                    ),
+                )
+            summarised = [
+                int(row[0])
+                for row in await db.execute_fetchall(
+                    "SELECT document_id FROM deliveries WHERE summarised_in = ? ORDER BY"
+                    " document_id",
+                    (delivery.id,),
+                )
+            ]
+        return DeliveryClaim(delivery, owner, tuple(summarised))
+
+    async def stale_deliveries(
+        self, now: dt.datetime, guild_id: int | None = None
+    ) -> list[DeliveryRecord]:
+        """Claims whose lease expired: crashed or backed-off deliveries to resume."""
+        sql = (
+            f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE status = 'claimed'"
+            " AND lease_until <= ?"
+        )
+        params: list[object] = [iso(now)]
+        if guild_id is not None:
+            sql += " AND guild_id = ?"
+            params.append(guild_id)
+        return [_delivery(row) for row in await self._db.fetch(sql + " ORDER BY id", params)]
+
+    async def record_progress(
+        self,
+        claim: DeliveryClaim,
+        *,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        summary_message_id: int | None = None,
+        overview_message_id: int | None = None,
+        thread_id: int | None = None,
+        papers_posted: int | None = None,
+    ) -> bool:
+        """Record one step and renew the lease; False if this owner no longer holds it."""
+        sets = ["lease_until = ?", "updated_at = ?"]
+        params: list[object] = [iso(now + lease), iso(now)]
+        for column, value in (
+            ("summary_message_id", summary_message_id),
+            ("overview_message_id", overview_message_id),
+            ("thread_id", thread_id),
+            ("papers_posted", papers_posted),
+        ):
+            if value is not None:
+                sets.append(f"{column} = ?")
+                params.append(value)
+        params += [claim.delivery.id, claim.owner]
+        changed = await self._db.write(
+            f"UPDATE deliveries SET {', '.join(sets)}"
+            " WHERE id = ? AND claim_owner = ? AND status = 'claimed'",
+            params,
+        )
+        return changed > 0
+
+    async def finish_delivery(self, claim: DeliveryClaim, now: dt.datetime) -> bool:
+        return (
+            await self._db.write(
+                "UPDATE deliveries SET status = 'sent', finished_at = ?, updated_at = ?,"
+                " lease_until = NULL, last_error = NULL"
+                " WHERE id = ? AND claim_owner = ? AND status = 'claimed'",
+                (iso(now), iso(now), claim.delivery.id, claim.owner),
+            )
+            > 0
+        )
+
+    async def fail_delivery(self, claim: DeliveryClaim, now: dt.datetime, error: str) -> bool:
+        """Give up for now (permission/channel errors); resumable once settings change."""
+        return (
+            await self._db.write(
+                "UPDATE deliveries SET status = 'failed', last_error = ?, updated_at = ?,"
+                " lease_until = NULL WHERE id = ? AND claim_owner = ? AND status = 'claimed'",
+                (error[:500], iso(now), claim.delivery.id, claim.owner),
+            )
+            > 0
+        )
+
+    async def release_delivery(
+        self, claim: DeliveryClaim, *, retry_at: dt.datetime, now: dt.datetime, error: str
+    ) -> bool:
+        """Keep the claim but let it expire at ``retry_at``: a transient error's backoff."""
+        return (
+            await self._db.write(
+                "UPDATE deliveries SET lease_until = ?, last_error = ?, updated_at = ?"
+                " WHERE id = ? AND claim_owner = ? AND status = 'claimed'",
+                (iso(retry_at), error[:500], iso(now), claim.delivery.id, claim.owner),
+            )
+            > 0
+        )

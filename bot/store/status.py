@@ -1,0 +1,88 @@
+"""What ``/status`` shows, gathered across guilds, alerts and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import parse_iso
+
+from ._db import Database
+from ._rows import opt_int
+from .guilds import LastPost
+from .sources import SourceStatus, SourceStore
+
+__all__ = ["CommunityStatus", "community_status"]
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityStatus:
+    """What ``/status`` shows: alert backlog and failures, last posts, sources, disabled."""
+
+    pending_alerts: int
+    claimed_alerts: int
+    sent_alerts: int
+    failed_alerts: dict[str, int]  # reason -> count
+    unreachable_users: int
+    last_posts: tuple[LastPost, ...]
+    failed_deliveries: dict[str, int]
+    disabled_guilds: dict[int, str]
+    sources: tuple[SourceStatus, ...]
+
+
+async def community_status(db: Database, guild_id: int | None = None) -> CommunityStatus:
+    """Counts for ``/status``; ``guild_id`` narrows posts and deliveries to one guild."""
+    counts = {
+        str(row[0]): int(row[1])
+        for row in await db.fetch("SELECT status, count(*) FROM alert_outbox GROUP BY status")
+    }
+    failed = {
+        str(row[0] or "unknown"): int(row[1])
+        for row in await db.fetch(
+            "SELECT last_error, count(*) FROM alert_outbox WHERE status = 'failed'"
+            " GROUP BY last_error ORDER BY count(*) DESC LIMIT 10"
+        )
+    }
+    unreachable = int(
+        (await db.fetch("SELECT count(*) FROM alert_users WHERE unreachable = 1"))[0][0]
+    )
+    guild_filter = "" if guild_id is None else " AND d.guild_id = ?"
+    params: tuple[object, ...] = () if guild_id is None else (guild_id,)
+    last_posts = tuple(
+        LastPost(int(row[0]), opt_int(row[1]), int(row[2]), parse_iso(row[3]))
+        for row in await db.fetch(
+            "SELECT d.guild_id, d.channel_id, d.document_id, max(d.finished_at)"
+            " FROM deliveries d WHERE d.status = 'sent'"
+            + guild_filter
+            + " GROUP BY d.guild_id, d.channel_id ORDER BY d.guild_id",
+            params,
+        )
+    )
+    failed_deliveries = {
+        str(row[0] or "unknown"): int(row[1])
+        for row in await db.fetch(
+            "SELECT d.last_error, count(*) FROM deliveries d WHERE d.status = 'failed'"
+            + guild_filter
+            + " GROUP BY d.last_error",
+            params,
+        )
+    }
+    disabled = {
+        int(row[0]): str(row[1])
+        for row in await db.fetch(
+            "SELECT guild_id, disabled_reason FROM guild_settings"
+            " WHERE disabled_reason IS NOT NULL"
+            + ("" if guild_id is None else " AND guild_id = ?"),
+            params,
+        )
+    }
+    return CommunityStatus(
+        pending_alerts=counts.get("pending", 0),
+        claimed_alerts=counts.get("claimed", 0),
+        sent_alerts=counts.get("sent", 0),
+        failed_alerts=failed,
+        unreachable_users=unreachable,
+        last_posts=last_posts,
+        failed_deliveries=failed_deliveries,
+        disabled_guilds=disabled,
+        sources=tuple(await SourceStore(db).statuses()),
+    )
