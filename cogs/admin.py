@@ -8,19 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discord.checks import is_owner
+
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
-
-
-class NotOwner(app_commands.CheckFailure):
-    def __str__(self) -> str:
-        return "Only the bot's owner can do that."
-
-
-async def is_owner(interaction: discord.Interaction[PaperBot]) -> bool:
-    if await interaction.client.is_owner(interaction.user):
-        return True
-    raise NotOwner
 
 
 class AdminCog(commands.Cog):

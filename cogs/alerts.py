@@ -12,15 +12,12 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.replies import Reply, answer
-from bot.i18n import Lang, lang_of
+from bot.discord.replies import answer
+from bot.discord.translator import interaction_lang
+from bot.render.message import Message
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
-
-
-def _lang(interaction: discord.Interaction) -> Lang:
-    return lang_of(str(interaction.locale))
 
 
 class AlertsCog(commands.Cog):
@@ -38,8 +35,8 @@ class AlertsCog(commands.Cog):
         self.service = bot.app.subscriptions
 
     async def _reply(self, interaction: discord.Interaction, text: str) -> None:
-        async def work() -> Reply:
-            return Reply(content=text)
+        async def work() -> Message:
+            return Message(content=text)
 
         await answer(interaction, work(), ephemeral=True)
 
@@ -49,7 +46,9 @@ class AlertsCog(commands.Cog):
     async def follow(
         self, interaction: discord.Interaction, tag: app_commands.Range[str, 1, 64]
     ) -> None:
-        text = await self.service.follow_tag(interaction.user.id, tag, _lang(interaction))
+        text = await self.service.follow_tag(
+            interaction.user.id, tag, interaction_lang(interaction)
+        )
         await self._reply(interaction, text)
 
     @follow.autocomplete("tag")
@@ -69,7 +68,9 @@ class AlertsCog(commands.Cog):
     async def keyword(
         self, interaction: discord.Interaction, word: app_commands.Range[str, 1, 100]
     ) -> None:
-        text = await self.service.follow_keyword(interaction.user.id, word, _lang(interaction))
+        text = await self.service.follow_keyword(
+            interaction.user.id, word, interaction_lang(interaction)
+        )
         await self._reply(interaction, text)
 
     @alerts.command(name=_("unfollow"), description=_("Stop following a tag or keyword"))
@@ -78,7 +79,9 @@ class AlertsCog(commands.Cog):
     async def unfollow(
         self, interaction: discord.Interaction, topic: app_commands.Range[str, 1, 110]
     ) -> None:
-        text = await self.service.unfollow(interaction.user.id, topic, _lang(interaction))
+        text = await self.service.unfollow(
+            interaction.user.id, topic, interaction_lang(interaction)
+        )
         await self._reply(interaction, text)
 
     @unfollow.autocomplete("topic")
@@ -94,21 +97,21 @@ class AlertsCog(commands.Cog):
 
     @alerts.command(name=_("list"), description=_("Your tags and keywords"))
     async def list_(self, interaction: discord.Interaction) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
-            return Reply(embeds=[await self.service.listing(interaction.user.id, lang)])
+        async def work() -> Message:
+            return Message(embeds=[await self.service.listing(interaction.user.id, lang)])
 
         await answer(interaction, work(), ephemeral=True)
 
     @alerts.command(name=_("pause"), description=_("Pause your alerts"))
     async def pause(self, interaction: discord.Interaction) -> None:
-        text = await self.service.pause(interaction.user.id, _lang(interaction))
+        text = await self.service.pause(interaction.user.id, interaction_lang(interaction))
         await self._reply(interaction, text)
 
     @alerts.command(name=_("resume"), description=_("Turn your alerts back on"))
     async def resume(self, interaction: discord.Interaction) -> None:
-        text = await self.service.resume(interaction.user.id, _lang(interaction))
+        text = await self.service.resume(interaction.user.id, interaction_lang(interaction))
         await self._reply(interaction, text)
 
 

@@ -12,16 +12,13 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.replies import Reply, answer
-from bot.i18n import Lang, lang_of
-from cogs.server_settings import MANAGE_GUILD, admin_guild_id
+from bot.discord.checks import MANAGE_GUILD, admin_guild_id
+from bot.discord.replies import answer
+from bot.discord.translator import interaction_lang
+from bot.render.message import Message
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
-
-
-def _lang(interaction: discord.Interaction) -> Lang:
-    return lang_of(str(interaction.locale))
 
 
 class AnnouncementsCog(commands.Cog):
@@ -41,21 +38,20 @@ class AnnouncementsCog(commands.Cog):
     )
     async def preview(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
-            preview = await self.service.preview(guild_id, lang)
-            return Reply(content=preview.content, embeds=preview.embeds)
+        async def work() -> Message:
+            return await self.service.preview(guild_id, lang)
 
         await answer(interaction, work(), ephemeral=True)
 
     @announce.command(name=_("now"), description=_("Post the latest issue now"))
     async def now(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
-            return Reply(content=await self.service.post_now(guild_id, lang))
+        async def work() -> Message:
+            return Message(content=await self.service.post_now(guild_id, lang))
 
         await answer(interaction, work(), ephemeral=True, defer_after=0.5)
 
@@ -66,12 +62,12 @@ class AnnouncementsCog(commands.Cog):
     @app_commands.default_permissions(manage_guild=True)
     async def status(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
+        async def work() -> Message:
             embed = await self.service.status(guild_id, lang)
             notice = await self.service.notice(guild_id, lang)
-            return Reply(content=notice, embeds=[embed])
+            return Message(content=notice, embeds=[embed])
 
         await answer(interaction, work(), ephemeral=True)
 

@@ -5,7 +5,6 @@ Thin: parse the interaction, call `bot.services.lookup.Lookup`, turn its embeds 
 
 from __future__ import annotations
 
-import contextlib
 from typing import TYPE_CHECKING, cast
 
 import discord
@@ -15,78 +14,20 @@ from discord.ext import commands
 
 from bot.digests.models import DigestKind
 from bot.discord.replies import Reply, answer
-from bot.discord.tree import send_ephemeral, user_message
-from bot.i18n import Lang, lang_of, t
-from bot.services.errors import NotYourInteractionError
+from bot.discord.translator import interaction_lang
+from bot.discord.views import PagedView
+from bot.i18n import Lang, t
+from bot.render.message import Message
 from bot.services.lookup import PAGE_SIZE, Lookup, SearchView
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
-
-VIEW_TIMEOUT = 600.0  # buttons retire after 10 minutes (interaction tokens live 15)
 
 KIND_CHOICES = [
     app_commands.Choice(name=_("weekly"), value="weekly"),
     app_commands.Choice(name=_("daily"), value="daily"),
     app_commands.Choice(name=_("note"), value="note"),
 ]
-
-
-def _lang(interaction: discord.Interaction) -> Lang:
-    return lang_of(str(interaction.locale))
-
-
-class OwnedView(discord.ui.View):
-    """A view only the person who ran the command may use; it disables itself on expiry."""
-
-    def __init__(self, owner_id: int, lang: Lang) -> None:
-        super().__init__(timeout=VIEW_TIMEOUT)
-        self.owner_id = owner_id
-        self.lang = lang
-        self.interaction: discord.Interaction | None = None  # the command, to edit on expiry
-
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        if interaction.user.id != self.owner_id:
-            raise NotYourInteractionError
-        return True
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[OwnedView]
-    ) -> None:
-        await send_ephemeral(interaction, user_message(error, str(interaction.locale)))
-
-    async def on_timeout(self) -> None:
-        for item in self.children:
-            if isinstance(item, discord.ui.Button | discord.ui.Select):
-                item.disabled = True
-        if self.interaction is not None:
-            # The message may be gone or the token expired: then nothing is left to retire.
-            with contextlib.suppress(discord.HTTPException):
-                await self.interaction.edit_original_response(view=self)
-
-
-class PagedView(OwnedView):
-    """Previous/Next buttons over pages; subclasses say how to turn a page."""
-
-    def __init__(self, owner_id: int, lang: Lang) -> None:
-        super().__init__(owner_id, lang)
-        self.previous_button.label = t("button.previous", lang)
-        self.next_button.label = t("button.next", lang)
-
-    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
-        raise NotImplementedError
-
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, custom_id="page:prev")
-    async def previous_button(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
-    ) -> None:
-        await self._turn(interaction, -1)
-
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary, custom_id="page:next")
-    async def next_button(
-        self, interaction: discord.Interaction, button: discord.ui.Button[PagedView]
-    ) -> None:
-        await self._turn(interaction, +1)
 
 
 class SearchResultsView(PagedView):
@@ -109,7 +50,7 @@ class SearchResultsView(PagedView):
 
     @property
     def _details_menu(self) -> discord.ui.Select[SearchResultsView]:
-        # discord.py types a decorated select as its callback; it is the Select at run time.
+        # discord.py types the decorated menu as its callback; at run time it is the menu.
         return cast("discord.ui.Select[SearchResultsView]", self.details)
 
     def show(self, result: SearchView) -> None:
@@ -144,7 +85,7 @@ class SearchResultsView(PagedView):
     async def details(
         self, interaction: discord.Interaction, select: discord.ui.Select[SearchResultsView]
     ) -> None:
-        embed = await self.lookup.paper_by_id(int(select.values[0]), _lang(interaction))
+        embed = await self.lookup.paper_by_id(int(select.values[0]), interaction_lang(interaction))
         await interaction.response.send_message(
             embed=discord.Embed.from_dict(embed), ephemeral=True
         )
@@ -212,7 +153,7 @@ class LookupCog(commands.Cog):
         tag: str | None = None,
         kind: app_commands.Choice[str] | None = None,
     ) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
         digest_kind = DigestKind(kind.value) if kind else None
 
         async def work() -> Reply:
@@ -227,7 +168,7 @@ class LookupCog(commands.Cog):
                 kind=digest_kind,
             )
             view.interaction = interaction
-            return Reply(embeds=[result.embed], view=view)
+            return Reply(Message(embeds=[result.embed]), view)
 
         await answer(interaction, work())
 
@@ -237,10 +178,10 @@ class LookupCog(commands.Cog):
     @app_commands.describe(tag=_("Only papers with this tag"))
     @app_commands.rename(tag=_("tag"))
     async def paper_random(self, interaction: discord.Interaction, tag: str | None = None) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
-            return Reply(embeds=[await self.lookup.random_paper(lang, tag=tag)])
+        async def work() -> Message:
+            return Message(embeds=[await self.lookup.random_paper(lang, tag=tag)])
 
         await answer(interaction, work())
 
@@ -252,10 +193,10 @@ class LookupCog(commands.Cog):
     async def paper_show(
         self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 300]
     ) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
-            return Reply(embeds=[await self.lookup.paper(title, lang)])
+        async def work() -> Message:
+            return Message(embeds=[await self.lookup.paper(title, lang)])
 
         await answer(interaction, work())
 
@@ -268,32 +209,32 @@ class LookupCog(commands.Cog):
     async def digest_latest(
         self, interaction: discord.Interaction, kind: app_commands.Choice[str] | None = None
     ) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
+        async def work() -> Message:
             digest_kind = DigestKind(kind.value) if kind else None
-            return Reply(embeds=[await self.lookup.latest(lang, kind=digest_kind)])
+            return Message(embeds=[await self.lookup.latest(lang, kind=digest_kind)])
 
         await answer(interaction, work())
 
     @digest.command(name=_("list"), description=_("All digests, newest first"))
     async def digest_list(self, interaction: discord.Interaction) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
         async def work() -> Reply:
             embed, pages = await self.lookup.issue_page(lang, 0)
             view = DigestListView(self.lookup, interaction.user.id, lang, pages)
             view.interaction = interaction
-            return Reply(embeds=[embed], view=view)
+            return Reply(Message(embeds=[embed]), view)
 
         await answer(interaction, work())
 
     @app_commands.command(name=_("tags"), description=_("The tags and how many papers carry each"))
     async def tags(self, interaction: discord.Interaction) -> None:
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
-            return Reply(embeds=[await self.lookup.tags(lang)])
+        async def work() -> Message:
+            return Message(embeds=[await self.lookup.tags(lang)])
 
         await answer(interaction, work())
 

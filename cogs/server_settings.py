@@ -13,18 +13,17 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.replies import Reply, answer
-from bot.i18n import Lang, lang_of, t
+from bot.discord.checks import MANAGE_GUILD, THREAD_PERMISSIONS, admin_guild_id
+from bot.discord.replies import answer
+from bot.discord.translator import interaction_lang
+from bot.i18n import t
+from bot.render.admin import settings_embed
+from bot.render.message import Message
 from bot.services.errors import UserFacingError
 from bot.services.server_admin import SettingsChange, parse_kinds, timezone_choices
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
-
-MANAGE_GUILD = discord.Permissions(manage_guild=True)
-THREAD_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, create_public_threads=True, send_messages_in_threads=True
-)
 
 WEEKDAY_CHOICES = [
     app_commands.Choice(name=_(name), value=number)
@@ -36,20 +35,6 @@ LANGUAGE_CHOICES = [
     app_commands.Choice(name=_("Korean"), value="ko"),
     app_commands.Choice(name=_("English"), value="en"),
 ]
-
-
-def _lang(interaction: discord.Interaction) -> Lang:
-    return lang_of(str(interaction.locale))
-
-
-def admin_guild_id(interaction: discord.Interaction) -> int:
-    """The server's id if the member may manage it; the runtime half of the permission check
-    (``default_permissions`` only hides the command, and server admins can change that)."""
-    if interaction.guild_id is None:
-        raise UserFacingError("error.guild_only")
-    if not interaction.permissions.manage_guild:
-        raise UserFacingError("error.manage_guild")
-    return interaction.guild_id
 
 
 class SettingsCog(commands.Cog):
@@ -66,13 +51,13 @@ class SettingsCog(commands.Cog):
 
     async def _save(self, interaction: discord.Interaction, change: SettingsChange) -> None:
         guild_id = admin_guild_id(interaction)
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
+        async def work() -> Message:
             saved = await self.service.change(guild_id, change)
-            return Reply(
+            return Message(
                 content=t("settings.saved", lang),
-                embeds=[self.service.settings_embed(saved, lang)],
+                embeds=[settings_embed(saved, lang, self.bot.clock())],
             )
 
         await answer(interaction, work(), ephemeral=True)
@@ -151,12 +136,12 @@ class SettingsCog(commands.Cog):
     @settings.command(name=_("show"), description=_("Show the settings and the next post time"))
     async def show(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)
-        lang = _lang(interaction)
+        lang = interaction_lang(interaction)
 
-        async def work() -> Reply:
+        async def work() -> Message:
             embed = await self.service.show(guild_id, lang)
             notice = await self.service.notice(guild_id, lang)
-            return Reply(content=notice, embeds=[embed])
+            return Message(content=notice, embeds=[embed])
 
         await answer(interaction, work(), ephemeral=True)
 

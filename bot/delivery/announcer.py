@@ -34,7 +34,6 @@ from typing import Literal
 
 from bot.clock import Clock, utcnow
 from bot.render.announcements import (
-    OutgoingMessage,
     has_marker,
     issue_marker,
     missed_summary_message,
@@ -44,6 +43,7 @@ from bot.render.announcements import (
     summary_marker,
     thread_name,
 )
+from bot.render.message import Message
 from bot.store import IssueRecord, PaperRecord, Store
 from bot.store.guilds import DeliveryClaim, GuildSettings
 
@@ -76,9 +76,9 @@ class Preview:
     """What would be posted, without posting: the overview, then each thread message."""
 
     issue: IssueRecord
-    overview: OutgoingMessage
+    overview: Message
     thread_name: str
-    papers: list[OutgoingMessage] = field(default_factory=list)
+    papers: list[Message] = field(default_factory=list)
 
 
 class _LeaseLostError(Exception):
@@ -227,7 +227,7 @@ class Announcer:
 
     def _overview(
         self, issue: IssueRecord, papers: Sequence[PaperRecord], settings: GuildSettings
-    ) -> OutgoingMessage:
+    ) -> Message:
         source = issue.source if issue.source.startswith(("http://", "https://")) else None
         return overview_message(
             issue, papers, settings.language, role_id=settings.role_id, source_url=source
@@ -245,9 +245,9 @@ class Announcer:
                 return message.id
         return None
 
-    async def _post(self, channel_id: int, message: OutgoingMessage) -> int:
+    async def _post(self, channel_id: int, message: Message) -> int:
         return await self.courier.post_message(
-            channel_id, message.content, message.embeds, message.allowed_role_id
+            channel_id, message.content or "", message.embeds, message.allowed_role_id
         )
 
     async def _deliver(self, claim: DeliveryClaim, settings: GuildSettings) -> None:

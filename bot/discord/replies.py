@@ -9,32 +9,33 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import discord
+
+from bot.render.message import Message
+
+__all__ = ["DEFER_AFTER", "Reply", "answer"]
 
 DEFER_AFTER = 1.5
 
 
 @dataclass
 class Reply:
-    embeds: list[dict[str, Any]] = field(default_factory=list)
-    content: str | None = None
-    view: discord.ui.View | None = None
+    """A message with buttons or menus (a discord.py view) under it."""
 
-    def discord_embeds(self) -> list[discord.Embed]:
-        return [discord.Embed.from_dict(e) for e in self.embeds]
+    message: Message
+    view: discord.ui.View
 
 
 async def answer(
     interaction: discord.Interaction,
-    work: Awaitable[Reply],
+    work: Awaitable[Message | Reply],
     *,
     ephemeral: bool = False,
     defer_after: float = DEFER_AFTER,
-) -> Reply:
-    """Run `work` and send its Reply, deferring first if it is slow.
+) -> Message:
+    """Run `work` and send what it returns, deferring first if it is slow.
 
     Exceptions from `work` propagate (to the tree's error handler), which then answers with a
     followup if we already deferred.
@@ -43,13 +44,18 @@ async def answer(
     done, _ = await asyncio.wait({task}, timeout=defer_after)
     if not done:
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-    reply = await task
-    embeds = reply.discord_embeds()
-    view = reply.view or discord.utils.MISSING
+    result = await task
+    message, view = (result.message, result.view) if isinstance(result, Reply) else (result, None)
+    embeds = [discord.Embed.from_dict(embed) for embed in message.embeds]
     if interaction.response.is_done():
-        await interaction.edit_original_response(content=reply.content, embeds=embeds, view=view)
+        await interaction.edit_original_response(
+            content=message.content, embeds=embeds, view=view or discord.utils.MISSING
+        )
     else:
         await interaction.response.send_message(
-            content=reply.content, embeds=embeds, view=view, ephemeral=ephemeral
+            content=message.content,
+            embeds=embeds,
+            view=view or discord.utils.MISSING,
+            ephemeral=ephemeral,
         )
-    return reply
+    return message

@@ -9,7 +9,6 @@ marker is what turns "maybe posted" into "posted" without a duplicate.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from bot.i18n import Lang, t
 from bot.render.limits import (
@@ -21,11 +20,11 @@ from bot.render.limits import (
     fit_message,
     shorten,
 )
+from bot.render.message import Message
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
 from bot.store.records import IssueRecord, PaperRecord
 
 __all__ = [
-    "OutgoingMessage",
     "alert_embeds",
     "alert_marker",
     "has_marker",
@@ -41,15 +40,6 @@ __all__ = [
 INTRO_CHARS = 700
 LINE_CHARS = 220
 THREAD_NAME = 100  # Discord's limit for a thread name
-
-
-@dataclass(frozen=True, slots=True)
-class OutgoingMessage:
-    """What to post: content (may hold the role ping), embeds, the role allowed to ping."""
-
-    content: str = ""
-    embeds: list[Embed] = field(default_factory=list)
-    allowed_role_id: int | None = None
 
 
 def issue_marker(document_id: int) -> str:
@@ -124,7 +114,7 @@ def overview_message(
     *,
     role_id: int | None = None,
     source_url: str | None = None,
-) -> OutgoingMessage:
+) -> Message:
     """The post that announces an issue: period, intro, the numbered list of papers.
 
     The role ping (the only ping the bot ever makes) is in ``content``; everything from the
@@ -150,26 +140,24 @@ def overview_message(
     if source_url:
         embed["url"] = source_url
     content = f"<@&{role_id}>" if role_id is not None else ""
-    return OutgoingMessage(
+    return Message(
         content=fit_content(content), embeds=fit_message([embed]), allowed_role_id=role_id
     )
 
 
-def paper_message(
-    issue: IssueRecord, paper: PaperRecord, index: int, lang: Lang
-) -> OutgoingMessage:
+def paper_message(issue: IssueRecord, paper: PaperRecord, index: int, lang: Lang) -> Message:
     """One paper's detail post in the issue's thread (``index`` is 0-based)."""
     embed = paper_embed(paper, lang)
     footer = embed.get("footer", {}).get("text", "")
     embed["footer"] = {
         "text": _with_marker(f"{index + 1}. {footer}", paper_marker(issue.id, index))
     }
-    return OutgoingMessage(embeds=fit_message([embed]))
+    return Message(embeds=fit_message([embed]))
 
 
 def missed_summary_message(
     latest: IssueRecord, missed: Sequence[IssueRecord], lang: Lang
-) -> OutgoingMessage:
+) -> Message:
     """ONE message for every issue missed during downtime, posted before the latest one."""
     lines = [
         f"• **{shorten(issue.title, 200)}** · {t(f'kind.{issue.kind.value}', lang)}"
@@ -184,7 +172,7 @@ def missed_summary_message(
         "color": COLOUR,
         "footer": {"text": summary_marker(latest.id)},
     }
-    return OutgoingMessage(embeds=fit_message([embed]))
+    return Message(embeds=fit_message([embed]))
 
 
 def alert_embeds(

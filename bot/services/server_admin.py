@@ -6,28 +6,27 @@ calls the store and the ``Announcer`` and renders replies (text and embed dicts)
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock, utcnow
 from bot.delivery import Announcer
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, t
+from bot.render.admin import reason_text, settings_embed, status_embed
 from bot.render.limits import Embed
+from bot.render.message import Message
 from bot.services.errors import UserFacingError
 from bot.slots import DEFAULT_TIMEZONE, ScheduleError, parse_time
 from bot.store import Store
 from bot.store.guilds import GuildSettings
-from bot.store.status import CommunityStatus
 
 __all__ = [
     "COMMON_TIMEZONES",
     "ServerAdmin",
     "SettingsChange",
     "parse_kinds",
-    "reason_text",
     "timezone_choices",
 ]
 
@@ -85,25 +84,6 @@ def parse_kinds(text: str) -> list[str]:
     return kinds
 
 
-def reason_text(reason: str, lang: Lang) -> str:
-    """A stored failure reason (``forbidden:50013``, ``closed_dms``...) for humans."""
-    head, _, code = reason.partition(":")
-    if head == "forbidden":
-        return t("announce.reason.forbidden", lang) + (f" ({code})" if code else "")
-    if head == "not_found":
-        return t("announce.reason.not_found", lang)
-    if head in ("closed_dms", "unknown_user", "inactive"):
-        return t(f"status.reason.{head}", lang)
-    return reason[:200]
-
-
-def _when(value: dt.datetime | None, zone: str, lang: Lang) -> str:
-    if value is None:
-        return t("status.never", lang)
-    local = value.astimezone(ZoneInfo(zone))
-    return f"{local:%Y-%m-%d %H:%M} ({zone})"
-
-
 @dataclass(frozen=True, slots=True)
 class SettingsChange:
     """What one ``/settings`` subcommand changes; unset fields keep their value."""
@@ -116,14 +96,6 @@ class SettingsChange:
     set_role: bool = False  # role_id None with set_role: no ping any more
     kinds: list[str] | None = None
     language: Lang | None = None
-
-
-@dataclass
-class Answer:
-    """A reply for a cog: text, embeds, and a notice to show as a followup."""
-
-    content: str | None = None
-    embeds: list[Embed] = field(default_factory=list)
 
 
 class ServerAdmin:
@@ -177,45 +149,14 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        return self.settings_embed(settings, lang)
+        return settings_embed(settings, lang, self.clock())
 
-    def settings_embed(self, settings: GuildSettings, lang: Lang) -> Embed:
-        schedule = settings.schedule
-        next_post = schedule.next_slot_after(self.clock())
-        none = t("settings.none", lang)
-        fields = [
-            (t("settings.channel", lang), f"<#{settings.channel_id}>"),
-            (
-                t("settings.schedule", lang),
-                t(
-                    "settings.schedule_value",
-                    lang,
-                    weekday=t(f"weekday.{settings.weekday}", lang),
-                    time=settings.time,
-                    zone=settings.timezone,
-                ),
-            ),
-            (t("settings.role", lang), f"<@&{settings.role_id}>" if settings.role_id else none),
-            (
-                t("settings.kinds", lang),
-                ", ".join(t(f"kind.{kind}", lang) for kind in settings.kinds),
-            ),
-            (t("settings.language", lang), t(f"language.{settings.language}", lang)),
-            (t("settings.next_post", lang), _when(next_post, settings.timezone, lang)),
-        ]
-        if settings.disabled_reason is not None:
-            fields.append((t("settings.paused", lang), reason_text(settings.disabled_reason, lang)))
-        return {
-            "title": t("settings.title", lang),
-            "fields": [{"name": name, "value": value, "inline": False} for name, value in fields],
-        }
-
-    async def preview(self, guild_id: int, lang: Lang) -> Answer:
+    async def preview(self, guild_id: int, lang: Lang) -> Message:
         if await self.store.guilds.get_guild(guild_id) is None:
             raise UserFacingError("settings.need_channel")
         preview = await self.announcer.preview(guild_id)
         if preview is None:
-            return Answer(content=t("announce.preview_empty", lang))
+            return Message(content=t("announce.preview_empty", lang))
         header = t(
             "announce.preview_header",
             lang,
@@ -223,7 +164,7 @@ class ServerAdmin:
             count=len(preview.papers),
         )
         content = f"{header}\n\n{preview.overview.content}".strip()
-        return Answer(content=content[:2000], embeds=list(preview.overview.embeds)[:10])
+        return Message(content=content[:2000], embeds=list(preview.overview.embeds)[:10])
 
     async def post_now(self, guild_id: int, lang: Lang) -> str:
         settings = await self.store.guilds.get_guild(guild_id)
@@ -251,89 +192,3 @@ class ServerAdmin:
 
 def _pick(value: int | None, default: int) -> int:
     return default if value is None else value
-
-
-def _lines(lines: Iterable[str], empty: str, limit: int = 1024) -> str:
-    text = ""
-    for line in lines:
-        if len(text) + len(line) + 1 > limit - 1:
-            return text + "…"
-        text += line + "\n"
-    return text.strip() or empty
-
-
-def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
-    sources = _lines(
-        (
-            t(
-                "status.source_error" if source.last_error else "status.source_ok",
-                lang,
-                name=source.source[:80],
-                when=_when(source.last_fetch_at, zone, lang),
-                error=(source.last_error or "")[:200],
-            )
-            for source in status.sources
-        ),
-        t("status.no_sources", lang),
-    )
-    posts = _lines(
-        (
-            t(
-                "status.post_line",
-                lang,
-                channel=post.channel_id or 0,
-                when=_when(post.finished_at, zone, lang),
-            )
-            for post in status.last_posts
-        ),
-        t("status.no_posts", lang),
-    )
-    alerts = t(
-        "status.alert_counts",
-        lang,
-        pending=status.pending_alerts,
-        claimed=status.claimed_alerts,
-        sent=status.sent_alerts,
-        unreachable=status.unreachable_users,
-    )
-    failure_lines: list[str] = []
-    for reason in status.disabled_guilds.values():
-        failure_lines.append(
-            t(
-                "status.failure_line",
-                lang,
-                what=t("status.failure.disabled", lang),
-                reason=reason_text(reason, lang),
-                count=1,
-            )
-        )
-    for reason, count in status.failed_deliveries.items():
-        failure_lines.append(
-            t(
-                "status.failure_line",
-                lang,
-                what=t("status.failure.post", lang),
-                reason=reason_text(reason, lang),
-                count=count,
-            )
-        )
-    for reason, count in status.failed_alerts.items():
-        failure_lines.append(
-            t(
-                "status.failure_line",
-                lang,
-                what=t("status.failure.alert", lang),
-                reason=reason_text(reason, lang),
-                count=count,
-            )
-        )
-    failures = _lines(failure_lines, t("status.no_failures", lang))
-    return {
-        "title": t("status.title", lang),
-        "fields": [
-            {"name": t("status.sources", lang), "value": sources, "inline": False},
-            {"name": t("status.posts", lang), "value": posts, "inline": False},
-            {"name": t("status.alerts", lang), "value": alerts, "inline": False},
-            {"name": t("status.failures", lang), "value": failures, "inline": False},
-        ],
-    }

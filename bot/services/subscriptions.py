@@ -8,6 +8,7 @@ Discord-free. Tags are checked against the store (an unknown tag names the neare
 from __future__ import annotations
 
 from bot.i18n import Lang, t
+from bot.render.admin import subscriptions_embed
 from bot.render.limits import Embed
 from bot.services.errors import UserFacingError
 from bot.services.lookup import Lookup
@@ -72,25 +73,7 @@ class Subscriptions:
     async def listing(self, user_id: int, lang: Lang) -> Embed:
         subs = await self.store.alerts.subscriptions(user_id)
         user = await self.store.alerts.get_user(user_id)
-        if user is not None and user.unreachable:
-            state = t("alerts.state_unreachable", lang)
-        elif user is not None and user.paused:
-            state = t("alerts.state_paused", lang)
-        else:
-            state = t("alerts.state_active", lang)
-        if not subs:
-            return {
-                "title": t("alerts.list_title", lang),
-                "description": t("alerts.list_empty", lang),
-            }
-        tags = [f"`{sub.value}`" for sub in subs if sub.kind == "tag"]
-        keywords = [f"“{sub.value}”" for sub in subs if sub.kind == "keyword"]
-        fields = []
-        if tags:
-            fields.append({"name": t("alerts.tags", lang), "value": ", ".join(tags)[:1024]})
-        if keywords:
-            fields.append({"name": t("alerts.keywords", lang), "value": ", ".join(keywords)[:1024]})
-        return {"title": t("alerts.list_title", lang), "description": state, "fields": fields}
+        return subscriptions_embed(subs, user, lang)
 
     async def pause(self, user_id: int, lang: Lang) -> str:
         await self.store.alerts.set_paused(user_id, True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from fakediscord import CallbackType, MessageFlag
@@ -173,8 +171,7 @@ async def test_digest_latest_list_and_tags(env: Env) -> None:
 async def test_buttons_retire_when_the_view_expires(
     env: Env, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # discord.py loads extensions into sys.modules without binding them on the package.
-    monkeypatch.setattr(sys.modules["cogs.lookup"], "VIEW_TIMEOUT", 0.3)
+    monkeypatch.setattr("bot.discord.views.VIEW_TIMEOUT", 0.3)
     ix = await env.fake.slash(env.bob, env.channel, "search", {"query": "model"})
     message = await ix.original_message()
     assert not message.buttons[1].get("disabled")

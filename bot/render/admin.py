@@ -1,0 +1,175 @@
+"""Replies for server admins and alert followers: settings, status, subscription lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Lang, t
+from bot.render.limits import Embed
+from bot.store.alerts import AlertUser, Subscription
+from bot.store.guilds import GuildSettings
+from bot.store.status import CommunityStatus
+
+__all__ = ["reason_text", "settings_embed", "status_embed", "subscriptions_embed"]
+
+
+def reason_text(reason: str, lang: Lang) -> str:
+    """A stored failure reason (``forbidden:50013``, ``closed_dms``...) for humans."""
+    head, _, code = reason.partition(":")
+    if head == "forbidden":
+        return t("announce.reason.forbidden", lang) + (f" ({code})" if code else "")
+    if head == "not_found":
+        return t("announce.reason.not_found", lang)
+    if head in ("closed_dms", "unknown_user", "inactive"):
+        return t(f"status.reason.{head}", lang)
+    return reason[:200]
+
+
+def _when(value: dt.datetime | None, zone: str, lang: Lang) -> str:
+    if value is None:
+        return t("status.never", lang)
+    local = value.astimezone(ZoneInfo(zone))
+    return f"{local:%Y-%m-%d %H:%M} ({zone})"
+
+
+def settings_embed(settings: GuildSettings, lang: Lang, now: dt.datetime) -> Embed:
+    schedule = settings.schedule
+    next_post = schedule.next_slot_after(now)
+    none = t("settings.none", lang)
+    fields = [
+        (t("settings.channel", lang), f"<#{settings.channel_id}>"),
+        (
+            t("settings.schedule", lang),
+            t(
+                "settings.schedule_value",
+                lang,
+                weekday=t(f"weekday.{settings.weekday}", lang),
+                time=settings.time,
+                zone=settings.timezone,
+            ),
+        ),
+        (t("settings.role", lang), f"<@&{settings.role_id}>" if settings.role_id else none),
+        (
+            t("settings.kinds", lang),
+            ", ".join(t(f"kind.{kind}", lang) for kind in settings.kinds),
+        ),
+        (t("settings.language", lang), t(f"language.{settings.language}", lang)),
+        (t("settings.next_post", lang), _when(next_post, settings.timezone, lang)),
+    ]
+    if settings.disabled_reason is not None:
+        fields.append((t("settings.paused", lang), reason_text(settings.disabled_reason, lang)))
+    return {
+        "title": t("settings.title", lang),
+        "fields": [{"name": name, "value": value, "inline": False} for name, value in fields],
+    }
+
+
+def _lines(lines: Iterable[str], empty: str, limit: int = 1024) -> str:
+    text = ""
+    for line in lines:
+        if len(text) + len(line) + 1 > limit - 1:
+            return text + "…"
+        text += line + "\n"
+    return text.strip() or empty
+
+
+def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
+    sources = _lines(
+        (
+            t(
+                "status.source_error" if source.last_error else "status.source_ok",
+                lang,
+                name=source.source[:80],
+                when=_when(source.last_fetch_at, zone, lang),
+                error=(source.last_error or "")[:200],
+            )
+            for source in status.sources
+        ),
+        t("status.no_sources", lang),
+    )
+    posts = _lines(
+        (
+            t(
+                "status.post_line",
+                lang,
+                channel=post.channel_id or 0,
+                when=_when(post.finished_at, zone, lang),
+            )
+            for post in status.last_posts
+        ),
+        t("status.no_posts", lang),
+    )
+    alerts = t(
+        "status.alert_counts",
+        lang,
+        pending=status.pending_alerts,
+        claimed=status.claimed_alerts,
+        sent=status.sent_alerts,
+        unreachable=status.unreachable_users,
+    )
+    failure_lines: list[str] = []
+    for reason in status.disabled_guilds.values():
+        failure_lines.append(
+            t(
+                "status.failure_line",
+                lang,
+                what=t("status.failure.disabled", lang),
+                reason=reason_text(reason, lang),
+                count=1,
+            )
+        )
+    for reason, count in status.failed_deliveries.items():
+        failure_lines.append(
+            t(
+                "status.failure_line",
+                lang,
+                what=t("status.failure.post", lang),
+                reason=reason_text(reason, lang),
+                count=count,
+            )
+        )
+    for reason, count in status.failed_alerts.items():
+        failure_lines.append(
+            t(
+                "status.failure_line",
+                lang,
+                what=t("status.failure.alert", lang),
+                reason=reason_text(reason, lang),
+                count=count,
+            )
+        )
+    failures = _lines(failure_lines, t("status.no_failures", lang))
+    return {
+        "title": t("status.title", lang),
+        "fields": [
+            {"name": t("status.sources", lang), "value": sources, "inline": False},
+            {"name": t("status.posts", lang), "value": posts, "inline": False},
+            {"name": t("status.alerts", lang), "value": alerts, "inline": False},
+            {"name": t("status.failures", lang), "value": failures, "inline": False},
+        ],
+    }
+
+
+def subscriptions_embed(subs: Sequence[Subscription], user: AlertUser | None, lang: Lang) -> Embed:
+    """A follower's tags and keywords, and whether their alerts are on."""
+    if user is not None and user.unreachable:
+        state = t("alerts.state_unreachable", lang)
+    elif user is not None and user.paused:
+        state = t("alerts.state_paused", lang)
+    else:
+        state = t("alerts.state_active", lang)
+    if not subs:
+        return {
+            "title": t("alerts.list_title", lang),
+            "description": t("alerts.list_empty", lang),
+        }
+    tags = [f"`{sub.value}`" for sub in subs if sub.kind == "tag"]
+    keywords = [f"“{sub.value}”" for sub in subs if sub.kind == "keyword"]
+    fields = []
+    if tags:
+        fields.append({"name": t("alerts.tags", lang), "value": ", ".join(tags)[:1024]})
+    if keywords:
+        fields.append({"name": t("alerts.keywords", lang), "value": ", ".join(keywords)[:1024]})
+    return {"title": t("alerts.list_title", lang), "description": state, "fields": fields}
