@@ -1,4 +1,4 @@
-"""The operator's command line: parse, ingest, search, random, stats (and, later, run).
+"""The operator's command line: parse, ingest, search, random, stats, run, playground, health.
 
 Output is for people by default and for scripts with `--json`; the JSON shapes are a contract
 that later automation relies on, so change them only additively.

@@ -1,7 +1,8 @@
 """Korean and English text for replies and for command names and descriptions.
 
 One catalog, keyed by message id; Korean for Korean clients, English for everyone else.
-Command names and descriptions are translated by `bot.app`'s discord.py Translator, which looks
+Command names and descriptions are translated by `bot.discord.translator.PaperTranslator`,
+which looks
 up the English text here (the English text is the key Discord sees by default).
 """
 

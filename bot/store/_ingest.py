@@ -20,8 +20,12 @@ Speed comes from three things:
   SQLite releases the GIL, so on two cores both proceed at once.
 
 Extension point: ``DocumentHook`` callbacks run inside the transaction, just before COMMIT,
-with the connection and the ids of the papers the document created. The alert outbox will be
-written there, so that "new paper stored" and "alert queued" commit or fail together.
+with the connection and the ids of the papers the document created. The alert outbox is
+written there (``AlertStore.queue_hook``, always run by ``Store.ingest``), so that "new paper
+stored" and "alert queued" commit or fail together.
+
+Why one long module: preparing, grouping, writing and pipelining share the private row types
+and the transaction's bookkeeping; split apart, each piece would need the others' internals.
 """
 
 from __future__ import annotations

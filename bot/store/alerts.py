@@ -163,10 +163,10 @@ class AlertStore:
         )
         return [
             Subscription(
-                int(row[0]),
-                "tag" if row[1] == "tag" else "keyword",
-                str(row[2]),
-                parse_iso(row[3]),
+                int(row["user_id"]),
+                "tag" if row["kind"] == "tag" else "keyword",
+                str(row["value"]),
+                parse_iso(row["created_at"]),
             )
             for row in rows
         ]
@@ -180,7 +180,13 @@ class AlertStore:
         if not rows:
             return None
         row = rows[0]
-        return AlertUser(int(row[0]), bool(row[1]), bool(row[2]), bool(row[3]), _lang(row[4]))
+        return AlertUser(
+            user_id=int(row["user_id"]),
+            paused=bool(row["paused"]),
+            unreachable=bool(row["unreachable"]),
+            notice_pending=bool(row["notice_pending"]),
+            locale=_lang(row["locale"]),
+        )
 
     async def set_paused(
         self, user_id: int, paused: bool, *, now: dt.datetime | None = None
@@ -288,7 +294,7 @@ class AlertStore:
                 )
             )
             locales = {
-                int(row[0]): _lang(row[1])
+                int(row["user_id"]): _lang(row["locale"])
                 for row in await db.execute_fetchall(
                     "SELECT user_id, locale FROM alert_users WHERE user_id IN"
                     " (SELECT value FROM json_each(?))",
@@ -301,7 +307,8 @@ class AlertStore:
                 user_id=int(row["user_id"]),
                 document_id=int(row["document_id"]),
                 matches=tuple(
-                    (int(paper_id), tuple(labels)) for paper_id, labels in json.loads(row[3])
+                    (int(paper_id), tuple(labels))
+                    for paper_id, labels in json.loads(row["matches"])
                 ),
                 attempts=int(row["attempts"]),
                 owner=owner,

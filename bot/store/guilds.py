@@ -323,7 +323,7 @@ class GuildStore:
         rows = await self._db.fetch(
             "SELECT document_id, status FROM deliveries WHERE guild_id = ?", (guild_id,)
         )
-        return {int(row[0]): str(row[1]) for row in rows}
+        return {int(row["document_id"]): str(row["status"]) for row in rows}
 
     async def due_for_guild(self, guild_id: int, now: dt.datetime) -> Due:
         """``what_is_due`` for one guild, from the database alone."""

@@ -67,11 +67,11 @@ class SourceStore:
         )
         return [
             SourceStatus(
-                str(row[0]),
-                opt_time(row[1]),
-                opt_time(row[2]),
-                row[3],
-                json.loads(row[4]),
+                source=str(row["source"]),
+                last_fetch_at=opt_time(row["last_fetch_at"]),
+                last_success_at=opt_time(row["last_success_at"]),
+                last_error=row["last_error"],
+                state=json.loads(row["state"]),
             )
             for row in rows
         ]

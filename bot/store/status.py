@@ -32,25 +32,30 @@ class CommunityStatus:
 async def community_status(db: Database, guild_id: int | None = None) -> CommunityStatus:
     """Counts for ``/status``; ``guild_id`` narrows posts and deliveries to one guild."""
     counts = {
-        str(row[0]): int(row[1])
-        for row in await db.fetch("SELECT status, count(*) FROM alert_outbox GROUP BY status")
+        str(row["status"]): int(row["n"])
+        for row in await db.fetch("SELECT status, count(*) AS n FROM alert_outbox GROUP BY status")
     }
     failed = {
-        str(row[0] or "unknown"): int(row[1])
+        str(row["last_error"] or "unknown"): int(row["n"])
         for row in await db.fetch(
-            "SELECT last_error, count(*) FROM alert_outbox WHERE status = 'failed'"
+            "SELECT last_error, count(*) AS n FROM alert_outbox WHERE status = 'failed'"
             " GROUP BY last_error ORDER BY count(*) DESC LIMIT 10"
         )
     }
     unreachable = int(
-        (await db.fetch("SELECT count(*) FROM alert_users WHERE unreachable = 1"))[0][0]
+        (await db.fetch("SELECT count(*) AS n FROM alert_users WHERE unreachable = 1"))[0]["n"]
     )
     guild_filter = "" if guild_id is None else " AND d.guild_id = ?"
     params: tuple[object, ...] = () if guild_id is None else (guild_id,)
     last_posts = tuple(
-        LastPost(int(row[0]), opt_int(row[1]), int(row[2]), parse_iso(row[3]))
+        LastPost(
+            guild_id=int(row["guild_id"]),
+            channel_id=opt_int(row["channel_id"]),
+            document_id=int(row["document_id"]),
+            finished_at=parse_iso(row["finished_at"]),
+        )
         for row in await db.fetch(
-            "SELECT d.guild_id, d.channel_id, d.document_id, max(d.finished_at)"
+            "SELECT d.guild_id, d.channel_id, d.document_id, max(d.finished_at) AS finished_at"
             " FROM deliveries d WHERE d.status = 'sent'"
             + guild_filter
             + " GROUP BY d.guild_id, d.channel_id ORDER BY d.guild_id",
@@ -58,16 +63,16 @@ async def community_status(db: Database, guild_id: int | None = None) -> Communi
         )
     )
     failed_deliveries = {
-        str(row[0] or "unknown"): int(row[1])
+        str(row["last_error"] or "unknown"): int(row["n"])
         for row in await db.fetch(
-            "SELECT d.last_error, count(*) FROM deliveries d WHERE d.status = 'failed'"
+            "SELECT d.last_error, count(*) AS n FROM deliveries d WHERE d.status = 'failed'"
             + guild_filter
             + " GROUP BY d.last_error",
             params,
         )
     }
     disabled = {
-        int(row[0]): str(row[1])
+        int(row["guild_id"]): str(row["disabled_reason"])
         for row in await db.fetch(
             "SELECT guild_id, disabled_reason FROM guild_settings"
             " WHERE disabled_reason IS NOT NULL"

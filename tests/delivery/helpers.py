@@ -1,4 +1,4 @@
-"""Shared set-up for community/delivery tests: ingest times and a standard issue."""
+"""Shared set-up for delivery tests: ingest times and a standard issue."""
 
 from __future__ import annotations
 
