@@ -3,6 +3,10 @@
 For newcomers without a Discord token: type `/search 환각`, press buttons, and read the bot's
 replies rendered as text. Everything below the terminal is real: discord.py, the cogs, the
 store; only Discord itself is the local emulator (`fakediscord`) on loopback.
+
+A sandbox: the bot runs on a temporary store of its own, filled from the configured digests,
+so nothing typed here (made-up issues, settings, follows) reaches the configured store, which
+is never opened.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ import datetime as dt
 import logging
 import shlex
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot.digests.parse import parse_text
@@ -125,28 +131,49 @@ async def run_playground(
                 "dev_guild_id": None,
             }
         )
-        local = settings.model_copy(update={"discord": discord_settings})
         clock = ShiftedClock()
-        async with open_bot(local, always_sync=True, clock=clock) as bot:
-            runner = asyncio.create_task(bot.start(fake.token))
-            ready = asyncio.create_task(bot.wait_until_ready())
-            await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
-            if runner.done():
-                ready.cancel()
-                runner.result()  # raises what stopped the bot
-                return
-            out(
-                f"Connected as {bot.user} to the server '{guild.name}', channel #{channel.name}."
-                f" Type `help` for examples."
+        with tempfile.TemporaryDirectory(prefix="paperbot-playground-") as sandbox:
+            # A store of its own, filled from the configured digests: made-up issues, settings
+            # and follows stay in the sandbox, and the real store is never opened.
+            store_settings = settings.store.model_copy(
+                update={"path": Path(sandbox) / "playground.db"}
             )
-            session = Session(
-                fake=fake, guild=guild, channel=channel, user=you, out=out, bot=bot, clock=clock
+            local = settings.model_copy(
+                update={"discord": discord_settings, "store": store_settings}
             )
-            try:
-                await repl(session, stdin)
-            finally:
-                await bot.close()
-                await runner
+            await _play(local, fake, guild, channel, you, clock, stdin, out)
+
+
+async def _play(
+    settings: Settings,
+    fake: FakeDiscord,
+    guild: Guild,
+    channel: Channel,
+    you: User,
+    clock: ShiftedClock,
+    stdin: TextIO,
+    out: Callable[[str], None],
+) -> None:
+    async with open_bot(settings, always_sync=True, clock=clock) as bot:
+        runner = asyncio.create_task(bot.start(fake.token))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        await asyncio.wait({runner, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if runner.done():
+            ready.cancel()
+            runner.result()  # raises what stopped the bot
+            return
+        out(
+            f"Connected as {bot.user} to the server '{guild.name}', channel #{channel.name}."
+            f" Type `help` for examples."
+        )
+        session = Session(
+            fake=fake, guild=guild, channel=channel, user=you, out=out, bot=bot, clock=clock
+        )
+        try:
+            await repl(session, stdin)
+        finally:
+            await bot.close()
+            await runner
 
 
 async def repl(session: Session, stdin: TextIO) -> None:

@@ -55,3 +55,33 @@ async def test_playground_announces_once_and_sends_the_follower_a_dm(tmp_path: P
     assert "2 messages" in posted  # the thread with both papers
     assert "nothing was due" in "\n".join(lines[second_wait:])
     assert "sent 1" in text  # /status counts the one alert
+
+
+async def test_the_playground_never_touches_the_configured_store(tmp_path: Path) -> None:
+    from bot.ingest import ingest_paths
+    from bot.store import Store
+
+    configured = tmp_path / "data" / "paperbot.db"
+    async with await Store.open(configured) as store:
+        await ingest_paths(store, [BUNDLED_DIGESTS])
+    before = configured.read_bytes()
+    siblings = sorted(p.name for p in configured.parent.iterdir())
+    settings = load_settings(store={"path": configured}, digests={"paths": [BUNDLED_DIGESTS]})
+    lines: list[str] = []
+    stdin = io.StringIO(
+        "/alerts follow rlhf\n/settings channel channel:papers\nnew issue\nwait\n"
+        "/digest latest\nquit\n"
+    )
+    with restored_endpoints():
+        await run_playground(settings, stdin=stdin, out=lines.append)
+    assert "playground demo #1" in "\n".join(lines)  # the made-up issue was stored somewhere
+    assert configured.read_bytes() == before
+    assert sorted(p.name for p in configured.parent.iterdir()) == siblings
+
+
+async def test_the_playground_creates_no_configured_store(tmp_path: Path) -> None:
+    configured = tmp_path / "data" / "paperbot.db"
+    settings = load_settings(store={"path": configured}, digests={"paths": [BUNDLED_DIGESTS]})
+    with restored_endpoints():
+        await run_playground(settings, stdin=io.StringIO("/search 환각\nquit\n"), out=print)
+    assert not configured.parent.exists()
