@@ -60,7 +60,7 @@ class App:
     subscriptions: Subscriptions = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lookup = Lookup(self.store)
+        self.lookup = Lookup(self.store, self.vocabulary)
         self.subscriptions = Subscriptions(self.store, self.lookup)
 
     @property

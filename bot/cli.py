@@ -283,29 +283,14 @@ def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    """Read the heartbeat only: light enough to run every minute, and never a writer."""
     from datetime import UTC, datetime
 
-    from bot.discord.client import HEARTBEAT_KEY
+    from bot.health import check_health
 
-    path = _db_path(args, settings)
-    if not path.exists():
-        print(f"unhealthy: no store at {path}")
-        return EXIT_DOCUMENT_FAILED
-
-    async def run() -> str | None:
-        async with await Store.open(path) as store:
-            return await store.get_meta(HEARTBEAT_KEY)
-
-    beat = asyncio.run(run())
-    if beat is None:
-        print("unhealthy: the bot has not connected yet")
-        return EXIT_DOCUMENT_FAILED
-    age = (datetime.now(UTC) - datetime.fromisoformat(beat)).total_seconds()
-    if age > args.max_age:
-        print(f"unhealthy: last heartbeat {age:.0f} s ago")
-        return EXIT_DOCUMENT_FAILED
-    print(f"healthy: last heartbeat {age:.0f} s ago")
-    return EXIT_OK
+    health = check_health(_db_path(args, settings), args.max_age, datetime.now(UTC))
+    print(health.message)
+    return EXIT_OK if health.healthy else EXIT_DOCUMENT_FAILED
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -102,6 +102,8 @@ class GatewayServer:
         self.received: list[tuple[int, dict[str, Any]]] = []
         #: Turn off to make the client think the connection is a zombie.
         self.ack_heartbeats = True
+        #: Turn on to refuse new gateway connections (503), as during an outage.
+        self.refusing = False
         self.signal = Signal()
 
     # -- state -----------------------------------------------------------------------------------
@@ -173,6 +175,8 @@ class GatewayServer:
     # -- the websocket ---------------------------------------------------------------------------
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        if self.refusing:  # an outage: the client's reconnects fail until it ends
+            return web.Response(status=503, text="fakediscord: gateway unavailable")
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         self.connects += 1

@@ -24,6 +24,7 @@ from bot.app import App
 from bot.discord.rest_courier import DiscordCourier
 from bot.discord.translator import PaperTranslator
 from bot.discord.tree import PaperTree, send_ephemeral
+from bot.health import HEARTBEAT_EVERY, HEARTBEAT_KEY
 from bot.i18n import lang_of, t
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,6 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.alerts",
 )
 COMMAND_HASH_KEY = "discord.command_hash"
-HEARTBEAT_KEY = "bot.heartbeat"
-HEARTBEAT_EVERY = 30.0  # seconds; `paperbot health` (the image's health check) reads it
 SHUTDOWN_GRACE = 10.0  # seconds in-flight commands get to finish on shutdown
 # discord.py names the tasks that run commands and component callbacks like these.
 _WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord-ui-view-dispatch-")
@@ -73,6 +72,7 @@ class PaperBot(commands.Bot):
         self.failed_extensions: dict[str, str] = {}
         self.always_sync = always_sync  # e.g. a fresh emulator, which knows no commands yet
         self._heartbeat: asyncio.Task[None] | None = None
+        self.gateway_connected = False  # the health check must fail while this is False
         # The courier needs this logged-in client; everything behind it is wired by the app.
         self.courier = DiscordCourier(self)
         self.delivery = app.delivery(self.courier)
@@ -162,11 +162,29 @@ class PaperBot(commands.Bot):
         """Record that the bot is connected, for health checks from outside the process."""
         await self.wait_until_ready()
         while not self.is_closed():
-            await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
+            if self.gateway_connected:
+                await self._record_heartbeat()
             await asyncio.sleep(HEARTBEAT_EVERY)
 
+    async def _record_heartbeat(self) -> None:
+        try:
+            await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
+        except Exception:  # e.g. "database is locked": skip one beat, never stop beating
+            log.warning("could not record the heartbeat; trying again later", exc_info=True)
+
+    async def on_connect(self) -> None:
+        self.gateway_connected = True
+
+    async def on_resumed(self) -> None:
+        self.gateway_connected = True
+        await self._record_heartbeat()
+
+    async def on_disconnect(self) -> None:
+        self.gateway_connected = False
+
     async def on_ready(self) -> None:
-        await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
+        self.gateway_connected = True
+        await self._record_heartbeat()
         user = self.user
         log.info("ready as %s (%s) in %d servers", user, user.id if user else "?", len(self.guilds))
         if self.catch_up_task is None and self.settings.scheduler.enabled:

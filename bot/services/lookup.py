@@ -13,7 +13,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from bot.digests.models import DigestKind
-from bot.digests.tags import normalise_tag
+from bot.digests.tags import TagVocabulary, normalise_tag
 from bot.i18n import Lang, Msg
 from bot.render.limits import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
@@ -37,8 +37,9 @@ class SearchView:
 
 
 class Lookup:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, vocabulary: TagVocabulary | None = None) -> None:
         self.store = store
+        self.vocabulary = vocabulary
 
     # -- search ----------------------------------------------------------------------------
 
@@ -75,21 +76,40 @@ class Lookup:
             hint.append(Msg("search.hint_tags", {"tags": ", ".join(popular)}))
         return tuple(hint)
 
+    def canonical_tag(self, raw: str) -> str:
+        """``raw`` as the vocabulary's canonical tag (aliases resolved), else normalised."""
+        return self.vocabulary.canonical(raw) if self.vocabulary else normalise_tag(raw)
+
     async def known_tag(self, raw: str) -> str:
-        """The canonical tag for `raw`, or a NotFound that names the nearest tags."""
-        tag = normalise_tag(raw)
+        """The canonical tag for `raw` if some paper carries it, or a NotFound that names the
+        nearest tags."""
+        tag = self.canonical_tag(raw)
         counts = dict(await self.store.tag_counts())
         if tag in counts:
             return tag
+        raise self._unknown_tag(raw, tag, list(counts))
+
+    async def followable_tag(self, raw: str) -> str:
+        """Like ``known_tag``, but any tag of the vocabulary counts too: alerts are for papers
+        that have not arrived yet."""
+        tag = self.canonical_tag(raw)
+        known = {name for name, _ in await self.store.tag_counts()}
+        if self.vocabulary is not None:
+            known.update(self.vocabulary.names)
+        if tag in known:
+            return tag
+        raise self._unknown_tag(raw, tag, sorted(known))
+
+    def _unknown_tag(self, raw: str, tag: str, candidates: list[str]) -> NotFoundError:
         near = process.extract(
-            tag, list(counts), scorer=Levenshtein.distance, limit=3, score_cutoff=2
+            tag, candidates, scorer=Levenshtein.distance, limit=3, score_cutoff=2
         )
         hint = (
             Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n, _, _ in near)})
             if near
             else Msg("hint.see_tags")
         )
-        raise NotFoundError("error.unknown_tag", tag=raw[:50], hint=hint)
+        return NotFoundError("error.unknown_tag", tag=raw[:50], hint=hint)
 
     # -- papers ----------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """Per-user topic alerts: follow tags and keywords, list, pause, resume (plain data for a cog).
 
-Discord-free. Tags are checked against the store (an unknown tag names the nearest ones, as
-``/search`` does); keywords are free text. The DMs themselves are sent by
+Discord-free. Any tag of the vocabulary (aliases resolved) or carried by a stored paper can be
+followed, even one no paper has yet (an unknown tag names the nearest ones, as ``/search``
+does); keywords are free text. The DMs themselves are sent by
 ``bot.delivery.AlertWorker`` from the outbox the ingest fills.
 """
 
@@ -26,7 +27,7 @@ class Subscriptions:
         self.lookup = lookup
 
     async def follow_tag(self, user_id: int, raw: str, lang: Lang) -> str:
-        tag = await self.lookup.known_tag(raw)  # NotFoundError with the nearest tags
+        tag = await self.lookup.followable_tag(raw)  # NotFoundError with the nearest tags
         return await self._follow(user_id, "tag", tag, lang)
 
     async def follow_keyword(self, user_id: int, raw: str, lang: Lang) -> str:

@@ -4,7 +4,7 @@
 ``bot.store.analysis`` for how Korean and English text is indexed and queried.
 """
 
-from ._db import MigrationError, StoreError
+from ._db import MigrationError, StoreError, read_meta
 from ._ingest import DocumentHook, DocumentWrite
 from .records import (
     DocumentOutcome,
@@ -36,4 +36,5 @@ __all__ = [
     "StoreError",
     "StoreStats",
     "TitleSuggestion",
+    "read_meta",
 ]

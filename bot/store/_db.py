@@ -27,6 +27,7 @@ __all__ = [
     "connect",
     "load_migrations",
     "migrate",
+    "read_meta",
     "split_statements",
 ]
 
@@ -221,3 +222,17 @@ class Database:
                 if db.in_transaction:
                     await db.execute("ROLLBACK")
                 raise
+
+
+def read_meta(path: Path, key: str) -> str | None:
+    """One ``meta`` value, read without migrating or writing: for probes from outside the
+    process (the health check), which must stay light and never change the store."""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        try:
+            rows = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot read the store at {path}: {exc}") from exc
+    return str(rows[0][0]) if rows else None

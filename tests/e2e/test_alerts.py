@@ -149,3 +149,27 @@ async def test_a_thousand_subscribers_with_429s_403s_and_500s(
         assert status.unreachable_users == len(closed)
         assert status.sent_alerts == len(reachable)
         assert status.pending_alerts == status.claimed_alerts == 0
+
+
+async def test_a_vocabulary_tag_no_paper_carries_yet_can_be_followed(
+    tmp_path: Path, incoming: Path
+) -> None:
+    jailbreak = (
+        "Many-Shot Jailbreak Defenses",
+        "탈옥 공격을 막는 방법에 관한 논문입니다.",
+        "A paper about defending language models against jailbreak attacks.",
+    )
+    async with running_bot(tmp_path, digests=[BUNDLED_DIGESTS, incoming]) as env:
+        assert "jailbreak" not in dict(await env.store.tag_counts())
+        ix = await env.fake.slash(env.bob, None, "alerts follow", {"tag": "jailbreak"})
+        assert "tagged `jailbreak`" in (await ix.original_message()).text
+        ix = await env.fake.slash(env.alice, None, "alerts follow", {"tag": "탈옥"})  # an alias
+        assert "`jailbreak` 태그 논문이" in (await ix.original_message()).text
+
+        write_weekly(incoming, env.clock().date(), [jailbreak])
+        await env.bot.jobs.poll("local")
+        await env.bot.jobs.drain_alerts()
+        (dm,) = env.fake.dms(env.bob)
+        assert "Many-Shot Jailbreak Defenses" in dm.text
+        (dm,) = env.fake.dms(env.alice)
+        assert "Many-Shot Jailbreak Defenses" in dm.text

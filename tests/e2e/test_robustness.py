@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,55 @@ async def test_a_broken_cog_is_logged_and_the_rest_still_work(
             ix = await env.fake.slash(env.bob, env.channel, "tags")
             assert (await ix.original_message()).embeds
     assert any("cogs.does_not_exist" in r.getMessage() for r in caplog.records)
+
+
+async def test_heartbeat_only_while_connected_and_survives_store_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.discord.client.HEARTBEAT_EVERY", 0.05)
+    async with running_bot(tmp_path) as env:
+        await _heartbeat_checks(env, monkeypatch)
+
+
+async def _heartbeat_checks(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.health import HEARTBEAT_KEY
+
+    bot = env.bot
+    store = bot.store
+    real_set_meta = store.set_meta
+    failures = 0
+
+    async def locked_once(key: str, value: str) -> None:
+        nonlocal failures
+        if key == HEARTBEAT_KEY and failures == 0:
+            failures += 1
+            raise sqlite3.OperationalError("database is locked")
+        await real_set_meta(key, value)
+
+    monkeypatch.setattr(store, "set_meta", locked_once)
+    first = await store.get_meta(HEARTBEAT_KEY)
+    await env.fake.wait_until(lambda: failures == 1)
+    for _ in range(200):  # the beat goes on after the failure
+        if await store.get_meta(HEARTBEAT_KEY) != first:
+            break
+        await asyncio.sleep(0.02)
+    assert await store.get_meta(HEARTBEAT_KEY) != first
+
+    env.fake.gateway.refusing = True
+    await env.fake.gateway.drop()
+    for _ in range(200):
+        if not bot.gateway_connected:
+            break
+        await asyncio.sleep(0.02)
+    assert not bot.gateway_connected
+    silent = await store.get_meta(HEARTBEAT_KEY)
+    await asyncio.sleep(0.5)  # ten beats' worth: none may be recorded while disconnected
+    assert await store.get_meta(HEARTBEAT_KEY) == silent
+
+    env.fake.gateway.refusing = False
+    await env.fake.gateway.wait_resumed(within=30)
+    for _ in range(200):
+        if await store.get_meta(HEARTBEAT_KEY) != silent:
+            break
+        await asyncio.sleep(0.02)
+    assert await store.get_meta(HEARTBEAT_KEY) != silent
