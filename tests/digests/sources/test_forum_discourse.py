@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -223,14 +224,31 @@ async def test_an_edit_invisible_in_the_listing_is_found_by_the_recheck(
     assert server.targets() == [CATEGORY]
 
 
+async def test_a_recheck_of_a_deleted_topic_stops_and_keeps_nothing_pending(
+    server: FakeWeb, forum: ForumSource, clock: Clock
+) -> None:
+    server.route(CATEGORY, json_reply(category_page([weekly_2026()]), etag='"same"'))
+    server.route(RAW, text_reply(WEEKLY_2026_MARKDOWN))
+    state = (await forum.fetch(None)).state
+    server.route(JSON, json_404())
+    clock.advance(days=1, minutes=1)
+    gone = await forum.fetch(state)
+    assert [error.status for error in gone.fetch_errors] == [404]
+    assert gone.state.pending_topics == {}
+    clock.advance(days=1, minutes=1)
+    server.clear()
+    later = await forum.fetch(gone.state)
+    assert server.targets() == [CATEGORY]  # not asked again
+    assert later.fetch_errors == []
+
+
 # -- 3. rate limits and outages never give a topic up --------------------------------------------
 
 
 @pytest.mark.parametrize("limited", [rate_limited_text, rate_limited_json], ids=["text", "json"])
 async def test_a_rate_limited_topic_is_retried_with_backoff_and_never_given_up(
-    server: FakeWeb, forum: ForumSource, clock: Clock, limited: object
+    server: FakeWeb, forum: ForumSource, clock: Clock, limited: Callable[[str], Reply]
 ) -> None:
-    assert callable(limited)
     server.route(CATEGORY, json_reply(category_page([weekly_2026()]), etag='"v1"'))
     server.route(RAW, limited("0.01"))
     state: SourceState | None = None
@@ -327,9 +345,8 @@ async def test_a_deferred_poll_says_why_in_its_errors(
     ids=["forbidden", "garbage"],
 )
 async def test_answers_that_may_pass_keep_the_topic_pending(
-    server: FakeWeb, forum: ForumSource, answer: object, reason: str
+    server: FakeWeb, forum: ForumSource, answer: Callable[[], Reply], reason: str
 ) -> None:
-    assert callable(answer)
     server.route(CATEGORY, json_reply(category_page([weekly_2026()])))
     server.route(RAW, html_404())
     server.route(JSON, answer())

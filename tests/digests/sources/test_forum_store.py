@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.digests.sources.base import SourceState
 from bot.digests.sources.forum import ForumSource
 from bot.digests.sources.http import HttpFetcher
 from bot.digests.tags import TagVocabulary
@@ -41,9 +42,9 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 async def poll_and_ingest(
-    forum: ForumSource, store: Store, community: Community, state: object = None
-) -> tuple[object, list[int]]:
-    result = await forum.fetch(state)  # type: ignore[arg-type]
+    forum: ForumSource, store: Store, community: Community, state: SourceState | None = None
+) -> tuple[SourceState, list[int]]:
+    result = await forum.fetch(state)
     assert result.fetch_errors == []
     report = await store.ingest(result.documents, on_document=community.alert_hook())
     return result.state, [outcome.document_id or 0 for outcome in report.documents]
@@ -98,6 +99,6 @@ async def test_an_edited_issue_is_updated_in_place_and_alerts_once(
 
     # A later poll with nothing new touches nothing.
     clock.advance(hours=3)
-    result = await forum.fetch(state)  # type: ignore[arg-type]
+    result = await forum.fetch(state)
     assert result.documents == []
     assert len(await community.alert_rows()) == 1
