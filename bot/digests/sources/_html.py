@@ -15,6 +15,8 @@ dependency for a fallback path. What matters for the parsers:
   prose to the weekly parser.
 - Image captions and metadata (``image 690×388 45 KB``), scripts and styles are dropped;
   emoji images keep their ``:shortcode:`` alt text, as the text copy of a page does.
+- **Each text line knows its HTML line** (:func:`html_to_lines`), so a parse error or a paper
+  found in the text can be reported at its line in the post, not in the flattened text.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ _SPACE = re.compile(r"\s+")
 
 def html_to_text(html: str, base_url: str) -> str:
     """Markdown-like text of ``html``; relative links resolve against ``base_url``."""
+    return html_to_lines(html, base_url)[0]
+
+
+def html_to_lines(html: str, base_url: str) -> tuple[str, list[int]]:
+    """:func:`html_to_text`, and for each text line the line of ``html`` it starts on."""
     extractor = _Extractor(base_url)
     extractor.feed(html)
     extractor.close()
@@ -74,20 +81,23 @@ class _Extractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self._base = base_url.rstrip("/") + "/"
         self._lines: list[str] = []
+        self._sources: list[int] = []  # the HTML line each of _lines came from
         self._line: list[str] = []
+        self._line_source = 1
         self._marker = ""  # "## " or "* " for the next line that gets text
         self._quote = 0
         self._pre = 0
-        self._links: list[tuple[str | None, list[str]]] = []
+        self._links: list[tuple[str | None, list[str], int]] = []  # href, text, HTML line
         # An element whose content is skipped: its tag, its nesting depth, and for a onebox the
         # first link found inside (when the aside did not name its source).
         self._skip: tuple[str, int] | None = None
         self._skip_href: str | None = None
         self._onebox = False
+        self._onebox_line = 1
 
     # -- output -------------------------------------------------------------------------------
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: str, source: int | None = None) -> None:
         if self._links:
             self._links[-1][1].append(text)
             return
@@ -97,24 +107,37 @@ class _Extractor(HTMLParser):
             text = text.lstrip()
             self._line.append("> " * self._quote + self._marker)
             self._marker = ""
+            self._line_source = source or self.getpos()[0]
         self._line.append(text)
 
     def _end_line(self) -> None:
         if self._line:
             self._lines.append("".join(self._line).rstrip())
+            self._sources.append(self._line_source)
         self._line = []
 
     def _blank(self) -> None:
         self._end_line()
         if self._lines and self._lines[-1]:
             self._lines.append("")
+            self._sources.append(self._sources[-1])
 
-    def result(self) -> str:
+    def result(self) -> tuple[str, list[int]]:
         while self._links:  # an unclosed <a>
             self._close_link()
         self._end_line()
-        text = "\n".join(self._lines).strip("\n")
-        return re.sub(r"\n{3,}", "\n\n", text) + "\n" if text else ""
+        # No blank lines at either end, never two in a row (the text the parsers expect).
+        lines: list[str] = []
+        sources: list[int] = []
+        for line, source in zip(self._lines, self._sources, strict=True):
+            if not line and (not lines or not lines[-1]):
+                continue
+            lines.append(line)
+            sources.append(source)
+        while lines and not lines[-1]:
+            lines.pop()
+            sources.pop()
+        return ("\n".join(lines) + "\n" if lines else ""), sources
 
     # -- parsing ------------------------------------------------------------------------------
 
@@ -135,6 +158,7 @@ class _Extractor(HTMLParser):
             self._blank()
             self._skip = (tag, 1)
             self._onebox = True
+            self._onebox_line = self.getpos()[0]
             self._skip_href = self._absolute(attributes.get("data-onebox-src", ""))
             return
         if tag in _HEADINGS:
@@ -152,7 +176,7 @@ class _Extractor(HTMLParser):
         elif tag in _BLOCKS:
             self._end_line()
         elif tag == "a":
-            self._links.append((self._absolute(attributes.get("href", "")), []))
+            self._links.append((self._absolute(attributes.get("href", "")), [], self.getpos()[0]))
         elif tag == "img" and "emoji" in classes and attributes.get("alt"):
             self._write(attributes["alt"])
 
@@ -171,7 +195,7 @@ class _Extractor(HTMLParser):
                 return
             self._skip = None
             if self._onebox and self._skip_href:
-                self._write(self._skip_href)
+                self._write(self._skip_href, self._onebox_line)
                 self._blank()
             self._onebox = False
             self._skip_href = None
@@ -197,10 +221,11 @@ class _Extractor(HTMLParser):
             return
         if self._pre:
             first, *rest = data.split("\n")
+            start = self.getpos()[0]
             self._write(first)
-            for part in rest:
+            for number, part in enumerate(rest, start + 1):
                 self._end_line()
-                self._write(part)
+                self._write(part, number)
             return
         self._write(_SPACE.sub(" ", data))
 
@@ -214,7 +239,7 @@ class _Extractor(HTMLParser):
         return url if url.startswith(("http://", "https://")) else None
 
     def _close_link(self) -> None:
-        href, parts = self._links.pop()
+        href, parts, source = self._links.pop()
         label = _SPACE.sub(" ", "".join(parts)).strip()
         if href is None:
             text = label
@@ -226,4 +251,4 @@ class _Extractor(HTMLParser):
             label = label.replace("[", "(").replace("]", ")")
             text = f"[{label}]({href})"
         if text:
-            self._write(text)
+            self._write(text, source)

@@ -20,7 +20,7 @@ follow from that, and shape everything here:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol, runtime_checkable
 
@@ -54,12 +54,43 @@ class Validators(BaseModel):
 
 
 class TopicRef(BaseModel):
-    """A forum topic found in the listing and not yet read successfully."""
+    """A forum topic found in the listing and not yet read successfully.
+
+    A topic that failed for a reason that may pass (a rate limit, an outage, a hidden first
+    post) keeps why (``last_error``) and when to try again (``retry_at``), for ``/status``.
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
     id: int
     slug: str
     title: str
     last_posted_at: str | None = None
+    bumped_at: str | None = None
+    created_at: str | None = None
+    last_error: str | None = None
+    retry_at: datetime | None = None
+
+
+class TopicMark(BaseModel):
+    """A forum topic that was read, as it was then: to notice when its first post changes.
+
+    Discourse moves ``bumped_at`` when the first post is edited; in a topic with replies an
+    edit may not show in the listing at all, so recent topics are also re-checked now and then
+    against the post's own ``version`` and ``updated_at``.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    slug: str = ""
+    title: str = ""
+    created_at: str | None = None
+    bumped_at: str | None = None
+    version: int | None = None
+    updated_at: str | None = None
+    read_at: datetime | None = None
+    checked_at: datetime | None = None
+    recheck: bool = True
 
 
 class SourceState(BaseModel):
@@ -83,6 +114,9 @@ class SourceState(BaseModel):
     pending_topics: dict[int, TopicRef] = Field(
         default_factory=dict, description="series topics listed but not yet read successfully"
     )
+    read_topics: dict[int, TopicMark] = Field(
+        default_factory=dict, description="forum topic id -> how it looked when last read"
+    )
     seen_blobs: set[str] = Field(
         default_factory=set, description="git blob shas already read (parsed or rejected)"
     )
@@ -90,7 +124,8 @@ class SourceState(BaseModel):
         default_factory=dict, description="local file -> 'mtime_ns:size' when it was read"
     )
     failures: dict[str, int] = Field(
-        default_factory=dict, description="item -> consecutive failed fetches, to give up on it"
+        default_factory=dict,
+        description="item -> consecutive failed fetches, to back off (or give up, for blobs)",
     )
     last_fetch_at: datetime | None = None
     last_success_at: datetime | None = None
@@ -176,17 +211,29 @@ def deferred(state: SourceState | None, now: datetime) -> bool:
 
 
 def parse_post(
-    text: str, source: str, vocabulary: TagVocabulary, *, line_offset: int = 0
+    text: str,
+    source: str,
+    vocabulary: TagVocabulary,
+    *,
+    line_offset: int = 0,
+    lines: Sequence[int] | None = None,
 ) -> Document | ParseError:
     """Parse one remote document, never raising; ``line_offset`` lines were added in front.
 
     Sources sometimes prepend a line the parser needs (the forum's raw markdown lacks the topic
     title, which carries the week), so reported line numbers are shifted back to the post's own
-    lines; an error on the added lines is reported as line 0, "the post as a whole".
+    lines; an error on the added lines is reported as line 0, "the post as a whole". When the
+    text was derived from the post (HTML flattened to text), ``lines[i]`` is the post's line
+    that text line ``i + 1`` came from, so numbers point into the post, not the derived text.
     """
 
     def shift(line: int) -> int:
-        return line - line_offset if line > line_offset else 0
+        if line <= line_offset:
+            return 0
+        own = line - line_offset
+        if lines is None:
+            return own
+        return lines[own - 1] if own <= len(lines) else 0
 
     try:
         document = parse_text(text, source, vocabulary)
@@ -196,7 +243,7 @@ def parse_post(
         log.exception("unexpected error while parsing %s", source)
         message = f"internal parser error ({type(error).__name__}): {error}"
         return ParseError(source=source, line=0, message=message)
-    if line_offset:
+    if line_offset or lines is not None:
         for paper in document.papers:
             paper.line = shift(paper.line)
     return document

@@ -166,9 +166,15 @@ class HttpError(Exception):
         """The server is struggling (timeout, broken connection, 5xx) or asked for a pause.
 
         Sources stop asking that host for more in the same poll: the remaining work waits for
-        the next one instead of adding load where it hurts.
+        the next one instead of adding load where it hurts. A 429 is a pause asked for even
+        without ``Retry-After``.
         """
-        return self.status is None or self.status >= 500 or self.retry_after is not None
+        return (
+            self.status is None
+            or self.status >= 500
+            or self.status in (408, 429)
+            or self.retry_after is not None
+        )
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:

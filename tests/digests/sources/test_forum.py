@@ -473,3 +473,8 @@ async def test_a_struggling_listing_leaves_pending_topics_for_later(
     second = await forum.fetch(first.state)
     assert server.targets() == [CATEGORY] * 3  # retried, then nothing else asked of it
     assert 8 in second.state.pending_topics
+
+
+def test_a_whole_topic_dump_that_does_not_start_with_post_1_is_not_the_digest() -> None:
+    dump = "reader | 2024-05-20 02:00:00 UTC | #2\n\n감사합니다\n\n-------------------------\n\n"
+    assert first_post_markdown(dump) is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.digests.sources._html import html_to_text
+from bot.digests.sources._html import html_to_lines, html_to_text
 
 BASE = "https://forum.example"
 
@@ -53,3 +53,28 @@ def test_broken_html_does_not_raise() -> None:
     assert html_to_text(unclosed, BASE) == "[open bold](https://x.example)\n"
     assert html_to_text("<div><div><p>deep</p></div></div></aside></li>", BASE) == "deep\n"
     assert html_to_text("", BASE) == ""
+
+
+def test_each_text_line_knows_its_html_line() -> None:
+    html = (
+        '<aside class="onebox" data-onebox-src="https://github.com/a/b">\n'
+        "<header>github.com</header>\n"
+        "<article><h3>GitHub - a/b</h3></article>\n"
+        "</aside>\n"
+        "<h2>Title</h2>\n"
+        '<p>see <a href="https://x.example">\nthe link</a></p>\n'
+        "<pre><code>a = 1\nb = 2</code></pre>\n"
+    )
+    text, lines = html_to_lines(html, BASE)
+    assert text == (
+        "https://github.com/a/b\n\n## Title\n\nsee [the link](https://x.example)\n\na = 1\nb = 2\n"
+    )
+    assert len(lines) == len(text.split("\n")) - 1
+    assert dict(zip(text.split("\n"), lines, strict=False)) | {"": 0} == {
+        "https://github.com/a/b": 1,
+        "## Title": 5,
+        "see [the link](https://x.example)": 6,
+        "a = 1": 8,
+        "b = 2": 9,
+        "": 0,
+    }

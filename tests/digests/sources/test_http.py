@@ -260,3 +260,15 @@ def test_settings_refuse_nonsense() -> None:
         HttpSettings(max_attempts=0)
     with pytest.raises(ValueError, match="negative"):
         HttpSettings(min_interval=-1)
+
+
+async def test_a_429_without_retry_after_is_still_server_trouble(
+    server: FakeWeb, http: HttpFetcher
+) -> None:
+    # Sources stop asking the host for more in that poll: a 429 is a pause asked for.
+    server.route("/busy", status_reply(429))
+    with pytest.raises(HttpError) as caught:
+        await http.get(f"{server.base}/busy")
+    assert (caught.value.status, caught.value.retry_after) == (429, None)
+    assert caught.value.server_trouble
+    assert not HttpError("u", "HTTP 404", status=404).server_trouble

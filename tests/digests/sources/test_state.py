@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.digests.sources import SourceState, TopicRef, Validators, dump_state, load_state
+from bot.digests.sources import (
+    SourceState,
+    TopicMark,
+    TopicRef,
+    Validators,
+    dump_state,
+    load_state,
+)
 
 
 def full_state() -> SourceState:
@@ -42,3 +49,33 @@ def test_unknown_fields_are_ignored() -> None:
     state = load_state('{"version": 2, "something_new": [1, 2]}')
     assert state is not None
     assert state.version == 2
+
+
+def test_retry_and_edit_bookkeeping_round_trips() -> None:
+    state = full_state()
+    state.pending_topics[9001].last_error = "https://x/raw/9001/1: HTTP 429"
+    state.pending_topics[9001].retry_at = datetime(2024, 5, 20, 14, 0, tzinfo=UTC)
+    state.read_topics[4242] = TopicMark(
+        slug="s",
+        title="[2024/05/13 ~ 05/19] 논문",
+        created_at="2024-05-20T10:00:00.000+09:00",
+        bumped_at="2024-05-21T08:30:00.000+09:00",
+        version=3,
+        updated_at="2024-05-21T08:30:00.000+09:00",
+        read_at=datetime(2024, 5, 20, 12, 0, tzinfo=UTC),
+        checked_at=datetime(2024, 5, 21, 12, 0, tzinfo=UTC),
+    )
+    assert load_state(dump_state(state)) == state
+
+
+def test_a_state_without_the_new_fields_loads() -> None:
+    old = (
+        '{"version": 1, "seen_topics": {"4242": "2024-05-20T01:00:00.000Z"},'
+        ' "pending_topics": {"9001": {"id": 9001, "slug": "s", "title": "t",'
+        ' "last_posted_at": null}}, "failures": {"topic:9001": 5}}'
+    )
+    state = load_state(old)
+    assert state is not None
+    assert state.read_topics == {}
+    assert state.pending_topics[9001].retry_at is None
+    assert state.pending_topics[9001].last_error is None
