@@ -20,8 +20,8 @@ follow from that, and shape everything here:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
@@ -33,13 +33,8 @@ from bot.digests.tags import TagVocabulary
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 
 STATE_VERSION = 1
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Validators(BaseModel):

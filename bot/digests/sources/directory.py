@@ -15,14 +15,13 @@ import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.clock import Clock, utcnow
 from bot.digests.parse import iter_digest_files, parse_file, parse_paths
 from bot.digests.sources.base import (
-    Clock,
     FetchResult,
     SourceState,
     finish_poll,
     start_poll,
-    utc_now,
 )
 from bot.digests.tags import TagVocabulary
 
@@ -37,7 +36,7 @@ class DirectorySource:
         *,
         incremental: bool = True,
         name: str | None = None,
-        clock: Clock = utc_now,
+        clock: Clock = utcnow,
     ) -> None:
         self.paths = [Path(path) for path in paths]
         self.vocabulary = vocabulary

@@ -44,6 +44,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from bot.clock import Clock, utcnow
 from bot.digests.models import Document
 from bot.digests.sources import _topics
 from bot.digests.sources._discourse import FirstPost, first_post, instant
@@ -51,7 +52,6 @@ from bot.digests.sources._discourse import topic_list as parse_topic_list
 from bot.digests.sources._forum_text import first_post_markdown, is_series_title, with_title
 from bot.digests.sources._html import html_to_lines
 from bot.digests.sources.base import (
-    Clock,
     FetchError,
     FetchResult,
     SourceState,
@@ -60,7 +60,6 @@ from bot.digests.sources.base import (
     finish_poll,
     parse_post,
     start_poll,
-    utc_now,
 )
 from bot.digests.sources.http import HttpError, HttpFetcher
 from bot.digests.tags import TagVocabulary
@@ -111,7 +110,7 @@ class ForumSource:
         max_rechecks_per_poll: int = 4,
         series: Callable[[str], bool] = is_series_title,
         name: str | None = None,
-        clock: Clock = utc_now,
+        clock: Clock = utcnow,
     ) -> None:
         self.http = http
         self.vocabulary = vocabulary

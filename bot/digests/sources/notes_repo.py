@@ -31,17 +31,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
 
+from bot.clock import Clock, utcnow
 from bot.digests.models import ParseError
 from bot.digests.parse import MAX_FILE_BYTES, SKIPPED_PREFIXES, parse_bytes
 from bot.digests.sources.base import (
-    Clock,
     FetchError,
     FetchResult,
     SourceState,
     deferred,
     finish_poll,
     start_poll,
-    utc_now,
 )
 from bot.digests.sources.http import HttpError, HttpFetcher
 from bot.digests.tags import TagVocabulary
@@ -78,7 +77,7 @@ class NotesRepoSource:
         max_failures: int = 5,
         token: str | None = None,
         name: str | None = None,
-        clock: Clock = utc_now,
+        clock: Clock = utcnow,
     ) -> None:
         owner, _, repository = repo.partition("/")
         if not owner or not repository or "/" in repository:

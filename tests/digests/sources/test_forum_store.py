@@ -1,7 +1,7 @@
 """An edited weekly issue through the real store: updated in place, its followers DM'd once.
 
 The forum is a Discourse-shaped loopback server; the store is a real SQLite file; alerts are
-queued by the store's own hook (``Community.alert_hook``), as the scheduler does after a poll.
+queued by the store's own hook (``AlertStore.queue_hook``), as the scheduler does after a poll.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from bot.digests.sources.forum import ForumSource
 from bot.digests.sources.http import HttpFetcher
 from bot.digests.tags import TagVocabulary
 from bot.store import Store
-from bot.store.community import Community
 
 from .discourse import (
     CATEGORY,
@@ -42,11 +41,11 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 async def poll_and_ingest(
-    forum: ForumSource, store: Store, community: Community, state: SourceState | None = None
+    forum: ForumSource, store: Store, state: SourceState | None = None
 ) -> tuple[SourceState, list[int]]:
     result = await forum.fetch(state)
     assert result.fetch_errors == []
-    report = await store.ingest(result.documents, on_document=community.alert_hook())
+    report = await store.ingest(result.documents)  # queues alerts itself
     return result.state, [outcome.document_id or 0 for outcome in report.documents]
 
 
@@ -60,12 +59,13 @@ async def test_an_edited_issue_is_updated_in_place_and_alerts_once(
 ) -> None:
     clock = Clock()
     forum = ForumSource(http, vocabulary, base_url=server.base, clock=clock)
-    community = Community(store, clock=clock)
+    store = store.with_clock(clock)
+    community = store.alerts
     await community.follow(FOLLOWER, "tag", "rl", now=T0)
 
     server.route(CATEGORY, json_reply(category_page([weekly_2026()]), etag='"v1"'))
     server.route(RAW, text_reply(WEEKLY_2026_BROKEN))
-    state, (document_id,) = await poll_and_ingest(forum, store, community)
+    state, (document_id,) = await poll_and_ingest(forum, store)
     (queued,) = await community.alert_rows()
     assert (queued["user_id"], queued["document_id"]) == (FOLLOWER, document_id)
     if sent_before_the_edit:
@@ -77,7 +77,7 @@ async def test_an_edited_issue_is_updated_in_place_and_alerts_once(
     edited = weekly_2026(bumped="2026-06-15T15:00:00.000+09:00")
     server.route(CATEGORY, json_reply(category_page([edited]), etag='"v2"'))
     server.route(RAW, text_reply(WEEKLY_2026_EDITED))
-    state, (again_id,) = await poll_and_ingest(forum, store, community, state)
+    state, (again_id,) = await poll_and_ingest(forum, store, state)
 
     assert again_id == document_id  # the same issue, updated in place
     (issue,) = await store.list_issues()
