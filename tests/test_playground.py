@@ -85,3 +85,36 @@ async def test_the_playground_creates_no_configured_store(tmp_path: Path) -> Non
     with restored_endpoints():
         await run_playground(settings, stdin=io.StringIO("/search 환각\nquit\n"), out=print)
     assert not configured.parent.exists()
+
+
+async def test_playground_refuses_what_discord_would_not_send(tmp_path: Path) -> None:
+    lines: list[str] = []
+    stdin = io.StringIO(
+        "/search llm tga:rlhf\n"
+        "/settings timezone tz:America/New_York\n"
+        "/settings channel channel:papers\n"
+        "/settings schedule weekday:someday time:09:00\n"
+        "/settings schedule weekday:월요일 time:10:30\n"
+        "/settings schedule weekday:fri time:08:00\n"
+        "lang fr\nlang ko\n/검색 환각\n/논문 랜덤 태그:rlhf\nquit\n"
+    )
+    settings = load_settings(
+        store={"path": tmp_path / "db.sqlite"}, digests={"paths": [BUNDLED_DIGESTS]}
+    )
+    with restored_endpoints():
+        await run_playground(settings, stdin=stdin, out=lines.append)
+    text = "\n".join(lines)
+    assert "/search has no option tga:; did you mean tag?" in text
+    assert "== Search: llm tga:rlhf ==" not in text  # never searched as query text
+    assert "/settings timezone has no option tz:" in text
+    assert "weekday: 'someday' is not one of Monday" in text
+    assert "Traceback" not in text
+    assert "#papers" in text  # the channel as Discord shows it
+    assert "<#" not in text
+    assert "Monday 10:30" in text  # 월요일 picked Monday
+    assert "Friday 08:00" in text  # a unique prefix picks its day
+    assert "lang takes one of: ko, en (not 'fr')" in text
+    assert "now answering as a ko client" in text
+    assert "== 검색: 환각 ==" in text
+    assert "unknown command" not in text
+    assert "#rlhf" in text
