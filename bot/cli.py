@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.ingest import IngestTotals, ingest_paths
+from bot.services.lookup import Lookup, UnknownTagError
 from bot.settings import Settings, load_settings
 from bot.store import Store
 from bot.store.records import PaperRecord
@@ -53,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
 
     p = sub.add_parser("search", help="search papers (Korean and English)")
-    p.add_argument("query")
+    p.add_argument("query", nargs="+", help="words, a title, an author (quotes not needed)")
     p.add_argument("--tag", help="only papers with this tag")
     p.add_argument("--kind", choices=[k.value for k in DigestKind], help="only this digest kind")
     p.add_argument("--limit", type=_positive_int, default=10)
@@ -97,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = _COMMANDS[args.command]
     try:
         return handler(args, settings)
+    except RefusedError:
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `| head` stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         return 130
 
@@ -131,7 +139,12 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
 def _print_errors(errors: Sequence[ParseError]) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay whole
     for error in errors:
-        err.print(f"[red]error[/]: {escape(f'{error.source}:{error.line}: {error.message}')}")
+        err.print(f"[red]error[/]: {escape(f'{error_place(error)}: {error.message}')}")
+
+
+def error_place(error: ParseError) -> str:
+    """``path:line``, or just the path for a fault of the whole file (line 0)."""
+    return f"{error.source}:{error.line}" if error.line > 0 else error.source
 
 
 # --- ingest ----------------------------------------------------------------------------------
@@ -182,10 +195,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     kind = DigestKind(args.kind) if args.kind else None
+    query = " ".join(args.query)
 
     async def run() -> int:
         async with await _open_store(args, settings) as store:
-            page = await store.search(args.query, tag=args.tag, kind=kind, limit=args.limit)
+            tag = await _known_tag(store, settings, args.tag)
+            page = await store.search(query, tag=tag, kind=kind, limit=args.limit)
         if args.json:
             results = [
                 {
@@ -198,14 +213,14 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
                 }
                 for hit in page.hits
             ]
-            print(
-                json.dumps({"query": args.query, "results": results}, ensure_ascii=False, indent=2)
-            )
+            print(json.dumps({"query": query, "results": results}, ensure_ascii=False, indent=2))
             return EXIT_OK
         if not page.hits:
-            print(f"No papers match {args.query!r}.")
+            print(f"No papers match {query!r}.")
             return EXIT_OK
-        print(f"{page.total} papers match {args.query!r}; the best {len(page.hits)}:")
+        matches = "1 paper matches" if page.total == 1 else f"{page.total} papers match"
+        best = "" if page.total == len(page.hits) else f"; the best {len(page.hits)}"
+        print(f"{matches} {query!r}{best}:")
         for rank, hit in enumerate(page.hits, start=1):
             print(f"{rank:>3}. {_paper_line(hit.paper)}")
         return EXIT_OK
@@ -216,7 +231,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_random(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
         async with await _open_store(args, settings) as store:
-            paper = await store.random_paper(tag=args.tag)
+            tag = await _known_tag(store, settings, args.tag)
+            paper = await store.random_paper(tag=tag)
         if paper is None:
             where = f" tagged {args.tag!r}" if args.tag else ""
             print(f"No papers{where} in the store.")
@@ -330,20 +346,29 @@ def _mentions_json(paper: PaperRecord) -> list[dict[str, Any]]:
     ]
 
 
+MENTIONS_SHOWN = 3  # a common paper is mentioned in hundreds of digests: the newest few
+
+
 def _paper_line(paper: PaperRecord) -> str:
+    """One line per paper, however often it was mentioned: the newest mentions and a count."""
     title = paper.title_en or paper.title_ko or "(untitled)"
-    if paper.title_en and paper.title_ko:
+    if paper.title_en and paper.title_ko and paper.title_en != paper.title_ko:
         title = f"{paper.title_en} / {paper.title_ko}"
+    newest = sorted(paper.mentions, key=lambda m: m.date or date.min, reverse=True)
     seen = ", ".join(
-        f"{m.kind.value} {m.date.isoformat() if m.date else ''}".strip() for m in paper.mentions
+        f"{m.kind.value} {m.date.isoformat() if m.date else ''}".strip()
+        for m in newest[:MENTIONS_SHOWN]
     )
+    if len(newest) > MENTIONS_SHOWN:
+        seen += f" +{len(newest) - MENTIONS_SHOWN} more"
     tags = " ".join(f"#{t}" for t in paper.tags)
-    return f"[{paper.id}] {title}  {tags}  ({seen})"
+    return " ".join(part for part in (f"[{paper.id}] {title}", tags, f"({seen})") if part)
 
 
 def _print_paper(paper: PaperRecord) -> None:
-    # markup=False: digest text may contain [brackets] that rich would read as markup.
-    out = Console(highlight=False, markup=False)
+    # markup=False: digest text may contain [brackets] that rich would read as markup;
+    # soft_wrap: piped output is not cut at 80 columns (the terminal wraps what it shows).
+    out = Console(highlight=False, markup=False, soft_wrap=True)
     out.print(f"{paper.title_en or paper.title_ko}  (id {paper.id})", style="bold")
     if paper.title_en and paper.title_ko:
         out.print(paper.title_ko)
@@ -362,6 +387,26 @@ def _print_paper(paper: PaperRecord) -> None:
             f"in {m.kind.value} {m.date.isoformat() if m.date else ''}: {m.issue_title}",
             style="dim",
         )
+
+
+class RefusedError(Exception):
+    """The input cannot be used; the message was already printed. Exit status 2."""
+
+
+async def _known_tag(store: Store, settings: Settings, raw: str | None) -> str | None:
+    """The canonical tag for ``--tag`` (aliases resolved), as the slash commands take it; an
+    unknown one is refused with the nearest tags, as in Discord."""
+    if raw is None:
+        return None
+    lookup = Lookup(store, load_vocabulary(settings.digests.tag_vocabulary))
+    try:
+        return await lookup.known_tag(raw)
+    except UnknownTagError as error:
+        if error.near:
+            _fail(f"no tag {error.tag!r}; did you mean {' or '.join(error.near)}?")
+        else:
+            _fail(f"no tag {error.tag!r}; `paperbot stats` lists the most used tags")
+        raise RefusedError from None
 
 
 def _shorten(text: str, limit: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -140,3 +141,88 @@ def test_console_command_runs_as_a_program(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Hallucination" in done.stdout
     assert "new store" in done.stderr
+
+
+def _cli(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The real command, its output piped (not a terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_search_takes_words_without_quotes(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["search", "large", "language", "model"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "match 'large language model'" in out
+    assert "Decoding-time Realignment of Language Models" in out
+
+
+def test_a_tag_as_people_type_it_or_the_nearest_tags(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "model", "--tag", "#Reinforcement_Learning"]) == 0
+    out = capsys.readouterr().out
+    assert "Decoding-time Realignment of Language Models" in out  # tagged rl
+    assert main(["search", "model", "--tag", "rlhff"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "error: no tag 'rlhff'; did you mean rlhf?"
+    assert captured.out == ""
+    assert main(["random", "--tag", "nosuch"]) == 2
+    assert "no tag 'nosuch'" in capsys.readouterr().err
+
+
+async def test_one_line_per_result_with_the_newest_mentions(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bot.store import Store
+    from tests.store.builders import daily, paper
+
+    db = tmp_path / "many.db"
+    async with await Store.open(db) as store:
+        days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(6)]
+        await store.ingest(
+            [daily(day, paper("Mixture of Mentions", arxiv_id="2401.00001")) for day in days]
+        )
+    done = _cli(tmp_path, "search", "mixture", "of", "mentions", "--db", str(db))
+    assert done.returncode == 0
+    (line,) = [row for row in done.stdout.splitlines() if "Mixture of Mentions" in row]
+    assert line.endswith("(daily 2024-01-06, daily 2024-01-05, daily 2024-01-04 +3 more)")
+    assert "1 paper matches 'mixture of mentions':" in done.stdout
+
+
+def test_piped_output_is_not_wrapped_and_a_closed_pipe_is_fine(tmp_path: Path) -> None:
+    done = _cli(tmp_path, "search", "hallucination", "benchmark")
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert any(len(line) > 100 for line in lines)  # long titles stay on their line
+    assert lines[0].endswith("'hallucination benchmark':")
+    assert all(re.match(r"^ *\d+\. \[\d+\] ", line) for line in lines[1:])  # one per result
+    shown = _cli(tmp_path, "random", "--tag", "hallucination")
+    tags_line = next(line for line in shown.stdout.splitlines() if line.startswith("#"))
+    assert "#hallucination" in tags_line  # the tags line is never split mid-tag
+    piped = subprocess.run(
+        f"{sys.executable} -m bot search model | head -n 1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert piped.returncode == 0
+    assert "Traceback" not in piped.stderr
+    assert "BrokenPipe" not in piped.stderr
+
+
+def test_whole_file_errors_name_the_file_without_a_line_zero(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "missing.txt"
+    assert main(["parse", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"error: {missing}: cannot read file" in err
+    assert ":0:" not in err

@@ -101,15 +101,13 @@ class Lookup:
         raise self._unknown_tag(raw, tag, sorted(known))
 
     def _unknown_tag(self, raw: str, tag: str, candidates: list[str]) -> NotFoundError:
-        near = process.extract(
-            tag, candidates, scorer=Levenshtein.distance, limit=3, score_cutoff=2
-        )
+        near = nearest_tags(tag, candidates)
         hint = (
-            Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n, _, _ in near)})
+            Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n in near)})
             if near
             else Msg("hint.see_tags")
         )
-        return NotFoundError("error.unknown_tag", tag=raw[:50], hint=hint)
+        return UnknownTagError(raw[:50], near, hint)
 
     # -- papers ----------------------------------------------------------------------------
 
@@ -164,6 +162,21 @@ class Lookup:
 
     async def tags(self, lang: Lang) -> Embed:
         return tags_embed(await self.store.tag_counts(), lang)
+
+
+def nearest_tags(tag: str, candidates: list[str]) -> list[str]:
+    """Up to three tags within two edits of ``tag``, nearest first."""
+    near = process.extract(tag, candidates, scorer=Levenshtein.distance, limit=3, score_cutoff=2)
+    return [name for name, _, _ in near]
+
+
+class UnknownTagError(NotFoundError):
+    """No such tag; ``near`` are the closest known ones (for callers that word it their way)."""
+
+    def __init__(self, tag: str, near: list[str], hint: Msg) -> None:
+        super().__init__("error.unknown_tag", tag=tag, hint=hint)
+        self.tag = tag
+        self.near = near
 
 
 def _shorten_choice(label: str) -> str:
