@@ -53,6 +53,7 @@ class Lookup:
         page_number: int = 0,
     ) -> SearchView:
         query = " ".join(query.split())
+        page_number = max(0, page_number)
         if not query:
             raise BadQueryError("error.query_empty")
         if len(query) > MAX_QUERY:

@@ -8,6 +8,8 @@ does); keywords are free text. The DMs themselves are sent by
 
 from __future__ import annotations
 
+import hashlib
+
 from bot.i18n import Lang, t
 from bot.render.admin import subscriptions_embed
 from bot.render.limits import Embed
@@ -50,7 +52,10 @@ class Subscriptions:
         then a keyword."""
         kind, _, value = raw.partition(":")
         candidates: list[tuple[SubKind, str]]
-        if kind == "tag" and value:
+        if kind == "digest" and value:  # a long subscription, named by its digest
+            subs = await self.store.alerts.subscriptions(user_id)
+            candidates = [(s.kind, s.value) for s in subs if _digest(s.kind, s.value) == value]
+        elif kind == "tag" and value:
             candidates = [("tag", value)]
         elif kind == "keyword" and value:
             candidates = [("keyword", value)]
@@ -68,7 +73,7 @@ class Subscriptions:
         for sub in await self.store.alerts.subscriptions(user_id):
             if needle in sub.value.casefold():
                 label = f"#{sub.value}" if sub.kind == "tag" else f"“{sub.value}”"
-                choices.append((label[:100], f"{sub.kind}:{sub.value}"[:100]))
+                choices.append((label[:100], _choice_value(sub.kind, sub.value)))
         return choices[:AUTOCOMPLETE_LIMIT]
 
     async def listing(self, user_id: int, lang: Lang) -> Embed:
@@ -84,3 +89,17 @@ class Subscriptions:
         await self.store.alerts.set_paused(user_id, False)
         await self.store.alerts.set_locale(user_id, lang)
         return t("alerts.resumed", lang)
+
+
+CHOICE_VALUE_LIMIT = 100  # Discord's limit for an autocomplete choice's value
+
+
+def _choice_value(kind: SubKind, value: str) -> str:
+    """``kind:value``, or for one too long for Discord a digest that ``unfollow`` resolves:
+    cutting it short would name a subscription that does not exist."""
+    plain = f"{kind}:{value}"
+    return plain if len(plain) <= CHOICE_VALUE_LIMIT else f"digest:{_digest(kind, value)}"
+
+
+def _digest(kind: str, value: str) -> str:
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:16]

@@ -176,3 +176,14 @@ async def test_pause_and_resume_show_in_the_listing(
 async def test_resume_in_korean(subscriptions: Subscriptions) -> None:
     await subscriptions.pause(ALICE, "ko")
     assert await subscriptions.resume(ALICE, "ko") == "알림을 다시 켰습니다."
+
+
+async def test_a_long_keyword_unfollows_from_its_suggestion(subscriptions: Subscriptions) -> None:
+    keyword = "a" * 95
+    await subscriptions.follow_keyword(1, keyword, "en")
+    [(label, value)] = await subscriptions.subscription_choices(1, "")
+    assert len(value) <= 100
+    assert label.startswith("“aaa")
+    text = await subscriptions.unfollow(1, value, "en")
+    assert keyword in text
+    assert await subscriptions.subscription_choices(1, "") == []
