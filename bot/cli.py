@@ -300,11 +300,10 @@ def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     """Read the heartbeat only: light enough to run every minute, and never a writer."""
-    from datetime import UTC, datetime
-
+    from bot.clock import utcnow
     from bot.health import check_health
 
-    health = check_health(_db_path(args, settings), args.max_age, datetime.now(UTC))
+    health = check_health(_db_path(args, settings), args.max_age, utcnow())
     print(health.message)
     return EXIT_OK if health.healthy else EXIT_DOCUMENT_FAILED
 

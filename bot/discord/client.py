@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -21,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import App
+from bot.clock import utcnow
 from bot.discord.rest_courier import DiscordCourier
 from bot.discord.translator import PaperTranslator
 from bot.discord.tree import PaperTree, send_ephemeral
@@ -168,7 +168,7 @@ class PaperBot(commands.Bot):
 
     async def _record_heartbeat(self) -> None:
         try:
-            await self.store.set_meta(HEARTBEAT_KEY, datetime.now(UTC).isoformat())
+            await self.store.set_meta(HEARTBEAT_KEY, utcnow().isoformat())
         except Exception:  # e.g. "database is locked": skip one beat, never stop beating
             log.warning("could not record the heartbeat; trying again later", exc_info=True)
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from bot.clock import utcnow
 from bot.digests.parse import parse_text
 from bot.digests.tags import load_vocabulary
 from bot.discord.client import PaperBot
@@ -80,7 +81,7 @@ class ShiftedClock:
         self.offset = dt.timedelta()
 
     def __call__(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC) + self.offset
+        return utcnow() + self.offset
 
 
 @dataclass
