@@ -2,12 +2,12 @@
 # The install step is .ci/install.sh, the same script CI runs on every submission.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE requirements.lock ./
 COPY .ci/install.sh .ci/install.sh
 COPY bot bot
 COPY cogs cogs
 COPY fakediscord fakediscord
-RUN sh .ci/install.sh /opt/paperbot "."
+RUN sh .ci/install.sh /opt/paperbot image
 
 FROM python:3.11-slim
 RUN useradd --create-home --uid 10001 paperbot \
