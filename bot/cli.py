@@ -22,13 +22,15 @@ from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.ingest import IngestTotals, ingest_paths
+from bot.operator_errors import report_faults
 from bot.settings import Settings, load_settings
-from bot.store import Store
+from bot.store import Store, needs_read_only
 from bot.store.records import PaperRecord
 
 EXIT_OK = 0
 EXIT_DOCUMENT_FAILED = 1
 EXIT_USAGE = 2
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,7 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="what the store holds")
     p.add_argument("--json", action="store_true")
     _add_db(p)
+    for command in (parser, *sub.choices.values()):  # before the command or after it
+        _add_log_level(command)
     return parser
+
+
+def _add_log_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=argparse.SUPPRESS,
+        help="overrides [log] level; DEBUG also prints the traceback of an error",
+    )
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -92,13 +106,19 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; an operator's mistake ends in one line on stderr (see
+    ``bot.operator_errors``): status 2 for the configuration, 1 at run time."""
     args = build_parser().parse_args(argv)
-    settings = load_settings()
-    handler = _COMMANDS[args.command]
-    try:
-        return handler(args, settings)
-    except KeyboardInterrupt:
-        return 130
+    level: list[str] = [getattr(args, "log_level", None) or ""]
+
+    def run() -> int:
+        settings = load_settings()
+        if level[0]:
+            settings.log.level = level[0]  # type: ignore[assignment]  # checked by argparse
+        level[0] = settings.log.level
+        return _COMMANDS[args.command](args, settings)
+
+    return report_faults(run, debug=lambda: level[0] == "DEBUG")
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -184,7 +204,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     kind = DigestKind(args.kind) if args.kind else None
 
     async def run() -> int:
-        async with await _open_store(args, settings) as store:
+        async with await _open_for_reading(args, settings) as store:
             page = await store.search(args.query, tag=args.tag, kind=kind, limit=args.limit)
         if args.json:
             results = [
@@ -215,7 +235,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_random(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
-        async with await _open_store(args, settings) as store:
+        async with await _open_for_reading(args, settings) as store:
             paper = await store.random_paper(tag=args.tag)
         if paper is None:
             where = f" tagged {args.tag!r}" if args.tag else ""
@@ -232,7 +252,7 @@ def cmd_random(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
-        async with await _open_store(args, settings) as store:
+        async with await _open_for_reading(args, settings) as store:
             stats = await store.stats()
             tags = await store.tag_counts()
         if args.json:
@@ -277,7 +297,7 @@ def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
     from bot.playground import run_playground
 
     # The playground's terminal is for the conversation; only problems are logged.
-    configure_logging("WARNING")
+    configure_logging(getattr(args, "log_level", None) or "WARNING")
     asyncio.run(run_playground(settings))
     return EXIT_OK
 
@@ -298,6 +318,15 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
     return args.db if args.db is not None else settings.store.path
+
+
+async def _open_for_reading(args: argparse.Namespace, settings: Settings) -> Store:
+    """For the read commands: a store this process may not write is opened read-only
+    (searchable all the same); any other goes through ``_open_store``."""
+    path = _db_path(args, settings)
+    if needs_read_only(path):
+        return await Store.open(path, read_only=True)
+    return await _open_store(args, settings)
 
 
 async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
@@ -369,7 +398,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[red]error[/]: {escape(message)}")
+    # soft_wrap: one line whatever the terminal's width (paths stay whole)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error[/]: {escape(message)}")
 
 
 _COMMANDS = {
