@@ -1,25 +1,41 @@
-# paperbot image: small, non-root, SQLite on a volume.
-# The install step is .ci/install.sh, the same script CI runs on every submission.
+# paperbot image: small, non-root, read-only root file system, SQLite on a volume.
+# The install step is .ci/install.sh (image profile), the same script CI runs on every
+# submission: every dependency from requirements.lock with its hash, paperbot built with the
+# locked setuptools, then pip and setuptools removed from the venv.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md LICENSE requirements.lock ./
 COPY .ci/install.sh .ci/install.sh
 COPY bot bot
 COPY cogs cogs
 COPY fakediscord fakediscord
-RUN sh .ci/install.sh /opt/paperbot "."
+RUN sh .ci/install.sh /opt/paperbot image
 
 FROM python:3.11-slim
-RUN useradd --create-home --uid 10001 paperbot \
- && mkdir -p /data && chown paperbot:paperbot /data
+# The base image's own pip, setuptools and wheel (and ensurepip's bundled wheels) are not
+# needed to run paperbot, and old copies of them are what image scanners flag.
+RUN python -m pip uninstall --yes --quiet pip setuptools wheel \
+ && rm -rf /usr/local/lib/python3.11/ensurepip /usr/local/bin/pip* \
+ && useradd --create-home --uid 10001 paperbot \
+ && mkdir -p /data /digests /etc/paperbot && chown paperbot:paperbot /data
 COPY --from=build /opt/paperbot /opt/paperbot
+# The configuration lives at /etc/paperbot/config.toml: every setting, documented, at its
+# default; mount your own over it (compose.yaml does). The environment below wins over it.
+COPY config.example.toml /etc/paperbot/config.toml
+# The store on the /data volume; digests from /digests (mount a folder there, read-only):
+# empty by default, so a production store never gets the bundled sample digests.
 ENV PATH="/opt/paperbot/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
-    PAPERBOT_STORE__PATH=/data/paperbot.db
+    PYTHONDONTWRITEBYTECODE=1 \
+    PAPERBOT_CONFIG=/etc/paperbot/config.toml \
+    PAPERBOT_STORE__PATH=/data/paperbot.db \
+    PAPERBOT_DIGESTS__PATHS='["/digests"]'
 USER paperbot
 WORKDIR /home/paperbot
 VOLUME ["/data"]
-# The token comes from the environment (DISCORD_TOKEN) or a secret file (DISCORD_TOKEN_FILE).
+# The token comes from a secret file (DISCORD_TOKEN_FILE, as in compose.yaml) or DISCORD_TOKEN.
+# SIGTERM stops the bot cleanly at any moment, even during the first ingest.
+STOPSIGNAL SIGTERM
 # Healthy = the bot recorded a heartbeat (every 30 s while connected) in the last 2 minutes.
 HEALTHCHECK --interval=60s --timeout=10s --start-period=60s \
     CMD ["paperbot", "health", "--max-age", "120"]

@@ -103,6 +103,7 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
 
     New papers queue topic alerts (the store does that on every ingest): files that arrived
     while the bot was down still reach their followers."""
+    log.info("loading digests from %s", ", ".join(map(str, settings.digests.paths)))
     totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
     for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)

@@ -24,14 +24,16 @@ from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.ingest import IngestTotals, ingest_paths
+from bot.operator_errors import report_faults
 from bot.services.lookup import Lookup, UnknownTagError
 from bot.settings import Settings, load_settings
-from bot.store import Store
+from bot.store import Store, needs_read_only
 from bot.store.records import PaperRecord
 
 EXIT_OK = 0
 EXIT_DOCUMENT_FAILED = 1
 EXIT_USAGE = 2
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,7 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="what the store holds")
     p.add_argument("--json", action="store_true")
     _add_db(p)
+    for command in (parser, *sub.choices.values()):  # before the command or after it
+        _add_log_level(command)
     return parser
+
+
+def _add_log_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=argparse.SUPPRESS,
+        help="overrides [log] level; DEBUG also prints the traceback of an error",
+    )
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -95,18 +109,25 @@ def _positive_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; an operator's mistake ends in one line on stderr (see
+    ``bot.operator_errors``): status 2 for the configuration, 1 at run time."""
     args = build_parser().parse_args(argv)
-    settings = load_settings()
-    handler = _COMMANDS[args.command]
-    try:
-        return handler(args, settings)
-    except RefusedError:
-        return EXIT_USAGE
-    except BrokenPipeError:  # e.g. `| head` stopped reading: not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-    except KeyboardInterrupt:
-        return 130
+    level: list[str] = [getattr(args, "log_level", None) or ""]
+
+    def run() -> int:
+        settings = load_settings()
+        if level[0]:
+            settings.log.level = level[0]  # type: ignore[assignment]  # checked by argparse
+        level[0] = settings.log.level
+        try:
+            return _COMMANDS[args.command](args, settings)
+        except RefusedError:  # already explained on stderr
+            return EXIT_USAGE
+        except BrokenPipeError:  # e.g. `| head` stopped reading: not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_OK
+
+    return report_faults(run, debug=lambda: level[0] == "DEBUG")
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -198,7 +219,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     query = " ".join(args.query)
 
     async def run() -> int:
-        async with await _open_store(args, settings) as store:
+        async with await _open_for_reading(args, settings) as store:
             tag = await _known_tag(store, settings, args.tag)
             page = await store.search(query, tag=tag, kind=kind, limit=args.limit)
         if args.json:
@@ -230,7 +251,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_random(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
-        async with await _open_store(args, settings) as store:
+        async with await _open_for_reading(args, settings) as store:
             tag = await _known_tag(store, settings, args.tag)
             paper = await store.random_paper(tag=tag)
         if paper is None:
@@ -248,7 +269,7 @@ def cmd_random(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
     async def run() -> int:
-        async with await _open_store(args, settings) as store:
+        async with await _open_for_reading(args, settings) as store:
             stats = await store.stats()
             tags = await store.tag_counts()
         if args.json:
@@ -293,7 +314,7 @@ def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
     from bot.playground import run_playground
 
     # The playground's terminal is for the conversation; only problems are logged.
-    configure_logging("WARNING")
+    configure_logging(getattr(args, "log_level", None) or "WARNING")
     asyncio.run(run_playground(settings))
     return EXIT_OK
 
@@ -313,6 +334,15 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
 
 def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
     return args.db if args.db is not None else settings.store.path
+
+
+async def _open_for_reading(args: argparse.Namespace, settings: Settings) -> Store:
+    """For the read commands: a store this process may not write is opened read-only
+    (searchable all the same); any other goes through ``_open_store``."""
+    path = _db_path(args, settings)
+    if needs_read_only(path):
+        return await Store.open(path, read_only=True)
+    return await _open_store(args, settings)
 
 
 async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
@@ -413,7 +443,8 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[red]error[/]: {escape(message)}")
+    # soft_wrap: one line whatever the terminal's width (paths stay whole)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error[/]: {escape(message)}")
 
 
 _COMMANDS = {

@@ -8,19 +8,79 @@ There is no module-level instance: call `load_settings()` where the program star
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
 )
 
 BUNDLED_DIGESTS = Path(__file__).parent / "sample_digests"
 DEFAULT_CONFIG_FILE = Path("config.toml")
+ENV_PREFIX = "PAPERBOT_"
+CONFIG_ENV = "PAPERBOT_CONFIG"
+TOKEN_ENV = "DISCORD_TOKEN"
+TOKEN_FILE_ENV = "DISCORD_TOKEN_FILE"
+# Keys that would put the token into config.toml (compared in lower case).
+_TOKEN_KEYS = frozenset({"discord_token", "discord_token_file", "paperbot_discord_token", "token"})
+
+
+# --- what can be wrong with the configuration (bot.operator_errors turns each into one line) ---
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the subclasses say what and where."""
+
+
+class ConfigFileMissingError(ConfigError, FileNotFoundError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{CONFIG_ENV} names {path}, which does not exist")
+        self.path = path
+
+
+class ConfigFileUnreadableError(ConfigError):
+    """Not valid TOML, or the file cannot be read."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{path}: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+class TokenInConfigFileError(ConfigError):
+    def __init__(self, path: Path, key: str) -> None:
+        super().__init__(f"{path}: {key} does not belong in the configuration file")
+        self.path = path
+        self.key = key
+
+
+class UnknownEnvironmentError(ConfigError):
+    """``PAPERBOT_*`` variables that name no setting (a typo would otherwise be ignored)."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(f"unknown settings in the environment: {', '.join(names)}")
+        self.names = names
+
+
+class InvalidSettingsError(ConfigError, ValueError):
+    """Values of the wrong type or unknown keys; ``config_file`` is the file that was read."""
+
+    def __init__(self, error: ValidationError, config_file: Path | None) -> None:
+        super().__init__(str(error))
+        self.errors = error.errors(include_url=False, include_input=False)
+        self.config_file = config_file
+
+
+class TokenFileError(ConfigError):
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"{TOKEN_FILE_ENV} names {path}, which {detail}")
+        self.path = path
+        self.detail = detail
 
 
 class _Section(BaseModel):
@@ -125,31 +185,88 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        toml_file = _config_file()
+        toml_file = config_file()
         if toml_file is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+            sources.append(InitSettingsSource(settings_cls, _read_config(toml_file)))
         return tuple(sources)
 
     def token(self) -> str | None:
-        """The Discord token from the environment or the secrets file, if any."""
+        """The Discord token from the environment or the secrets file, if any.
+
+        A secrets file that is named but missing, unreadable or empty is an error: the operator
+        meant to give a token."""
         if self.discord_token is not None and self.discord_token.get_secret_value().strip():
             return self.discord_token.get_secret_value().strip()
-        if self.discord_token_file is not None:
-            text = self.discord_token_file.read_text(encoding="utf-8").strip()
-            return text or None
-        return None
+        if self.discord_token_file is None:
+            return None
+        path = self.discord_token_file
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise TokenFileError(path, "does not exist") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TokenFileError(path, f"cannot be read ({_reason(exc)})") from None
+        if not text:
+            raise TokenFileError(path, "is empty")
+        return text
 
 
-def _config_file() -> Path | None:
-    named = os.environ.get("PAPERBOT_CONFIG")
+def config_file() -> Path | None:
+    """The configuration file to read: ``PAPERBOT_CONFIG``, else ./config.toml if present."""
+    named = os.environ.get(CONFIG_ENV)
     if named:
         path = Path(named)
         if not path.is_file():
-            raise FileNotFoundError(f"PAPERBOT_CONFIG names {path}, which does not exist")
+            raise ConfigFileMissingError(path)
         return path
     return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.is_file() else None
 
 
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigFileUnreadableError(path, f"not valid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigFileUnreadableError(path, f"cannot be read ({_reason(exc)})") from None
+    discord = data.get("discord")
+    keys = list(data) + ([f"discord.{key}" for key in discord] if isinstance(discord, dict) else [])
+    for key in keys:
+        if key.lower().removeprefix("discord.") in _TOKEN_KEYS:
+            raise TokenInConfigFileError(path, key)
+    return data
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def section_names() -> list[str]:
+    """The configuration sections: ``[store]``, ``[digests]``... (``PAPERBOT_<SECTION>__``)."""
+    return [name for name in Settings.model_fields if not name.startswith("discord_token")]
+
+
+def _check_environment() -> None:
+    known = {CONFIG_ENV, "PAPERBOT_DISCORD_TOKEN", "PAPERBOT_DISCORD_TOKEN_FILE"}
+    sections = [ENV_PREFIX + name.upper() for name in section_names()]
+    unknown = sorted(
+        name
+        for name in (key.upper() for key in os.environ)
+        if name.startswith(ENV_PREFIX)
+        and name not in known
+        and not any(name == s or name.startswith(s + "__") for s in sections)
+    )
+    if unknown:
+        raise UnknownEnvironmentError(unknown)
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read settings now (not at import time), with optional explicit overrides."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+    """Read settings now (not at import time), with optional explicit overrides.
+
+    Raises a ``ConfigError`` naming the file or variable at fault."""
+    _check_environment()
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise InvalidSettingsError(exc, config_file()) from exc

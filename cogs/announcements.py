@@ -51,7 +51,9 @@ class AnnouncementsCog(commands.Cog):
         lang = interaction_lang(interaction)
 
         async def work() -> Message:
-            return Message(content=await self.service.post_now(guild_id, lang))
+            return Message(
+                content=await self.service.post_now(guild_id, lang, actor=interaction.user.id)
+            )
 
         await answer(interaction, work(), ephemeral=True, defer_after=0.5)
 

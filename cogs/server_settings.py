@@ -54,7 +54,7 @@ class SettingsCog(commands.Cog):
         lang = interaction_lang(interaction)
 
         async def work() -> Message:
-            saved = await self.service.change(guild_id, change)
+            saved = await self.service.change(guild_id, change, actor=interaction.user.id)
             return Message(
                 content=t("settings.saved", lang),
                 embeds=[settings_embed(saved, lang, self.bot.clock())],

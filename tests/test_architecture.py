@@ -21,6 +21,7 @@ CORE = [
     "bot/i18n.py",
     "bot/ingest.py",
     "bot/jobs.py",
+    "bot/operator_errors.py",
     "bot/settings.py",
     "bot/slots.py",
 ]

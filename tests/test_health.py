@@ -12,7 +12,10 @@ from bot.cli import main
 from bot.health import HEARTBEAT_KEY
 from bot.store import Store
 
-NOW = dt.datetime.now(dt.UTC)
+
+def _now() -> dt.datetime:
+    # At test time, not at collection: the suite may run minutes before reaching these tests.
+    return dt.datetime.now(dt.UTC)
 
 
 async def _store_with_beat(path: Path, when: dt.datetime | None) -> None:
@@ -29,8 +32,8 @@ def _health(path: Path, capsys: object) -> tuple[int, str]:
 
 async def test_fresh_stale_missing_and_unreadable(tmp_path: Path, capsys: object) -> None:
     fresh, stale, silent = tmp_path / "fresh.db", tmp_path / "stale.db", tmp_path / "silent.db"
-    await _store_with_beat(fresh, NOW)
-    await _store_with_beat(stale, NOW - dt.timedelta(minutes=10))
+    await _store_with_beat(fresh, _now())
+    await _store_with_beat(stale, _now() - dt.timedelta(minutes=10))
     await _store_with_beat(silent, None)
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database at all" * 100)
@@ -55,7 +58,7 @@ async def test_fresh_stale_missing_and_unreadable(tmp_path: Path, capsys: object
 
 async def test_health_neither_migrates_nor_writes(tmp_path: Path, capsys: object) -> None:
     path = tmp_path / "old.db"
-    await _store_with_beat(path, NOW)
+    await _store_with_beat(path, _now())
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA user_version = 1")  # as if an older paperbot had made it
     before = path.read_bytes()
@@ -68,7 +71,7 @@ async def test_health_neither_migrates_nor_writes(tmp_path: Path, capsys: object
 
 async def test_health_does_not_import_discord_py(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
-    await _store_with_beat(path, NOW)
+    await _store_with_beat(path, _now())
     probe = (
         "import sys\nfrom bot.cli import main\n"
         f"code = main(['health', '--db', {str(path)!r}])\n"

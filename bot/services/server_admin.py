@@ -6,8 +6,9 @@ calls the store and the ``Announcer`` and renders replies (text and embed dicts)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock, utcnow
@@ -48,6 +49,10 @@ COMMON_TIMEZONES = (
     "Pacific/Auckland",
     "UTC",
 )
+# One line per admin change, for the operator: who, which server, what (ids and setting
+# values only: never a token, never digest text).
+audit = logging.getLogger("bot.audit")
+
 DEFAULT_WEEKDAY = 0
 DEFAULT_TIME = "09:00"
 AUTOCOMPLETE_LIMIT = 25
@@ -97,6 +102,21 @@ class SettingsChange:
     kinds: list[str] | None = None
     language: Lang | None = None
 
+    def describe(self) -> str:
+        """What changes, as ``name=value`` pairs: ``channel_id=42 time=09:00``."""
+        parts = [
+            f"{f.name}={_plain(getattr(self, f.name))}"
+            for f in fields(self)
+            if f.name != "set_role" and getattr(self, f.name) is not None
+        ]
+        if self.set_role and self.role_id is None:
+            parts.append("role_id=none")
+        return " ".join(parts)
+
+
+def _plain(value: object) -> str:
+    return ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+
 
 class ServerAdmin:
     def __init__(
@@ -119,7 +139,10 @@ class ServerAdmin:
             return None
         return t("announce.disabled_notice", lang, reason=reason_text(reason, lang))
 
-    async def change(self, guild_id: int, change: SettingsChange) -> GuildSettings:
+    async def change(
+        self, guild_id: int, change: SettingsChange, *, actor: int | None = None
+    ) -> GuildSettings:
+        """Apply ``change`` for the admin ``actor`` (a user id) and log it in the audit."""
         current = await self.store.guilds.get_guild(guild_id)
         if current is None and change.channel_id is None:
             raise UserFacingError("settings.need_channel")
@@ -141,6 +164,7 @@ class ServerAdmin:
             language=change.language or (current.language if current else "ko"),
             now=self.clock(),
         )
+        audit.info("settings: user=%s guild=%d %s", actor, guild_id, change.describe())
         if self.on_change is not None:
             await self.on_change(guild_id)
         return settings
@@ -166,11 +190,19 @@ class ServerAdmin:
         content = f"{header}\n\n{preview.overview.content}".strip()
         return Message(content=content[:2000], embeds=list(preview.overview.embeds)[:10])
 
-    async def post_now(self, guild_id: int, lang: Lang) -> str:
+    async def post_now(self, guild_id: int, lang: Lang, *, actor: int | None = None) -> str:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
         result = await self.announcer.post_now(guild_id, self.clock())
+        audit.info(
+            "announce now: user=%s guild=%d channel=%d document=%s outcome=%s",
+            actor,
+            guild_id,
+            settings.channel_id,
+            result.document_id,
+            result.outcome,
+        )
         if result.outcome == "sent":
             return t("announce.now.sent", lang, channel=settings.channel_id)
         if result.outcome == "failed":

@@ -4,7 +4,8 @@
 ``bot.store.analysis`` for how Korean and English text is indexed and queried.
 """
 
-from ._db import MigrationError, StoreError, read_meta
+from ._db import MigrationError, StoreError, StoreUnusableError, read_meta
+from ._file import needs_read_only
 from ._ingest import DocumentHook, DocumentWrite
 from .records import (
     DocumentOutcome,
@@ -35,6 +36,8 @@ __all__ = [
     "Store",
     "StoreError",
     "StoreStats",
+    "StoreUnusableError",
     "TitleSuggestion",
+    "needs_read_only",
     "read_meta",
 ]

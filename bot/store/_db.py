@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -19,11 +20,15 @@ from pathlib import Path
 
 import aiosqlite
 
+from ._file import StoreError, StoreUnusableError, check_file, classify
+
 __all__ = [
     "Database",
     "Migration",
     "MigrationError",
+    "SchemaTooNewError",
     "StoreError",
+    "StoreUnusableError",
     "connect",
     "load_migrations",
     "migrate",
@@ -35,12 +40,17 @@ _MIGRATION_FILE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 BUSY_TIMEOUT_MS = 5_000
 
 
-class StoreError(Exception):
-    """The database cannot be used (newer schema, broken migration files...)."""
-
-
 class MigrationError(StoreError):
     pass
+
+
+class SchemaTooNewError(StoreError):
+    def __init__(self, version: int, latest: int) -> None:
+        super().__init__(
+            f"the database is at schema version {version}, newer than this code ({latest})"
+        )
+        self.version = version
+        self.latest = latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +102,27 @@ def load_migrations() -> list[Migration]:
     return migrations
 
 
-async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connection:
+async def connect(
+    path: Path, *, read_only: bool = False, file_mode: str | None = None
+) -> aiosqlite.Connection:
     """One connection with the store's pragmas; autocommit mode, explicit transactions.
 
     ``isolation_level=None`` stops Python's sqlite3 from opening transactions behind our back:
     every transaction in the store is an explicit ``BEGIN IMMEDIATE`` ... ``COMMIT``.
+    ``file_mode`` opens the file through a URI: ``mode=ro`` (a store we may not write) or
+    ``immutable=1`` (read-only and nobody else writes: no -shm file needed).
     """
-    db = await aiosqlite.connect(path, isolation_level=None)
+    if file_mode is None:
+        pending = aiosqlite.connect(path, isolation_level=None)
+    else:
+        pending = aiosqlite.connect(_uri(path, file_mode), isolation_level=None, uri=True)
+    try:
+        db = await pending
+    except BaseException:
+        # aiosqlite queues its thread's stop without waiting: wait here, or the thread may
+        # outlive the event loop and print a traceback of its own on the way out.
+        await asyncio.to_thread(pending._thread.join, 5.0)
+        raise
     try:
         db.row_factory = sqlite3.Row
         await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -116,6 +140,10 @@ async def connect(path: Path, *, read_only: bool = False) -> aiosqlite.Connectio
     return db
 
 
+def _uri(path: Path, query: str) -> str:
+    return f"{Path(os.path.abspath(path)).as_uri()}?{query}"  # no file-system access
+
+
 async def _user_version(db: aiosqlite.Connection) -> int:
     rows = list(await db.execute_fetchall("PRAGMA user_version"))
     return int(rows[0][0])
@@ -127,9 +155,7 @@ async def migrate(db: aiosqlite.Connection, migrations: list[Migration] | None =
     latest = migrations[-1].version if migrations else 0
     version = await _user_version(db)
     if version > latest:
-        raise StoreError(
-            f"the database is at schema version {version}, newer than this code ({latest})"
-        )
+        raise SchemaTooNewError(version, latest)
     for migration in migrations[version:]:
         await db.execute("BEGIN IMMEDIATE")
         try:
@@ -158,32 +184,72 @@ class Database:
     """
 
     def __init__(
-        self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.path = path
         self.writer = writer
         self.reader = reader
+        self.read_only = read_only  # then writer is reader, and every write fails
         self.write_lock = asyncio.Lock()
         self._closed = False
 
     @classmethod
-    async def open(cls, path: Path) -> tuple[Database, int]:
-        """Open (creating if needed) and migrate; returns the handle and the schema version."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await connect(path)
+    async def open(cls, path: Path, *, read_only: bool = False) -> tuple[Database, int]:
+        """Open (creating if needed) and migrate; returns the handle and the schema version.
+
+        ``read_only``: open an existing store we may not write (no migration, no write).
+        A file that cannot be used raises ``StoreUnusableError`` naming it."""
+        check_file(path)
         try:
-            version = await migrate(writer)
-            reader = await connect(path, read_only=True)
-        except BaseException:
-            await writer.close()
-            raise
+            if read_only:
+                return await cls._open_read_only(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = await connect(path)
+            try:
+                version = await migrate(writer)
+                reader = await connect(path, read_only=True)
+            except BaseException:
+                await writer.close()
+                raise
+        except SchemaTooNewError as exc:
+            raise StoreUnusableError(path, "newer", str(exc)) from exc
+        except (sqlite3.Error, OSError) as exc:
+            raise StoreUnusableError(path, *classify(exc)) from exc
         return cls(path, writer, reader), version
+
+    @classmethod
+    async def _open_read_only(cls, path: Path) -> tuple[Database, int]:
+        try:
+            db = await connect(path, read_only=True, file_mode="mode=ro")
+            version = await _user_version(db)
+        except sqlite3.OperationalError:
+            # A WAL store in a folder we cannot write, without its -shm file: SQLite cannot
+            # share it, so read it as it is on disk (nobody can be writing it there).
+            db = await connect(path, read_only=True, file_mode="immutable=1")
+            version = await _user_version(db)
+        latest = len(load_migrations())
+        if version != latest:
+            await db.close()
+            if version > latest:
+                raise SchemaTooNewError(version, latest)
+            raise StoreUnusableError(
+                path, "outdated", f"at schema version {version}, older than this code ({latest})"
+            )
+        return cls(path, db, db, read_only=True), version
 
     async def close(self) -> None:
         """Close both connections; safe to call twice."""
         if self._closed:
             return
         self._closed = True
+        if self.read_only:
+            await self.reader.close()
+            return
         try:
             async with self.write_lock:
                 await self.writer.execute("PRAGMA optimize")

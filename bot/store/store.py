@@ -61,13 +61,16 @@ class Store:
     # -- lifecycle ------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, *, clock: Clock = utcnow) -> Store:
+    async def open(
+        cls, path: Path | str, *, clock: Clock = utcnow, read_only: bool = False
+    ) -> Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``clock`` stamps what the store records about the community (settings, subscriptions,
-        queued alerts); tests inject a fake one.
+        queued alerts); tests inject a fake one. ``read_only`` opens an existing store that
+        this process may not write (search and read it; any write fails).
         """
-        db, version = await _db.Database.open(Path(path))
+        db, version = await _db.Database.open(Path(path), read_only=read_only)
         return cls(db, version, clock=clock)
 
     def with_clock(self, clock: Clock) -> Store:
