@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from bot.digests.models import ParseError, ParseResult
+from bot.digests.models import Document, ParseError, ParseResult
 from bot.digests.parse import iter_digest_files, parse_file
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.store import Store
-from bot.store._ingest import DocumentHook
+from bot.store._ingest import DocumentHook, content_hash
 
 POOL_THRESHOLD = 32  # files; below this, starting worker processes costs more than it saves
 CHUNK = 8  # files per task sent to a worker
@@ -59,9 +59,12 @@ async def ingest_paths(
     waiting: list[ParseResult] = []  # parsed, not stored yet
     papers = 0
 
+    seen: dict[str, tuple[str, str]] = {}  # key -> (source, content hash), for this run
+
     async def store_waiting() -> None:
         nonlocal done, papers
         documents = [doc for result in waiting for doc in result.documents]
+        documents = _first_of_each_digest(documents, seen, totals)
         if documents:
             report = await store.ingest(documents, on_document=on_document)
             totals.new += report.new
@@ -87,6 +90,30 @@ async def ingest_paths(
             await store_waiting()
     await store_waiting()
     return totals
+
+
+def _first_of_each_digest(
+    documents: list[Document], seen: dict[str, tuple[str, str]], totals: IngestTotals
+) -> list[Document]:
+    """Drop documents whose digest another file of this run already gave (same key).
+
+    Stored one after the other, two different files of one digest would overwrite each other
+    on every run ("updated: 2" forever) and the last one would win by sort order. The first
+    file wins; an identical copy is counted unchanged, a differing one is an error naming both.
+    """
+    kept: list[Document] = []
+    for document in documents:
+        key, digest = document.key, content_hash(document)
+        first = seen.setdefault(key, (document.source, digest))
+        if first == (document.source, digest):
+            kept.append(document)
+        elif first[1] == digest:
+            totals.unchanged += 1
+        else:
+            totals.failed += 1
+            message = f"not stored: {first[0]} is the same digest ({key}) with other content"
+            totals.errors.append(ParseError(source=document.source, line=0, message=message))
+    return kept
 
 
 async def _parsed_chunks(

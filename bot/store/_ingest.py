@@ -89,7 +89,9 @@ DocumentHook = Callable[[DocumentWrite], Awaitable[None]]
 
 
 def content_hash(document: Document) -> str:
-    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
+    """sha256 of the document without ``source``: the same file read through another path
+    spelling (relative, absolute, a symlink, a year folder) is unchanged."""
+    return hashlib.sha256(document.model_dump_json(exclude={"source"}).encode()).hexdigest()
 
 
 def paper_identity(document: Document, paper: Paper, position: int) -> str:
@@ -304,6 +306,8 @@ async def write_document(
                 "SELECT id, content_hash FROM documents WHERE key = ?", (key,)
             )
         )
+        if not rows and (former := prepared.document.former_key) is not None:
+            rows = await _adopt(db, former, key)
         if rows and rows[0]["content_hash"] == prepared.digest:
             await _undo(db, scope)
             if meanwhile is not None:
@@ -396,6 +400,17 @@ async def write_document(
         key=key, status=status, document_id=document_id, new_paper_ids=sorted(new_ids)
     )
     return outcome, deleted
+
+
+async def _adopt(db: aiosqlite.Connection, former: str, key: str) -> list[sqlite3.Row]:
+    """Re-key a row stored under the document's ``former_key`` by an earlier version, so it
+    is updated in place instead of duplicated; ``[]`` if there is none."""
+    return list(
+        await db.execute_fetchall(
+            "UPDATE documents SET key = ? WHERE key = ? RETURNING id, content_hash",
+            (key, former),
+        )
+    )
 
 
 async def _finish(
