@@ -73,6 +73,10 @@ def test_looks_like_title(text: str, title: bool) -> None:
             "WavCraft: 오디오 편집 / WavCraft: Audio Editing",
             ("WavCraft: 오디오 편집", "WavCraft: Audio Editing"),
         ),
+        ("Chameleon / Chameleon", (None, "Chameleon")),  # one title typed twice
+        ("Chameleon /  chameleon", (None, "Chameleon")),
+        ("카멜레온 / 카멜레온", ("카멜레온", None)),
+        ("A / B / A", (None, "A / B / A")),
     ],
 )
 def test_split_bilingual_title(text: str, expected: tuple[str | None, str | None]) -> None:
@@ -86,6 +90,7 @@ def test_split_bilingual_title(text: str, expected: tuple[str | None, str | None
         ("(OpenAI)", ["OpenAI"]),
         ("(Alice Kim, Bob Lee, and Carol Park)", ["Alice Kim", "Bob Lee", "Carol Park"]),
         ("(Alice Kim, Bob Lee", ["Alice Kim", "Bob Lee"]),  # cut off
+        ("(Alice Kim, Bob Lee, Alice Kim, alice  kim)", ["Alice Kim", "Bob Lee"]),  # repeated
         ("(이것은 한국어)", None),
         ("(https://arxiv.org/abs/1)", None),
         ("(see (nested))", None),
