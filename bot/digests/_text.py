@@ -70,10 +70,10 @@ def find_urls(text: str) -> list[str]:
     """Every http(s) URL in ``text``, trailing sentence punctuation removed."""
     if "http" not in text and "HTTP" not in text:
         return []
-    return [_trim_url(match.group()) for match in URL.finditer(text)]
+    return [trim_url(match.group()) for match in URL.finditer(text)]
 
 
-def _trim_url(url: str) -> str:
+def trim_url(url: str) -> str:
     url = url.rstrip(_URL_TRAILING)
     # Keep a closing parenthesis that belongs to the URL (Wikipedia-style links).
     if url.count("(") > url.count(")") and len(url) < 2048:
@@ -92,7 +92,7 @@ def url_only(line: str) -> str | None:
             stripped = stripped[:-1]
     if URL.fullmatch(stripped) is None:
         return None
-    return _trim_url(stripped)
+    return trim_url(stripped)
 
 
 def is_tag_line(line: str) -> bool:

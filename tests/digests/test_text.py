@@ -216,6 +216,12 @@ def test_github_text_links() -> None:
         ("---", "", []),
         ("1. GPT-4o", "GPT-4o", []),
         ("1.5 Flash", "1.5 Flash", []),
+        (  # emphasis around a URL is markup; inside it, it is the URL
+            "see **https://x.com/a__b/status/1** and _https://e.org/x_y_",
+            "see https://x.com/a__b/status/1 and _https://e.org/x_y_",
+            ["https://x.com/a__b/status/1", "https://e.org/x_y_"],  # single _ is left alone
+        ),
+        ("\ue0000\ue001 *x*", "0 x", []),  # no forged placeholder
     ],
 )
 def test_markdown_normalise(raw: str, text: str, urls: list[str]) -> None:
