@@ -29,6 +29,7 @@ from bot.store.records import PaperRecord
 EXIT_OK = 0
 EXIT_DOCUMENT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args, settings)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -168,7 +169,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         async with await Store.open(_db_path(args, settings)) as store:
             return await _ingest_with_progress(store, paths, settings, progress=sys.stderr.isatty())
 
-    totals = asyncio.run(run())
+    try:
+        totals = asyncio.run(run())
+    except KeyboardInterrupt:  # one line, no traceback: each stored document is complete
+        _fail("interrupted; what was stored so far is kept")
+        return EXIT_INTERRUPTED
     _print_errors(totals.errors)
     print(
         f"new: {totals.new}  updated: {totals.updated}  unchanged: {totals.unchanged}  "
@@ -384,7 +389,7 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _fail(message: str) -> None:
-    Console(stderr=True, highlight=False).print(f"[red]error[/]: {escape(message)}")
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"[red]error[/]: {escape(message)}")
 
 
 _COMMANDS = {
