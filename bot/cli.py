@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
-from bot.ingest import IngestTotals, ingest_paths
+from bot.ingest import IngestTotals, fill_new_store, ingest_paths
 from bot.settings import Settings, load_settings
 from bot.store import Store
 from bot.store.records import PaperRecord
@@ -166,7 +166,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
 
     async def run() -> IngestTotals:
-        async with await Store.open(_db_path(args, settings)) as store:
+        async with await _open_store(args, settings) as store:
             return await _ingest_with_progress(store, paths, settings, progress=sys.stderr.isatty())
 
     try:
@@ -321,15 +321,21 @@ def _db_path(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
-    """Open the store; a store that does not exist yet is first filled from the configured
-    digests, so a fresh clone has something to search."""
+    """Open the store; a new store (or one whose first fill was interrupted) is first filled
+    from the configured digests, whichever command opens it, so a fresh clone has something
+    to search."""
     path = _db_path(args, settings)
-    fresh = not path.exists()
     store = await Store.open(path)
-    if fresh:
-        totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
+    try:
+        totals = await fill_new_store(
+            store, settings.digests.paths, settings.digests.tag_vocabulary
+        )
+    except BaseException:
+        await store.close()
+        raise
+    if totals is not None and settings.digests.paths:
         _print_errors(totals.errors)
-        Console(stderr=True, highlight=False).print(
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
             escape(
                 f"new store {path}: loaded {totals.new} digests from "
                 f"{', '.join(map(str, settings.digests.paths))}"

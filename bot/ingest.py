@@ -22,7 +22,16 @@ from bot.store._ingest import DocumentHook, content_hash
 # mode, each document still atomic in its own savepoint), far cheaper than a COMMIT per file.
 STORE_PAPERS = 2_000
 
-__all__ = ["POOL_THRESHOLD", "STORE_PAPERS", "IngestTotals", "ingest_paths"]
+FIRST_FILL = "first_fill"  # meta key: 'pending' from creation (migration 0004) until filled
+
+__all__ = [
+    "FIRST_FILL",
+    "POOL_THRESHOLD",
+    "STORE_PAPERS",
+    "IngestTotals",
+    "fill_new_store",
+    "ingest_paths",
+]
 
 
 @dataclass
@@ -87,6 +96,27 @@ async def ingest_paths(
             if papers >= STORE_PAPERS:
                 await store_waiting()
     await store_waiting()
+    return totals
+
+
+async def fill_new_store(
+    store: Store,
+    paths: Sequence[Path],
+    vocabulary_path: Path | None = None,
+    *,
+    on_document: DocumentHook | None = None,
+) -> IngestTotals | None:
+    """Fill a new store from the configured digests, once; None if it needs no filling.
+
+    Every command that opens a store calls this first, so a new store holds the configured
+    digests whichever command created it, and a fill that was killed half-way (the marker is
+    still 'pending': it turns 'done' only after the last document) is completed by the next
+    command. Re-filling is cheap: documents already stored are unchanged.
+    """
+    if await store.get_meta(FIRST_FILL) != "pending":
+        return None
+    totals = await ingest_paths(store, paths, vocabulary_path, on_document=on_document)
+    await store.set_meta(FIRST_FILL, "done")
     return totals
 
 

@@ -13,7 +13,7 @@ import httpx
 
 from bot.discord.client import PaperBot
 from bot.discord.endpoints import use_discord_endpoints
-from bot.ingest import ingest_paths
+from bot.ingest import fill_new_store, ingest_paths
 from bot.settings import Settings
 from bot.store import Store
 from bot.store.community import Community, utcnow
@@ -72,6 +72,7 @@ async def open_bot(
         await Store.open(settings.store.path) as store,
         httpx.AsyncClient(timeout=30.0, follow_redirects=True) as http,
     ):
+        await fill_new_store(store, settings.digests.paths, settings.digests.tag_vocabulary)
         await load_local_digests(store, settings)
         async with PaperBot(
             store=store, settings=settings, always_sync=always_sync, http=http, clock=clock

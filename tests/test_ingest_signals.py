@@ -23,11 +23,12 @@ DAILY = (BUNDLED_DIGESTS / "daily-2024-02-06.txt").read_text(encoding="utf-8")
 FILES = 6 * POOL_THRESHOLD  # several seconds of work: the signal lands mid-ingest
 
 
-def _folder(root: Path) -> Path:
+def _folder(root: Path, files: int = FILES, daily: str = DAILY) -> Path:
     folder = root / "digests"
     folder.mkdir()
-    for n in range(FILES):
-        text = DAILY.replace("2024년 2월 6일", f"{2000 + n // 28}년 3월 {n % 28 + 1}일")
+    for n in range(files):
+        date_line = daily.split("\n", 1)[0]  # a new day for each file: each its own digest
+        text = daily.replace(date_line, f"{2000 + n // 28}년 3월 {n % 28 + 1}일", 1)
         (folder / f"daily-{n:04}.txt").write_text(text, encoding="utf-8")
     return folder
 
