@@ -23,7 +23,7 @@ import httpx
 from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, Courier, RateLimiter
 from bot.digests.tags import TagVocabulary, load_vocabulary
-from bot.ingest import ingest_paths
+from bot.ingest import fill_new_store, ingest_paths
 from bot.jobs import Jobs, PaperScheduler, build_sources
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
@@ -124,5 +124,7 @@ async def open_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIterato
         await Store.open(settings.store.path, clock=clock) as store,
         httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=True) as http,
     ):
+        # A new store (or one whose first fill was cut short) is filled completely first.
+        await fill_new_store(store, settings.digests.paths, settings.digests.tag_vocabulary)
         await load_local_digests(store, settings)
         yield App(settings, store, http)

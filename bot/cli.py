@@ -23,7 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
-from bot.ingest import IngestTotals, ingest_paths
+from bot.ingest import IngestTotals, fill_new_store, ingest_paths
 from bot.operator_errors import report_faults
 from bot.services.lookup import Lookup, UnknownTagError
 from bot.settings import Settings, load_settings
@@ -33,6 +33,7 @@ from bot.store.records import PaperRecord
 EXIT_OK = 0
 EXIT_DOCUMENT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
@@ -199,10 +200,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
 
     async def run() -> IngestTotals:
-        async with await Store.open(_db_path(args, settings)) as store:
+        async with await _open_store(args, settings) as store:
             return await _ingest_with_progress(store, paths, settings, progress=sys.stderr.isatty())
 
-    totals = asyncio.run(run())
+    try:
+        totals = asyncio.run(run())
+    except KeyboardInterrupt:  # one line, no traceback: each stored document is complete
+        _fail("interrupted; what was stored so far is kept")
+        return EXIT_INTERRUPTED
     _print_errors(totals.errors)
     print(
         f"new: {totals.new}  updated: {totals.updated}  unchanged: {totals.unchanged}  "
@@ -346,15 +351,21 @@ async def _open_for_reading(args: argparse.Namespace, settings: Settings) -> Sto
 
 
 async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
-    """Open the store; a store that does not exist yet is first filled from the configured
-    digests, so a fresh clone has something to search."""
+    """Open the store; a new store (or one whose first fill was interrupted) is first filled
+    from the configured digests, whichever command opens it, so a fresh clone has something
+    to search."""
     path = _db_path(args, settings)
-    fresh = not path.exists()
     store = await Store.open(path)
-    if fresh:
-        totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
+    try:
+        totals = await fill_new_store(
+            store, settings.digests.paths, settings.digests.tag_vocabulary
+        )
+    except BaseException:
+        await store.close()
+        raise
+    if totals is not None and settings.digests.paths:
         _print_errors(totals.errors)
-        Console(stderr=True, highlight=False).print(
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
             escape(
                 f"new store {path}: loaded {totals.new} digests from "
                 f"{', '.join(map(str, settings.digests.paths))}"

@@ -7,26 +7,31 @@ stores the ones already parsed, in the original order. One bad file costs only i
 
 from __future__ import annotations
 
-import asyncio
-import os
-from collections.abc import AsyncIterator, Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
-from bot.digests.models import ParseError, ParseResult
-from bot.digests.parse import iter_digest_files, parse_file
-from bot.digests.tags import TagVocabulary, load_vocabulary
+from bot.digests.models import Document, ParseError, ParseResult
+from bot.digests.parse import iter_digest_files
+from bot.parse_pool import POOL_THRESHOLD, parsed_chunks
 from bot.store import Store
-from bot.store._ingest import DocumentHook
+from bot.store._ingest import DocumentHook, content_hash
 
-POOL_THRESHOLD = 32  # files; below this, starting worker processes costs more than it saves
-CHUNK = 8  # files per task sent to a worker
 # Papers handed to one Store.ingest call: the store commits a call's documents in groups (bulk
 # mode, each document still atomic in its own savepoint), far cheaper than a COMMIT per file.
 STORE_PAPERS = 2_000
-AHEAD = 24  # chunks parsed ahead of the store (at least two per worker): bounds memory
+
+FIRST_FILL = "first_fill"  # meta key: 'pending' from creation (migration 0004) until filled
+
+__all__ = [
+    "FIRST_FILL",
+    "POOL_THRESHOLD",
+    "STORE_PAPERS",
+    "IngestTotals",
+    "fill_new_store",
+    "ingest_paths",
+]
 
 
 @dataclass
@@ -59,9 +64,12 @@ async def ingest_paths(
     waiting: list[ParseResult] = []  # parsed, not stored yet
     papers = 0
 
+    seen: dict[str, tuple[str, str]] = {}  # key -> (source, content hash), for this run
+
     async def store_waiting() -> None:
         nonlocal done, papers
         documents = [doc for result in waiting for doc in result.documents]
+        documents = _first_of_each_digest(documents, seen, totals)
         if documents:
             report = await store.ingest(documents, on_document=on_document)
             totals.new += report.new
@@ -79,60 +87,58 @@ async def ingest_paths(
         waiting.clear()
         papers = 0
 
-    async for chunk_results in _parsed_chunks(files, vocabulary_path, workers):
-        for result in chunk_results:
-            waiting.append(result)
-            papers += sum(len(doc.papers) for doc in result.documents)
-        if papers >= STORE_PAPERS:
-            await store_waiting()
+    # aclosing: on cancellation (Ctrl-C) the worker pool is shut at once, not at loop close.
+    async with aclosing(parsed_chunks(files, vocabulary_path, workers)) as chunks:
+        async for chunk_results in chunks:
+            for result in chunk_results:
+                waiting.append(result)
+                papers += sum(len(doc.papers) for doc in result.documents)
+            if papers >= STORE_PAPERS:
+                await store_waiting()
     await store_waiting()
     return totals
 
 
-async def _parsed_chunks(
-    files: list[Path], vocabulary_path: Path | None, workers: int | None
-) -> AsyncIterator[list[ParseResult]]:
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    if len(files) < POOL_THRESHOLD:
-        vocabulary = load_vocabulary(vocabulary_path)
-        for chunk in chunks:
-            yield [parse_file(path, vocabulary) for path in chunk]
-        return
-    loop = asyncio.get_running_loop()
-    count = workers or min(4, os.cpu_count() or 1)
-    # spawn, not fork: the parent runs aiosqlite's thread, and forking a threaded process can
-    # copy a held lock into the child.
-    with ProcessPoolExecutor(
-        max_workers=count,
-        mp_context=get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(vocabulary_path,),
-    ) as pool:
-        ahead = max(AHEAD, 2 * count)
-        pending = [_submit(loop, pool, chunk) for chunk in chunks[:ahead]]
-        next_chunk = ahead
-        while pending:
-            results = await pending.pop(0)
-            if next_chunk < len(chunks):
-                pending.append(_submit(loop, pool, chunks[next_chunk]))
-                next_chunk += 1
-            yield results
+async def fill_new_store(
+    store: Store,
+    paths: Sequence[Path],
+    vocabulary_path: Path | None = None,
+    *,
+    on_document: DocumentHook | None = None,
+) -> IngestTotals | None:
+    """Fill a new store from the configured digests, once; None if it needs no filling.
+
+    Every command that opens a store calls this first, so a new store holds the configured
+    digests whichever command created it, and a fill that was killed half-way (the marker is
+    still 'pending': it turns 'done' only after the last document) is completed by the next
+    command. Re-filling is cheap: documents already stored are unchanged.
+    """
+    if await store.get_meta(FIRST_FILL) != "pending":
+        return None
+    totals = await ingest_paths(store, paths, vocabulary_path, on_document=on_document)
+    await store.set_meta(FIRST_FILL, "done")
+    return totals
 
 
-def _submit(
-    loop: asyncio.AbstractEventLoop, pool: Executor, chunk: list[Path]
-) -> asyncio.Future[list[ParseResult]]:
-    return loop.run_in_executor(pool, _parse_chunk, chunk)
+def _first_of_each_digest(
+    documents: list[Document], seen: dict[str, tuple[str, str]], totals: IngestTotals
+) -> list[Document]:
+    """Drop documents whose digest another file of this run already gave (same key).
 
-
-_worker_vocabulary: TagVocabulary | None = None
-
-
-def _init_worker(vocabulary_path: Path | None) -> None:
-    global _worker_vocabulary  # one vocabulary per worker process
-    _worker_vocabulary = load_vocabulary(vocabulary_path)
-
-
-def _parse_chunk(chunk: list[Path]) -> list[ParseResult]:
-    vocabulary = _worker_vocabulary or load_vocabulary(None)
-    return [parse_file(path, vocabulary) for path in chunk]
+    Stored one after the other, two different files of one digest would overwrite each other
+    on every run ("updated: 2" forever) and the last one would win by sort order. The first
+    file wins; an identical copy is counted unchanged, a differing one is an error naming both.
+    """
+    kept: list[Document] = []
+    for document in documents:
+        key, digest = document.key, content_hash(document)
+        first = seen.setdefault(key, (document.source, digest))
+        if first == (document.source, digest):
+            kept.append(document)
+        elif first[1] == digest:
+            totals.unchanged += 1
+        else:
+            totals.failed += 1
+            message = f"not stored: {first[0]} is the same digest ({key}) with other content"
+            totals.errors.append(ParseError(source=document.source, line=0, message=message))
+    return kept

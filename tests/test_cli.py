@@ -18,7 +18,12 @@ from bot.settings import BUNDLED_DIGESTS
 @pytest.fixture(autouse=True)
 def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # the default store goes to tmp_path/data
-    for name in ("PAPERBOT_CONFIG", "PAPERBOT_STORE__PATH", "DISCORD_TOKEN"):
+    for name in (
+        "PAPERBOT_CONFIG",
+        "PAPERBOT_STORE__PATH",
+        "PAPERBOT_DIGESTS__PATHS",
+        "DISCORD_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -60,8 +65,9 @@ def test_parse_reports_bad_file_with_line_and_exit_1(
 
 
 def test_ingest_counts_then_is_idempotent(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("PAPERBOT_DIGESTS__PATHS", "[]")  # no first fill: count this ingest alone
     digests = tmp_path / "digests"
     shutil.copytree(BUNDLED_DIGESTS, digests)
     db = str(tmp_path / "store.db")

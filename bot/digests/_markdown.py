@@ -16,7 +16,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from bot.digests._text import MAX_LINE_CHARS, find_urls
+from bot.digests._text import MAX_LINE_CHARS, URL, find_urls, trim_url
 
 _BR = re.compile(r"<br\s{0,5}/?>", re.IGNORECASE)
 _HEADING = re.compile(r"(#{1,6})\s+")
@@ -26,8 +26,10 @@ _RULE = re.compile(r"(?:[-*_=]\s*){3,}")
 # Bounded classes exclude the pattern's own opening character, so a failed match stops at the
 # next "[" or "<" instead of rescanning the rest of the line: linear even on "[[[[…".
 _IMAGE = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\n]{0,2000}\)")
+# A URL may hold one level of balanced parentheses (wiki/Foo_(bar)); the two alternatives
+# start with disjoint characters, so this stays linear.
 _LINK = re.compile(
-    r"\[([^\[\]\n]{0,1000})\]\(\s{0,5}<?(https?://[^()\s<>]{1,2000})>?"
+    r"\[([^\[\]\n]{0,1000})\]\(\s{0,5}<?(https?://(?:[^()\s<>]|\([^()\s<>]{0,500}\)){1,2000})>?"
     r"(?:\s{1,5}\"[^\"\n]{0,300}\")?\s{0,5}\)"
 )
 _ANCHOR = re.compile(
@@ -44,7 +46,12 @@ _BBCODE = re.compile(
 _EMPHASIS = re.compile(r"\*\*|__|~~|`")
 # Korean particles follow emphasis directly ("*사용자 모델*이"), so no word boundary after it.
 _STAR_ITALIC = re.compile(r"(?<!\*)\*(?=[^\s*])([^*\n]{1,500}?)(?<=\S)\*(?!\*)")
-_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff")
+# Private-use characters bracket the placeholders of URLs while markup is stripped (_shield);
+# dropped from the input so that no text can forge one.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_INVISIBLE = str.maketrans("", "", "\u200b\u200c\u200d\u2060\ufeff" + _OPEN + _CLOSE)
+_PLACEHOLDER = re.compile(_OPEN + r"(\d{1,6})" + _CLOSE)
+_EMPHASIS_RUNS = ("**", "__", "~~", "*")  # the runs stripped from prose below
 
 
 def _collapse_spaces(text: str) -> str:
@@ -100,11 +107,16 @@ def normalise(number: int, raw: str) -> Line:
         bare = text[match.end() :] if (match := _BULLET.match(text)) else text
         line.link_only = bool(_LINK.fullmatch(bare) or _ANCHOR.fullmatch(bare))
         text, urls = _strip_links(text)
+    shielded: list[str] = []
+    if "://" in text and ("*" in text or "_" in text or "~" in text or "&" in text):
+        text, shielded = _shield(text)
     if "*" in text or "_" in text or "~" in text or "`" in text:
         text = _STAR_ITALIC.sub(r"\1", text) if "*" in text else text
         text = _EMPHASIS.sub("", text)
     if "&" in text:
         text = html.unescape(text)
+    if shielded:
+        text = _PLACEHOLDER.sub(lambda match: shielded[int(match.group(1))], text)
     text = _collapse_spaces(text)
     for _ in range(2):  # "- • 논문 소개" has two bullet markers
         if text and (match := _BULLET.match(text)) and match.end() < len(text):
@@ -118,6 +130,29 @@ def normalise(number: int, raw: str) -> Line:
 
 def normalise_all(text: str) -> list[Line]:
     return [normalise(number, raw) for number, raw in split_lines(text)]
+
+
+def _shield(text: str) -> tuple[str, list[str]]:
+    """``text`` with its URLs replaced by placeholders, and the URLs.
+
+    Emphasis stripping and HTML unescaping are for prose: applied to a URL they turned
+    ``x.com/a__b/status/1`` into ``x.com/ab/status/1``. URLs come back byte for byte. An
+    emphasis run just before a URL that also ends it (``**https://…**``) is markup, not URL.
+    """
+    urls: list[str] = []
+
+    def shield(match: re.Match[str]) -> str:
+        raw = match.group()
+        url = trim_url(raw)
+        before = text[: match.start()]
+        for run in _EMPHASIS_RUNS:
+            if before.endswith(run) and url.endswith(run) and len(url) > len(run):
+                url = trim_url(url[: -len(run)])
+                break
+        urls.append(url)
+        return f"{_OPEN}{len(urls) - 1}{_CLOSE}{raw[len(url) :]}"
+
+    return URL.sub(shield, text), urls
 
 
 def _strip_links(text: str) -> tuple[str, list[str]]:

@@ -81,6 +81,43 @@ def _header_index(table: str) -> dict[str, Section]:
 
 
 _HEADER_INDEX = _header_index(_HEADER_TABLE)
+
+
+# Link sections are also named by free combinations of a few words ("코드 저장소", "GitHub
+# Repo", "💻 Code & Data", "공식 코드"). A short line made only of these words is such a header:
+# taken for a paper title when nothing follows it, it made a phantom paper that stole the next
+# section's links. Any code word makes it a code section, else a related one.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CODE_WORDS = _words(
+    "코드 소스코드 깃허브 저장소 깃헙 github gitlab code codes repo repos repository"
+    " repositories sourcecode implementation 구현"
+)
+_RELATED_WORDS = _words(
+    "데이터 데이터셋 데모 페이지 프로젝트 블로그 허깅페이스 가중치 링크 웹사이트 홈페이지 자료"
+    " data dataset datasets demo demos page project blog huggingface hf weights checkpoints"
+    " link links website"
+)
+_JOINING_WORDS = _words("and 및 공식 official 관련 model models 모델 source 소스 오픈소스 open the")
+_ALL_WORDS = _CODE_WORDS | _RELATED_WORDS | _JOINING_WORDS
+_MAX_HEADER_WORDS = 5
+
+
+def _link_words_section(folded: str) -> Section | None:
+    words = [word for word in _NON_LETTERS.split(folded) if word]
+    if not words or len(words) > _MAX_HEADER_WORDS:
+        return None
+    if any(word not in _ALL_WORDS for word in words):
+        return None
+    if any(word in _CODE_WORDS for word in words):
+        return Section.CODE_LINKS
+    if any(word in _RELATED_WORDS for word in words):
+        return Section.RELATED_LINKS
+    return None
+
+
 _MAX_HEADER_CHARS = 60
 SHORTCODE = re.compile(r":[a-z0-9_+\-]{1,40}:")
 _PARENTHESISED = re.compile(r"\([^)]{0,60}\)|\[[^\]]{0,60}\]|（[^）]{0,60}）")
@@ -99,7 +136,7 @@ def section_of(text: str) -> Section | None:
         key = _NON_LETTERS.sub("", variant)
         if key and (section := _HEADER_INDEX.get(key)):
             return section
-    return None
+    return _link_words_section(variants[1])
 
 
 def split_header(text: str) -> tuple[Section, str] | None:

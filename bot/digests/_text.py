@@ -70,10 +70,10 @@ def find_urls(text: str) -> list[str]:
     """Every http(s) URL in ``text``, trailing sentence punctuation removed."""
     if "http" not in text and "HTTP" not in text:
         return []
-    return [_trim_url(match.group()) for match in URL.finditer(text)]
+    return [trim_url(match.group()) for match in URL.finditer(text)]
 
 
-def _trim_url(url: str) -> str:
+def trim_url(url: str) -> str:
     url = url.rstrip(_URL_TRAILING)
     # Keep a closing parenthesis that belongs to the URL (Wikipedia-style links).
     if url.count("(") > url.count(")") and len(url) < 2048:
@@ -92,7 +92,7 @@ def url_only(line: str) -> str | None:
             stripped = stripped[:-1]
     if URL.fullmatch(stripped) is None:
         return None
-    return _trim_url(stripped)
+    return trim_url(stripped)
 
 
 def is_tag_line(line: str) -> bool:
@@ -146,6 +146,8 @@ def split_bilingual_title(text: str) -> tuple[str | None, str | None]:
     title with Hangul and no such split is Korean; one without Hangul is English.
     """
     text = text.strip()
+    if (same := _same_twice(text)) is not None:
+        text = same  # "Foo / Foo": an editor filled both languages with one title
     start = 0
     while (index := text.find(" / ", start)) != -1:
         left, right = text[:index].strip(), text[index + 3 :].strip()
@@ -158,6 +160,15 @@ def split_bilingual_title(text: str) -> tuple[str | None, str | None]:
     return None, clip(text, MAX_TITLE_CHARS)
 
 
+def _same_twice(text: str) -> str | None:
+    """``X`` when ``text`` is ``X / X`` (case and spacing aside), else ``None``."""
+    left, separator, right = text.partition(" / ")
+    if not separator or " / " in right or not left.strip():
+        return None
+    same = " ".join(left.split()).casefold() == " ".join(right.split()).casefold()
+    return left.strip() if same else None
+
+
 def is_bilingual_title(text: str) -> bool:
     if not looks_like_title(text) or " / " not in text:
         return False
@@ -166,12 +177,16 @@ def is_bilingual_title(text: str) -> bool:
 
 
 def split_authors(inner: str) -> list[str]:
-    """``"A, B, and C"`` → ``["A", "B", "C"]``; a single organisation stays one author."""
+    """``"A, B, and C"`` → ``["A", "B", "C"]``; a single organisation stays one author; a
+    repeated name is kept once."""
     parts = re.split(r"\s*[,;]\s*|\s+and\s+|\s*&\s*", inner.strip())
     authors: list[str] = []
+    seen: set[str] = set()  # a name listed twice (copy-paste, two affiliations) is one author
     for part in parts:
         name = part.strip().removeprefix("and ").strip()
-        if name:
+        key = " ".join(name.split()).casefold()
+        if name and key not in seen:
+            seen.add(key)
             authors.append(clip(name, 200))
     return authors
 

@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from bot.digests._text import source_name
+
 ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 
 
@@ -85,20 +87,53 @@ class Document(BaseModel):
     def key(self) -> str:
         """Stable identity of the digest, independent of where the file lives.
 
-        Notes move between folders in their repository, and a weekly issue may be read from a
-        local copy and from the forum: keying by content keeps one digest one row.
+        Weeklies and dailies are keyed by kind and date: a weekly issue read from a local copy
+        and from the forum is one digest. A note is keyed by ``(kind, the paper's arXiv id or
+        URL, the file's name)``, e.g. ``note:arxiv:2308.04592 | 230808 Shepherd.md``:
+
+        - the paper reference alone would make two notes about one paper (a second reading, a
+          v2) one document that each overwrites in turn;
+        - the full path would make one note two documents as soon as it is read through another
+          spelling (relative, absolute, a symlink) or moved into a year folder, which the notes
+          repository does to older notes; its *name* survives both;
+        - a hash of the note's text would make every edit a new document beside the old one,
+          and notes are edited far more often than renamed.
+
+        So a renamed note is a new document (its old name stays until removed), and two files
+        of the same name about the same paper are one note (copies). The name is taken NFC:
+        macOS spells Hangul file names decomposed. Undated digests are keyed by name too.
         """
-        if self.kind is DigestKind.NOTE and self.papers:
-            paper = self.papers[0]
-            if paper.arxiv_id:
-                return f"note:arxiv:{paper.arxiv_id}"
-            if paper.links:
-                return f"note:{paper.links[0].url}"
-            return f"note:{self.source}"
+        name = unicodedata.normalize("NFC", source_name(self.source) or self.source)
+        if self.kind is DigestKind.NOTE:
+            reference = self._note_reference()
+            return f"note:{reference} | {name}" if reference else f"note:name:{name}"
         day = self.period_start or self.date
         if day is not None:
             return f"{self.kind.value}:{day.isoformat()}"
-        return f"{self.kind.value}:{self.source}"
+        return f"{self.kind.value}:name:{name}"
+
+    @property
+    def former_key(self) -> str | None:
+        """The key this digest had before file names were part of it, if different.
+
+        Stores written by earlier versions hold note keys without the name; the store adopts
+        such a row instead of adding a second document beside it.
+        """
+        if self.kind is DigestKind.NOTE:
+            reference = self._note_reference()
+            return f"note:{reference}" if reference else f"note:{self.source}"
+        if self.period_start is None and self.date is None:
+            return f"{self.kind.value}:{self.source}"
+        return None
+
+    def _note_reference(self) -> str | None:
+        """The note's paper: ``arxiv:<id>``, else its first link's URL (no spaces in either)."""
+        if not self.papers:
+            return None
+        paper = self.papers[0]
+        if paper.arxiv_id:
+            return f"arxiv:{paper.arxiv_id}"
+        return paper.links[0].url if paper.links else None
 
 
 class ParseError(BaseModel):

@@ -9,9 +9,9 @@
     #alignment                               tags (#instance_segmentation → instance-segmentation)
 
 Files are named ``YYMMDD Title.md`` (``230810 ReRoPE.md``): when a note has no title line, the
-title comes from the file name, and the ``YYMMDD`` prefix dates the note either way. The file
-name is never the note's identity (files move between folders); :attr:`Document.key` uses the
-paper's URL.
+title comes from the file name, and the ``YYMMDD`` prefix dates the note either way. The path
+is never the note's identity (files move between folders); :attr:`Document.key` uses the
+paper's arXiv id or URL and the file's name.
 
 Heuristics: before the commentary starts, a non-Korean line that is not a URL, quote or tag
 line is the title (with ``(authors)`` split off when the parenthesis holds a comma); once

@@ -20,6 +20,7 @@ from bot.render.limits import (
     fit_message,
     shorten,
 )
+from bot.render.markdown import markdown_link, safe_url
 from bot.render.message import Message
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
 from bot.store.records import IssueRecord, PaperRecord
@@ -75,8 +76,7 @@ def _period(issue: IssueRecord) -> str:
 
 
 def _link(title: str, url: str | None) -> str:
-    safe = title.replace("[", "(").replace("]", ")")
-    return f"[{safe}]({url})" if url else f"**{safe}**"
+    return markdown_link(title, url)
 
 
 def _paper_line(number: int, paper: PaperRecord) -> str:
@@ -137,8 +137,8 @@ def overview_message(
         "color": COLOUR,
         "footer": {"text": _with_marker(t("announce.thread_hint", lang), issue_marker(issue.id))},
     }
-    if source_url:
-        embed["url"] = source_url
+    if url := safe_url(source_url):
+        embed["url"] = url
     content = f"<@&{role_id}>" if role_id is not None else ""
     return Message(
         content=fit_content(content), embeds=fit_message([embed]), allowed_role_id=role_id

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from bot.i18n import Lang, t
 from bot.render.limits import Embed, fit_embed, fit_message, shorten
+from bot.render.markdown import markdown_link, safe_url
 from bot.store.records import IssueRecord, PaperRecord, SearchPage
 
 COLOUR = 0xEE4C2C  # PyTorch orange
@@ -22,7 +23,8 @@ def paper_title(paper: PaperRecord) -> str:
 
 
 def paper_url(paper: PaperRecord) -> str | None:
-    return paper.url
+    """The paper's page, safe as a link target and embed URL (see ``bot.render.markdown``)."""
+    return safe_url(paper.url)
 
 
 def _summary(paper: PaperRecord, lang: Lang) -> str | None:
@@ -58,7 +60,11 @@ def _authors(paper: PaperRecord) -> str:
 
 
 def _links(paper: PaperRecord, lang: Lang) -> str:
-    parts = [f"[{t(f'link.{link.kind.value}', lang)}]({link.url})" for link in paper.links]
+    parts = [
+        markdown_link(t(f"link.{link.kind.value}", lang), link.url, bold_fallback=False)
+        for link in paper.links
+        if safe_url(link.url) is not None
+    ]
     kept: list[str] = []
     for part in parts:  # never cut a markdown link in half
         if len(" · ".join([*kept, part])) > 1000:
@@ -84,7 +90,7 @@ def paper_embed(paper: PaperRecord, lang: Lang) -> Embed:
     if summary := _summary(paper, lang):
         text = shorten(summary, SUMMARY_CHARS)
         if text != summary.strip() and url:
-            text += f"\n[{t('paper.more', lang)}]({url})"
+            text += "\n" + markdown_link(t("paper.more", lang), url)
         description_parts.append(text)
     embed: Embed = {
         "title": paper_title(paper),
@@ -117,7 +123,7 @@ def search_embed(page: SearchPage, lang: Lang, *, page_number: int, page_size: i
         paper = hit.paper
         title = paper_title(paper)
         url = paper_url(paper)
-        head = f"[{_escape_link_text(title)}]({url})" if url else f"**{title}**"
+        head = markdown_link(title, url)
         sub = []
         if paper.title_en and paper.title_ko:
             sub.append(paper.title_ko)
@@ -137,10 +143,6 @@ def search_embed(page: SearchPage, lang: Lang, *, page_number: int, page_size: i
         },
     }
     return fit_message([embed])[0]
-
-
-def _escape_link_text(text: str) -> str:
-    return text.replace("[", "(").replace("]", ")")
 
 
 def issues_embed(

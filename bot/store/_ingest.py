@@ -41,8 +41,15 @@ from typing import TypeVar
 
 import aiosqlite
 
-from bot.digests.models import Document, Paper
+from bot.digests.models import DigestKind, Document, Paper
 
+from ._aliases import (
+    absorb_weekly_mentions,
+    is_daily_kind,
+    keep_older_ids,
+    short_identity,
+    weekly_targets,
+)
 from ._merge import MentionFields, MergedPaper, merge_mentions
 from .records import DocumentOutcome, IngestReport, IngestStatus
 
@@ -93,7 +100,9 @@ DocumentHook = Callable[[DocumentWrite], Awaitable[None]]
 
 
 def content_hash(document: Document) -> str:
-    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
+    """sha256 of the document without ``source``: the same file read through another path
+    spelling (relative, absolute, a symlink, a year folder) is unchanged."""
+    return hashlib.sha256(document.model_dump_json(exclude={"source"}).encode()).hexdigest()
 
 
 def paper_identity(document: Document, paper: Paper, position: int) -> str:
@@ -130,6 +139,10 @@ class PreparedDocument:
     values: tuple[object, ...]  # documents columns after key
     identities: list[str]  # per position
     mentions: list[tuple[object, ...]]  # mentions columns after document_id, paper_id
+    kind: str = ""
+    sort_date: str | None = None
+    # daily/note papers titled "X: subtitle": identity -> "title:x" (see _aliases)
+    shorts: dict[str, str] = field(default_factory=dict)
     # each identity merged from this document's mentions alone: final for papers it creates
     solo: dict[str, MergedPaper] = field(default_factory=dict)
 
@@ -146,6 +159,7 @@ async def prepare(document: Document, digest: str) -> PreparedDocument:
     identities: list[str] = []
     mentions: list[tuple[object, ...]] = []
     by_identity: dict[str, list[MentionFields]] = {}
+    shorts: dict[str, str] = {}
     for position, paper in enumerate(document.papers):
         identity = paper_identity(document, paper, position)
         links = [link.model_dump(mode="json") for link in paper.links]
@@ -167,6 +181,11 @@ async def prepare(document: Document, digest: str) -> PreparedDocument:
         )
         identities.append(identity)
         by_identity.setdefault(identity, []).append(mention)
+        if is_daily_kind(kind) and (short := short_identity(paper.title_en)) not in (
+            None,
+            identity,
+        ):
+            shorts[identity] = str(short)
         mentions.append(
             (
                 position,
@@ -203,6 +222,9 @@ async def prepare(document: Document, digest: str) -> PreparedDocument:
         values=values,
         identities=identities,
         mentions=mentions,
+        kind=kind,
+        sort_date=sort_date,
+        shorts=shorts,
         solo=solo,
     )
 
@@ -308,6 +330,8 @@ async def write_document(
                 "SELECT id, content_hash FROM documents WHERE key = ?", (key,)
             )
         )
+        if not rows and (former := prepared.document.former_key) is not None:
+            rows = await _adopt(db, former, key)
         if rows and rows[0]["content_hash"] == prepared.digest:
             await _undo(db, scope)
             if meanwhile is not None:
@@ -344,7 +368,12 @@ async def write_document(
             )
             document_id = int(inserted[0][0])
 
-        ids, new_ids = await _paper_ids(db, prepared.identities)
+        aliases = {}
+        if prepared.kind == DigestKind.WEEKLY.value:
+            aliases = await weekly_targets(db, prepared.sort_date, prepared.identities)
+        own = [identity for identity in prepared.identities if identity not in aliases]
+        ids, new_ids = await _paper_ids(db, own)
+        ids.update(aliases)
         paper_ids = [ids[identity] for identity in prepared.identities]
         if prepared.mentions:
             await db.executemany(
@@ -354,8 +383,10 @@ async def write_document(
                     for paper_id, mention in zip(paper_ids, prepared.mentions, strict=True)
                 ],
             )
+        left = await _absorb(db, prepared, ids, new_ids)
+        paper_ids = [ids[identity] for identity in prepared.identities]
         merged = {ids[identity]: (identity, prepared.solo[identity]) for identity in ids}
-        existing = (set(paper_ids) - new_ids) | old_paper_ids
+        existing = (set(paper_ids) - new_ids) | old_paper_ids | left
         deleted = await _remerge_existing(db, existing, merged)
         if merged:
             await db.executemany(
@@ -400,6 +431,37 @@ async def write_document(
         key=key, status=status, document_id=document_id, new_paper_ids=sorted(new_ids)
     )
     return outcome, deleted
+
+
+async def _absorb(
+    db: aiosqlite.Connection, prepared: PreparedDocument, ids: dict[str, int], new_ids: set[int]
+) -> set[int]:
+    """A daily or note: take over the weekly mentions of its papers' short names (see
+    ``_aliases``). Updates ``ids`` and ``new_ids`` in place where an older paper is kept;
+    returns the papers mentions left, to re-merge."""
+    if not prepared.shorts:
+        return set()
+    short_to_paper: dict[str, int] = {}
+    for identity, short in prepared.shorts.items():
+        short_to_paper[short] = min(ids[identity], short_to_paper.get(short, ids[identity]))
+    moved = await absorb_weekly_mentions(db, prepared.sort_date, short_to_paper)
+    kept = await keep_older_ids(db, moved, new_ids)
+    for identity, paper_id in ids.items():
+        if paper_id in kept:
+            ids[identity] = kept[paper_id]
+            new_ids.discard(paper_id)
+    return set(moved) - set(kept.values())
+
+
+async def _adopt(db: aiosqlite.Connection, former: str, key: str) -> list[sqlite3.Row]:
+    """Re-key a row stored under the document's ``former_key`` by an earlier version, so it
+    is updated in place instead of duplicated; ``[]`` if there is none."""
+    return list(
+        await db.execute_fetchall(
+            "UPDATE documents SET key = ? WHERE key = ? RETURNING id, content_hash",
+            (key, former),
+        )
+    )
 
 
 async def _finish(

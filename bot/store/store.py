@@ -112,12 +112,13 @@ class Store:
     ) -> IngestReport:
         """Store documents, each atomically; idempotent.
 
-        A document whose content hash (sha256 of ``model_dump_json()``) is unchanged writes
-        nothing; a changed one has its mentions replaced in place, the papers it touches
-        re-merged and re-indexed, and papers left without mentions deleted. A document that
-        fails is rolled back, logged and reported as ``failed``; the others still go in.
-        Several documents in one call may share a transaction (bulk mode: far fewer COMMITs
-        and FTS5 segments); outcomes and search visibility are per call, not per document.
+        A document whose content hash (sha256 of ``model_dump_json()`` without ``source``) is
+        unchanged writes nothing, whatever path it was read through; a changed one has its
+        mentions replaced in place, the papers it touches re-merged and re-indexed, and papers
+        left without mentions deleted. A document that fails is rolled back, logged and
+        reported as ``failed``; the others still go in. Several documents in one call may
+        share a transaction (bulk mode: far fewer COMMITs and FTS5 segments); outcomes and
+        search visibility are per call, not per document.
 
         Every document that brings new papers queues their topic alerts in its own
         transaction (``AlertStore.queue_hook``), whoever calls this: no paper is ever stored

@@ -56,7 +56,7 @@ FEB_06 = [
         25,
         "Video-LaVIT: Unified Video-Language Pre-training with Decoupled Visual-Motional "
         "Tokenization",
-        13,
+        12,  # "Kun Xu, Kun Xu" is listed once
         BOTH,
         # "#video-text" is an alias of "video"; the rest is explicit or derived.
         ["llm", "multimodal", "pretraining", "tokenizer", "video", "video-generation"],

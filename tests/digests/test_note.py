@@ -128,8 +128,10 @@ def test_sample_note_details(vocabulary: TagVocabulary) -> None:
     assert (shepherd.commentary or "").count("\n") == 1
     agentbench = notes["230807 AgentBench.md"]
     assert agentbench.papers[0].authors[-1] == "Jie Tang"
-    assert agentbench.key == "note:arxiv:2308.03688"
-    assert notes["230810 ReRoPE.md"].key == "note:https://github.com/bojone/rerope"
+    assert agentbench.key == "note:arxiv:2308.03688 | 230807 AgentBench.md"
+    assert (
+        notes["230810 ReRoPE.md"].key == "note:https://github.com/bojone/rerope | 230810 ReRoPE.md"
+    )
 
 
 def test_fixture_notes(vocabulary: TagVocabulary) -> None:

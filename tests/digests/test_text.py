@@ -73,6 +73,10 @@ def test_looks_like_title(text: str, title: bool) -> None:
             "WavCraft: 오디오 편집 / WavCraft: Audio Editing",
             ("WavCraft: 오디오 편집", "WavCraft: Audio Editing"),
         ),
+        ("Chameleon / Chameleon", (None, "Chameleon")),  # one title typed twice
+        ("Chameleon /  chameleon", (None, "Chameleon")),
+        ("카멜레온 / 카멜레온", ("카멜레온", None)),
+        ("A / B / A", (None, "A / B / A")),
     ],
 )
 def test_split_bilingual_title(text: str, expected: tuple[str | None, str | None]) -> None:
@@ -86,6 +90,7 @@ def test_split_bilingual_title(text: str, expected: tuple[str | None, str | None
         ("(OpenAI)", ["OpenAI"]),
         ("(Alice Kim, Bob Lee, and Carol Park)", ["Alice Kim", "Bob Lee", "Carol Park"]),
         ("(Alice Kim, Bob Lee", ["Alice Kim", "Bob Lee"]),  # cut off
+        ("(Alice Kim, Bob Lee, Alice Kim, alice  kim)", ["Alice Kim", "Bob Lee"]),  # repeated
         ("(이것은 한국어)", None),
         ("(https://arxiv.org/abs/1)", None),
         ("(see (nested))", None),
@@ -211,6 +216,12 @@ def test_github_text_links() -> None:
         ("---", "", []),
         ("1. GPT-4o", "GPT-4o", []),
         ("1.5 Flash", "1.5 Flash", []),
+        (  # emphasis around a URL is markup; inside it, it is the URL
+            "see **https://x.com/a__b/status/1** and _https://e.org/x_y_",
+            "see https://x.com/a__b/status/1 and _https://e.org/x_y_",
+            ["https://x.com/a__b/status/1", "https://e.org/x_y_"],  # single _ is left alone
+        ),
+        ("\ue0000\ue001 *x*", "0 x", []),  # no forged placeholder
     ],
 )
 def test_markdown_normalise(raw: str, text: str, urls: list[str]) -> None:

@@ -488,3 +488,55 @@ def test_forum_raw_markdown_without_the_topic_title(vocabulary: TagVocabulary) -
     assert document.date is None
     assert document.title == "4242"
     assert [paper.title_en for paper in document.papers] == [row[2] for row in SAMPLE_PAPERS]
+
+
+def test_an_empty_link_section_is_not_a_paper(vocabulary: TagVocabulary) -> None:
+    # "코드 저장소", "💻 Code & Data", "GitHub Repo": link headers with nothing under them, right
+    # before the next header. Taken for titles, they were phantom papers that took the links.
+    document = parse_fixture("weekly-2024-07-01-empty-link-headers.txt", vocabulary)
+    assert [paper.title_en for paper in document.papers] == ["Alpha Model", "Beta Model"]
+    alpha, beta = document.papers
+    assert links(alpha) == [
+        ("paper", "https://arxiv.org/abs/2407.00001"),
+        ("more", "https://x.com/alpha_lab/status/1808000000000000001"),
+    ]
+    assert links(beta) == [
+        ("paper", "https://arxiv.org/abs/2407.00002"),
+        ("related", "https://beta.example.org/project"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "section"),
+    [
+        ("코드 저장소", Section.CODE_LINKS),
+        ("GitHub Repo", Section.CODE_LINKS),
+        ("💻 Code & Data", Section.CODE_LINKS),
+        ("공식 코드", Section.CODE_LINKS),
+        ("데이터셋", Section.RELATED_LINKS),
+        ("Models", None),
+        ("CodeGemma", None),
+        ("Code Llama and the Data", None),  # "llama" is no header word
+    ],
+)
+def test_link_headers_made_of_link_words(line: str, section: Section | None) -> None:
+    assert section_of(line) is section
+
+
+def test_urls_survive_markup_byte_for_byte(vocabulary: TagVocabulary) -> None:
+    document = parse_fixture("weekly-2024-07-08-url-markup.md", vocabulary)
+    chameleon, gamma = document.papers
+    assert (chameleon.title_ko, chameleon.title_en) == (None, "Chameleon")  # not "X / X"
+    assert chameleon.summary_ko == "텍스트와 이미지를 한 번에 다루는 초기 융합 모델입니다."
+    assert [url for _, url in links(chameleon)] == [
+        "https://arxiv.org/abs/2405.09818",
+        "https://en.wikipedia.org/wiki/Chameleon_(model)",
+        "https://x.com/a__b/status/1",
+        "https://x.com/c_d_/status/2",
+        "https://example.org/~old~page",
+        "https://example.org/snake__case_path/*star*",
+        "https://example.org/q?a=1&copy=2",
+    ]
+    assert gamma.title_ko == "감마"
+    # A crafted URL is kept as written; rendering escapes it (tests/render).
+    assert links(gamma)[-1] == ("related", "https://example.org/evil)[click](https://evil.example")

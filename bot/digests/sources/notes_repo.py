@@ -12,8 +12,8 @@ One poll costs one API call and one raw download per new note:
 
 Blob shas, not paths, decide what is new: the author moves notes into year folders later, and a
 moved file keeps its sha, so it is not downloaded again. An edited note has a new sha and is
-read again; its :attr:`~bot.digests.models.Document.key` comes from its arXiv id or URL, so the
-store updates the paper instead of adding one.
+read again; its :attr:`~bot.digests.models.Document.key` comes from its arXiv id (or URL) and
+its file name, not its folder, so the store updates the note instead of adding one.
 
 At most ``max_files_per_poll`` notes are downloaded per poll, so the first poll of a repository
 with thousands of notes does not hammer GitHub; the rest follow on later polls. While such a

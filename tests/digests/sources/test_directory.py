@@ -49,7 +49,9 @@ async def test_first_poll_reads_everything_then_only_changes(
     (folder / "broken.txt").write_text("Just some text.\nNothing else.\n", "utf-8")
 
     third = await source.fetch(second.state)
-    assert [document.key for document in third.documents] == ["note:arxiv:2308.04592"]
+    assert [document.key for document in third.documents] == [
+        "note:arxiv:2308.04592 | 230808 Shepherd.md"
+    ]
     (error,) = third.parse_errors
     assert error.source == str(folder / "broken.txt")
     assert error.line == 1

@@ -104,10 +104,10 @@ async def test_first_poll_reads_every_note_with_encoded_names(
     assert result.fetch_errors == []
     assert result.parse_errors == []
     assert keys(result) == [
-        "note:arxiv:2001.00309",
-        "note:arxiv:2308.00951",
-        "note:arxiv:2308.04592",
-        "note:https://github.com/bojone/rerope",
+        "note:arxiv:2001.00309 | 200103 BlendMask.md",
+        "note:arxiv:2308.00951 | 230802 From Sparse to Soft Mixtures of Experts.md",
+        "note:arxiv:2308.04592 | 230808 Shepherd.md",
+        "note:https://github.com/bojone/rerope | 230810 ReRoPE 위치 보간.md",
     ]
     # Only notes under the prefix; README, LICENSE, images and other folders are skipped.
     assert sorted(request.path.removeprefix(RAW_ROOT) for request in raw.requests) == sorted(
@@ -122,12 +122,12 @@ async def test_first_poll_reads_every_note_with_encoded_names(
     assert api_request.headers["Accept"] == "application/vnd.github+json"
     assert "Authorization" not in api_request.headers
 
-    rerope = next(d for d in result.documents if d.key.endswith("rerope"))
+    rerope = next(d for d in result.documents if "rerope" in d.key)
     assert rerope.kind is DigestKind.NOTE
     assert rerope.source == f"{raw.base}{RAW_ROOT}{quote(RENAMED_REROPE)}"
     assert rerope.title == "ReRoPE 위치 보간"  # from the decoded file name
     assert rerope.date == date(2023, 8, 10)
-    shepherd = next(d for d in result.documents if d.key == "note:arxiv:2308.04592")
+    shepherd = next(d for d in result.documents if d.key.startswith("note:arxiv:2308.04592"))
     assert shepherd.papers[0].title_en == "Shepherd: A Critic for Language Model Generation"
     assert "alignment" in shepherd.papers[0].tags
 
@@ -174,10 +174,10 @@ async def test_the_cap_spreads_a_backlog_over_polls(
     assert len(second.documents) == 1
     assert len(raw.requests) == 1
     assert {*keys(first), *keys(second)} == {
-        "note:arxiv:2001.00309",
-        "note:arxiv:2308.00951",
-        "note:arxiv:2308.04592",
-        "note:https://github.com/bojone/rerope",
+        "note:arxiv:2001.00309 | 200103 BlendMask.md",
+        "note:arxiv:2308.00951 | 230802 From Sparse to Soft Mixtures of Experts.md",
+        "note:arxiv:2308.04592 | 230808 Shepherd.md",
+        "note:https://github.com/bojone/rerope | 230810 ReRoPE 위치 보간.md",
     }
 
     api.clear()
@@ -216,7 +216,7 @@ async def test_moved_notes_are_not_new_and_edited_notes_keep_their_key(
     api.route(TREE, json_reply(tree([*moved[:2], edited, moved[3]]), etag='"tree-3"'))
     raw.route(RAW_ROOT + edited.path, Reply(200, text.encode()))
     third = await source.fetch(second.state)
-    assert keys(third) == ["note:arxiv:2308.04592"]
+    assert keys(third) == ["note:arxiv:2308.04592 | 230808 Shepherd.md"]
     assert "후속 연구" in (third.documents[0].papers[0].commentary or "")
     assert shepherd.sha not in third.state.seen_blobs  # gone from the tree, forgotten
     assert edited.sha in third.state.seen_blobs
@@ -243,7 +243,7 @@ async def test_a_failed_download_is_retried_next_poll(
     api.clear()
     second = await source.fetch(first.state)
     assert "If-None-Match" not in api.requests[0].headers
-    assert keys(second) == ["note:arxiv:2001.00309"]
+    assert keys(second) == ["note:arxiv:2001.00309 | 200103 BlendMask.md"]
     assert second.state.failures == {}
     assert second.state.last_error is None
 
@@ -282,7 +282,7 @@ async def test_a_truncated_tree_is_reported_and_still_read(
     serve_notes(raw, NOTES_IN_REPO[:1])
     result = await make_source(http, vocabulary, api, raw).fetch(None)
     assert ["truncated" in error.reason for error in result.fetch_errors] == [True]
-    assert keys(result) == ["note:arxiv:2001.00309"]
+    assert keys(result) == ["note:arxiv:2001.00309 | 200103 BlendMask.md"]
 
 
 async def test_exhausted_quota_defers_the_next_poll(
