@@ -51,6 +51,7 @@ from bot.render.announcements import (
 from bot.render.message import Message
 from bot.store import IssueRecord, PaperRecord, Store
 from bot.store.guilds import (
+    RELEASED,
     DeliveryClaim,
     DeliveryRecord,
     DeliveryState,
@@ -174,9 +175,12 @@ class Announcer:
         return delivery_state(record, now, renewed_within=self.renewed_within)
 
     def next_attempt(self, record: DeliveryRecord) -> dt.datetime | None:
-        """When recovery takes a waiting or stalled delivery over, at the latest."""
+        """A waiting delivery's retry time; when recovery takes a stalled one over, at the
+        latest (its lease runs out, then the next recovery run comes)."""
         if record.lease_until is None:
             return None
+        if record.claim_owner == RELEASED:
+            return record.lease_until
         return record.lease_until + self.recovery_every
 
     # -- entry points ---------------------------------------------------------------------

@@ -25,6 +25,9 @@ def configure_logging(level: str) -> None:
     )
     logging.getLogger("discord.gateway").setLevel(max(logging.getLevelName(level), logging.INFO))
     logging.getLogger("discord.client").addFilter(_no_voice_warnings)
+    # Alert drains and announcement recovery run every few seconds: APScheduler's two INFO
+    # lines per run would drown everything else. The jobs log what they actually did.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 
 def _no_voice_warnings(record: logging.LogRecord) -> bool:
