@@ -13,6 +13,7 @@ resources the caller created and closes.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from functools import cached_property
 import httpx
 
 from bot.clock import Clock, utcnow
-from bot.delivery import AlertWorker, Announcer, Courier, RateLimiter
+from bot.delivery import AlertWorker, Announcer, Backoff, Courier, RateLimiter
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import fill_new_store, ingest_paths
 from bot.jobs import Jobs, PaperScheduler, build_sources
@@ -75,7 +76,18 @@ class App:
     def delivery(self, courier: Courier) -> Delivery:
         """Announcer, alert DMs, scheduled jobs and the admin service, sending via ``courier``."""
         settings, clock = self.settings, self.clock
-        announcer = Announcer(self.store, courier, clock=clock)
+        timing = settings.scheduler
+        announcer = Announcer(
+            self.store,
+            courier,
+            clock=clock,
+            lease=dt.timedelta(seconds=timing.lease),
+            renew_every=dt.timedelta(seconds=timing.lease_renew_every),
+            recovery_every=dt.timedelta(seconds=timing.recovery_interval),
+            backoff=Backoff(
+                dt.timedelta(seconds=timing.retry_base), dt.timedelta(seconds=timing.retry_cap)
+            ),
+        )
         alert_worker = AlertWorker(
             self.store,
             courier,
@@ -91,7 +103,11 @@ class App:
             sources=build_sources(settings, self.vocabulary, self.http, clock=clock),
             clock=clock,
         )
-        scheduler = PaperScheduler(jobs, alert_interval=settings.scheduler.alert_interval)
+        scheduler = PaperScheduler(
+            jobs,
+            alert_interval=timing.alert_interval,
+            recovery_interval=timing.recovery_interval,
+        )
         server_admin = ServerAdmin(
             self.store, announcer, on_change=scheduler.sync_guild, clock=clock
         )

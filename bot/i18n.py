@@ -216,8 +216,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "지금 공지를 올리는 중입니다.",
     ),
     "announce.now.retry": (
-        "Discord had a problem; I will try again shortly.",
-        "Discord 쪽 문제로 실패했습니다. 잠시 후 다시 시도합니다.",
+        "Discord had a problem ({reason}); I will try again by myself at {when}.",
+        "Discord 쪽 문제로 실패했습니다 ({reason}). {when}에 자동으로 다시 시도합니다.",
+    ),
+    "announce.now.stalled": (
+        "The last attempt was interrupted (the bot stopped); it resumes by itself by {when}.",
+        "이전 시도가 중단되었습니다 (봇이 멈춤). {when}까지 자동으로 이어서 올립니다.",
     ),
     "announce.now.failed": ("Could not post: {reason}.", "올리지 못했습니다: {reason}."),
     "status.title": ("paperbot status", "paperbot 상태"),
@@ -243,6 +247,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "status.failure.alert": ("alert DM", "알림 DM"),
     "status.failure.post": ("announcement", "공지"),
     "status.failure.disabled": ("announcements paused", "공지 일시 중지"),
+    "status.failure.retrying": (
+        "announcement (attempt {attempts}, retrying): {reason}",
+        "공지 ({attempts}번째 시도, 재시도 예정): {reason}",
+    ),
+    "status.failure.stalled": (
+        "announcement interrupted after {papers} papers (the bot stopped)",
+        "공지가 논문 {papers}편 뒤 중단됨 (봇이 멈춤)",
+    ),
+    "status.pending": ("Announcements under way", "진행 중인 공지"),
+    "status.pending.posting": (
+        "<#{channel}>: posting now, {papers} papers so far",
+        "<#{channel}>: 올리는 중, 지금까지 논문 {papers}편",
+    ),
+    "status.pending.stalled": (
+        "<#{channel}>: interrupted, resumes by itself by {when}",
+        "<#{channel}>: 중단됨, {when}까지 자동으로 재개",
+    ),
+    "status.pending.waiting": (
+        "<#{channel}>: next attempt {when}",
+        "<#{channel}>: 다음 시도 {when}",
+    ),
     "status.reason.closed_dms": ("closed DMs", "DM 차단"),
     "status.reason.unknown_user": ("unknown user", "알 수 없는 사용자"),
     "status.reason.inactive": ("user paused", "사용자가 일시 중지"),

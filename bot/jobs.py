@@ -9,8 +9,9 @@ missed wake-up costs nothing: the catch-up run at start-up (and the next slot) f
 - ``PaperScheduler`` owns one APScheduler 3 ``AsyncIOScheduler``, started inside the running
   loop (``PaperBot.setup_hook``) and shut down in ``PaperBot.close``: one announcement job per
   configured guild (a ``SlotTrigger`` from the guild's ``Schedule``, re-created whenever the
-  settings change), an interval job draining the alert outbox, and one interval job per
-  digest source.
+  settings change), an interval job draining the alert outbox, one interval job per
+  digest source, and the recovery job: every few seconds it resumes announcements whose
+  worker died (lease expired) or whose retry time came, so none waits for the next slot.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ALERT_JOB = "alerts:drain"
+RECOVERY_JOB = "announce:recover"
+# Recovery runs overlap while a long post is in flight (claims keep them apart); without a
+# high limit APScheduler would skip, and warn about, every tick meanwhile.
+RECOVERY_MAX_INSTANCES = 50
 
 
 def announce_job_id(guild_id: int) -> str:
@@ -131,6 +136,20 @@ class Jobs:
                     result.guild_id,
                     result.outcome,
                     result.document_id,
+                )
+        return results
+
+    async def recover(self) -> list[AnnounceResult]:
+        """Resume interrupted announcements and retry failed ones whose time came."""
+        results = await self.tracked.run(self.announcer.recover(self.clock()))
+        for result in results:
+            if result.outcome != "busy":  # busy: an overlapping run already took it
+                log.info(
+                    "recovery in guild %s: %s %s%s",
+                    result.guild_id,
+                    result.outcome,
+                    result.document_id,
+                    f" ({result.error})" if result.error else "",
                 )
         return results
 
@@ -253,9 +272,12 @@ def build_sources(
 class PaperScheduler:
     """One ``AsyncIOScheduler`` for the bot's jobs; ``start`` inside the running loop."""
 
-    def __init__(self, jobs: Jobs, *, alert_interval: float = 5.0) -> None:
+    def __init__(
+        self, jobs: Jobs, *, alert_interval: float = 5.0, recovery_interval: float = 5.0
+    ) -> None:
         self.jobs = jobs
         self.alert_interval = alert_interval
+        self.recovery_interval = recovery_interval
         self.scheduler = AsyncIOScheduler(
             timezone=dt.UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -272,6 +294,13 @@ class PaperScheduler:
             IntervalTrigger(seconds=self.alert_interval, timezone=dt.UTC),
             id=ALERT_JOB,
             replace_existing=True,
+        )
+        self.scheduler.add_job(
+            self.jobs.recover,
+            IntervalTrigger(seconds=self.recovery_interval, timezone=dt.UTC),
+            id=RECOVERY_JOB,
+            replace_existing=True,
+            max_instances=RECOVERY_MAX_INSTANCES,
         )
         for name, job in self.jobs.sources.items():
             self.scheduler.add_job(

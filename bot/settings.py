@@ -12,7 +12,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -145,6 +153,37 @@ class SchedulerSettings(_Section):
     # A first DM to someone costs two requests (open the DM channel, send), and Discord allows
     # 50 requests/s per bot: 22 DMs/s (44 requests/s) stays under it with room for bursts.
     dm_per_second: float = Field(default=22, gt=0, description="alert DMs sent per second")
+    # An interrupted announcement finishes by itself within 60 s of the bot (or Discord) being
+    # able to post again. A killed worker's claim is free after `lease` (<= 20 s) and found by
+    # the next recovery run (<= 5 s); a transient failure waits at most `retry_cap` (15 s)
+    # plus a recovery run; both leave more than half a minute for the posting itself.
+    lease: float = Field(
+        default=20, gt=0, description="seconds an announcement claim lives without renewal"
+    )
+    lease_renew_every: float = Field(
+        default=5, gt=0, description="seconds between renewals of a live worker's claim"
+    )
+    recovery_interval: float = Field(
+        default=5, gt=0, description="seconds between runs that resume interrupted announcements"
+    )
+    retry_base: float = Field(
+        default=2, gt=0, description="first retry delay of a failed announcement, in seconds"
+    )
+    retry_cap: float = Field(
+        default=15, gt=0, description="longest retry delay of a failed announcement, in seconds"
+    )
+
+    @model_validator(mode="after")
+    def _renewed_before_expiry(self) -> SchedulerSettings:
+        if self.lease_renew_every * 2 > self.lease:
+            raise ValueError("lease_renew_every must be at most half of lease")
+        if self.retry_base > self.retry_cap:
+            raise ValueError("retry_base must not exceed retry_cap")
+        return self
+
+    def recovery_bound(self) -> float:
+        """Seconds from "able to post again" to a resumed attempt, at worst (posting excluded)."""
+        return max(self.lease, self.retry_cap) + self.recovery_interval
 
 
 class LogSettings(_Section):

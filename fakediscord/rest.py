@@ -155,6 +155,16 @@ class Router:
         raise ApiError(404, ErrorCode.GENERAL)
 
 
+#: Recorded for a held request whose client went away: never processed, never answered
+#: (nginx's "client closed request").
+ABANDONED = 499
+
+
+def _client_gone(request: web.Request) -> bool:
+    transport = request.transport
+    return transport is None or transport.is_closing()
+
+
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> web.Response:
     if body is None:
         return web.Response(status=204 if status < 300 else status, headers=headers)
@@ -244,8 +254,24 @@ class RestPipeline:
             record.fault_id = fault.id
             if fault.delay > 0:
                 await asyncio.sleep(fault.delay)
+            if fault.hang == "before" and await fault.hold(lambda: _client_gone(request)):
+                return ABANDONED, None, {}
             if fault.status is not None:
                 return self._fault_reply(fault, endpoint, major, record)
+        answer = await self._answer(request, endpoint, major, api_request, record)
+        if fault is not None and fault.hang == "after":
+            await fault.hold(lambda: _client_gone(request))
+        return answer
+
+    async def _answer(
+        self,
+        request: web.Request,
+        endpoint: Endpoint,
+        major: str,
+        api_request: ApiRequest,
+        record: RecordedRequest,
+    ) -> tuple[int, Any, dict[str, str]]:
+        path = api_request.path
 
         if self.limiter.is_banned():
             record.rate_limited = "cloudflare"

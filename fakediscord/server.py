@@ -130,6 +130,7 @@ class FakeDiscord:
     async def close(self) -> None:
         if self._runner is None:
             return
+        self.faults.release_all()  # held requests must not keep the server from closing
         await self.gateway.close()
         await self._runner.cleanup()
         self._runner = None

@@ -63,3 +63,19 @@ def test_unknown_setting_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "config.toml").write_text('[store]\npth = "typo.db"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="pth"):
         load_settings()
+
+
+def test_announcement_recovery_defaults_keep_the_one_minute_promise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scheduler = load_settings().scheduler
+    # The claim frees and the recovery run finds it within 25 s: over half a minute is left
+    # for posting an issue under Discord's 5-messages-per-5-s channel limit.
+    assert scheduler.recovery_bound() <= 25
+    assert scheduler.lease_renew_every * 2 <= scheduler.lease
+    monkeypatch.setenv("PAPERBOT_SCHEDULER__LEASE", "2")
+    monkeypatch.setenv("PAPERBOT_SCHEDULER__LEASE_RENEW_EVERY", "0.5")
+    assert load_settings().scheduler.lease == 2
+    monkeypatch.setenv("PAPERBOT_SCHEDULER__LEASE_RENEW_EVERY", "1.5")
+    with pytest.raises(ValueError, match="half of lease"):
+        load_settings()

@@ -10,19 +10,24 @@ step, recording each step under its claim:
 4. one message per paper in the thread, marker ``paperbot:paper:<id>:<n>``, ``papers_posted``
    counted after each.
 
-A crash anywhere leaves a claim whose lease expires; the next run takes it over and, since an
-earlier attempt may have posted a step without recording it, looks for that step's marker in
-the recent history before posting it. Two instances racing claim the same row: one wins, the
-other gets None and does nothing; an owner that loses its lease (paused past it) learns it at
-its next recorded step and stops.
+While a worker lives, a background task renews its lease every ``renew_every`` (besides
+the renewal at each step), so the lease can be short: a crash anywhere leaves a claim whose
+lease runs out within ``lease``, and ``recover`` (run every few seconds by the scheduler, and
+by ``run_due``) takes it over. Since an earlier attempt may have posted a step without
+recording it, a resumed delivery looks for that step's marker in the recent history before
+posting it. Two instances racing claim the same row: one wins, the other gets None and does
+nothing; an owner that loses its lease (paused past it) learns it at its next step (or from
+its renewal task) and stops.
 
 Permission errors (403) and a deleted channel (404) disable the guild until its settings
-change (no retry storm; the admin is told once); transient errors keep the claim and retry
-after a backoff by letting its lease run out later.
+change (no retry storm; the admin is told once). Transient errors release the claim until a
+retry time (``backoff``, capped so a post finishes soon after Discord recovers); unexpected
+errors likewise, on the slower ``error_backoff``. Recovery retries both.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import os
@@ -45,7 +50,14 @@ from bot.render.announcements import (
 )
 from bot.render.message import Message
 from bot.store import IssueRecord, PaperRecord, Store
-from bot.store.guilds import DeliveryClaim, GuildSettings
+from bot.store.guilds import (
+    RELEASED,
+    DeliveryClaim,
+    DeliveryRecord,
+    DeliveryState,
+    GuildSettings,
+    delivery_state,
+)
 
 from .backoff import Backoff
 from .courier import Courier, Forbidden, NotFound, Transient
@@ -54,7 +66,9 @@ __all__ = ["AnnounceResult", "Announcer", "Preview", "owner_token"]
 
 log = logging.getLogger(__name__)
 
-Outcome = Literal["sent", "busy", "failed", "retry", "lost", "nothing", "already"]
+# busy: a live worker is posting it; stalled: its worker stopped, recovery resumes it at
+# ``retry_at``; retry: failed for now, retried at ``retry_at``.
+Outcome = Literal["sent", "busy", "stalled", "failed", "retry", "lost", "nothing", "already"]
 
 
 def owner_token() -> str:
@@ -69,6 +83,7 @@ class AnnounceResult:
     outcome: Outcome
     error: str | None = None
     missed: tuple[int, ...] = ()
+    retry_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +100,41 @@ class _LeaseLostError(Exception):
     """Another owner took the delivery over: stop without touching it."""
 
 
+class _Lease:
+    """A claim held by this worker, renewed in the background until ``stop``."""
+
+    def __init__(self, announcer: Announcer, claim: DeliveryClaim) -> None:
+        self.claim = claim
+        self.lost = False
+        self._announcer = announcer
+        self._task = asyncio.create_task(self._renew(), name=f"lease-{claim.delivery.id}")
+
+    def check(self) -> None:
+        """Before each post: never post under a lease known to be lost."""
+        if self.lost:
+            raise _LeaseLostError
+
+    async def _renew(self) -> None:
+        announcer = self._announcer
+        every = announcer.renew_every.total_seconds()
+        while True:
+            await asyncio.sleep(every)
+            try:
+                held = await announcer.store.guilds.record_progress(
+                    self.claim, now=announcer.clock(), lease=announcer.lease
+                )
+            except Exception:  # a busy database: the next renewal (or step) tries again
+                log.warning("renewing the claim on delivery %s failed", self.claim.delivery.id)
+                continue
+            if not held:
+                self.lost = True
+                return
+
+    async def stop(self) -> None:
+        self._task.cancel()
+        await asyncio.gather(self._task, return_exceptions=True)
+
+
 class Announcer:
     """Announces due issues in every configured guild (or one) through a ``Courier``."""
 
@@ -96,7 +146,10 @@ class Announcer:
         clock: Clock = utcnow,
         owner: str | None = None,
         lease: dt.timedelta = dt.timedelta(minutes=5),
+        renew_every: dt.timedelta | None = None,
+        recovery_every: dt.timedelta = dt.timedelta(0),
         backoff: Backoff | None = None,
+        error_backoff: Backoff | None = None,
         history_limit: int = 50,
     ) -> None:
         self.store = store
@@ -104,8 +157,31 @@ class Announcer:
         self.clock = clock
         self.owner = owner or owner_token()
         self.lease = lease
+        self.renew_every = renew_every or lease / 4
+        self.recovery_every = recovery_every  # only to tell admins when recovery comes
         self.backoff = backoff or Backoff(dt.timedelta(minutes=1), dt.timedelta(hours=1))
+        self.error_backoff = error_backoff or Backoff(
+            dt.timedelta(minutes=1), dt.timedelta(hours=1)
+        )
         self.history_limit = history_limit
+
+    @property
+    def renewed_within(self) -> dt.timedelta:
+        """A claim renewed more recently than this has a live worker (two renewals missed:
+        it has not)."""
+        return self.renew_every * 2 + dt.timedelta(seconds=1)
+
+    def state(self, record: DeliveryRecord, now: dt.datetime) -> DeliveryState:
+        return delivery_state(record, now, renewed_within=self.renewed_within)
+
+    def next_attempt(self, record: DeliveryRecord) -> dt.datetime | None:
+        """A waiting delivery's retry time; when recovery takes a stalled one over, at the
+        latest (its lease runs out, then the next recovery run comes)."""
+        if record.lease_until is None:
+            return None
+        if record.claim_owner == RELEASED:
+            return record.lease_until
+        return record.lease_until + self.recovery_every
 
     # -- entry points ---------------------------------------------------------------------
 
@@ -131,6 +207,26 @@ class Announcer:
                 results.append(AnnounceResult(settings.guild_id, None, "failed", repr(exc)))
         return results
 
+    async def recover(self, now: dt.datetime | None = None) -> list[AnnounceResult]:
+        """Take over every stalled claim and every released one whose retry time came, in
+        all enabled guilds at once (one outage can leave many), each guild's in order."""
+        now = now or self.clock()
+        by_guild: dict[int, list[DeliveryRecord]] = {}
+        for record in await self.store.guilds.stale_deliveries(now):
+            by_guild.setdefault(record.guild_id, []).append(record)
+        runs = []
+        for guild_id, records in by_guild.items():
+            settings = await self.store.guilds.get_guild(guild_id)
+            if settings is not None and settings.enabled:
+                runs.append(self._resume(settings, records, now))
+        results: list[AnnounceResult] = []
+        for outcome in await asyncio.gather(*runs, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                log.error("recovering an announcement failed", exc_info=outcome)
+            else:
+                results.extend(outcome)
+        return results
+
     async def post_now(self, guild_id: int, now: dt.datetime | None = None) -> AnnounceResult:
         """Post the newest issue of the guild's kinds now (an admin's "post now"), unless it
         was already delivered there. Ignores the schedule and the baseline."""
@@ -141,10 +237,23 @@ class Announcer:
         latest = await self.store.guilds.latest_candidate(settings.kinds)
         if latest is None:
             return AnnounceResult(guild_id, None, "nothing")
-        existing = await self.store.guilds.get_delivery(guild_id, latest.document_id)
+        document_id = latest.document_id
+        existing = await self.store.guilds.get_delivery(guild_id, document_id)
         if existing is not None and existing.status in ("sent", "skipped"):
-            return AnnounceResult(guild_id, latest.document_id, "already")
-        return await self._claim_and_deliver(settings, latest.document_id, (), now)
+            return AnnounceResult(guild_id, document_id, "already")
+        if existing is not None and existing.status == "failed":  # waits for a settings change
+            return AnnounceResult(guild_id, document_id, "failed", existing.last_error)
+        # A delivery waiting for its retry time is retried now: the admin asked for it.
+        result = await self._claim_and_deliver(settings, document_id, (), now, skip_backoff=True)
+        if result.outcome != "busy":
+            return result
+        held = await self.store.guilds.get_delivery(guild_id, document_id)
+        if held is None or held.status != "claimed" or self.state(held, now) == "posting":
+            return result
+        # Its worker stopped (a killed process) but its lease has not run out yet.
+        return AnnounceResult(
+            guild_id, document_id, "stalled", held.last_error, retry_at=self.next_attempt(held)
+        )
 
     async def preview(self, guild_id: int, document_id: int | None = None) -> Preview | None:
         """The messages an announcement of ``document_id`` (default: the newest issue of the
@@ -171,13 +280,22 @@ class Announcer:
 
     # -- internals ------------------------------------------------------------------------
 
-    async def _run_guild(self, settings: GuildSettings, now: dt.datetime) -> list[AnnounceResult]:
+    async def _resume(
+        self, settings: GuildSettings, stale: Sequence[DeliveryRecord], now: dt.datetime
+    ) -> list[AnnounceResult]:
         results: list[AnnounceResult] = []
-        for stale in await self.store.guilds.stale_deliveries(now, settings.guild_id):
-            result = await self._claim_and_deliver(settings, stale.document_id, (), now)
+        for record in stale:
+            result = await self._claim_and_deliver(settings, record.document_id, (), now)
             results.append(result)
             if result.outcome == "failed":
-                return results  # the guild is disabled now
+                break  # the guild is disabled now
+        return results
+
+    async def _run_guild(self, settings: GuildSettings, now: dt.datetime) -> list[AnnounceResult]:
+        stale = await self.store.guilds.stale_deliveries(now, settings.guild_id)
+        results = await self._resume(settings, stale, now)
+        if any(result.outcome == "failed" for result in results):
+            return results  # the guild is disabled now
         due = await self.store.guilds.due_for_guild(settings.guild_id, now)
         if due.post is not None:
             missed = tuple(issue.document_id for issue in due.missed)
@@ -192,6 +310,8 @@ class Announcer:
         document_id: int,
         missed: Sequence[int],
         now: dt.datetime,
+        *,
+        skip_backoff: bool = False,
     ) -> AnnounceResult:
         claim = await self.store.guilds.claim_delivery(
             settings.guild_id,
@@ -201,11 +321,13 @@ class Announcer:
             lease=self.lease,
             channel_id=settings.channel_id,
             missed=missed,
+            skip_backoff=skip_backoff,
         )
         if claim is None:
             return AnnounceResult(settings.guild_id, document_id, "busy")
+        lease = _Lease(self, claim)
         try:
-            await self._deliver(claim, settings)
+            await self._deliver(lease, settings)
         except _LeaseLostError:
             return AnnounceResult(settings.guild_id, document_id, "lost")
         except (Forbidden, NotFound) as exc:
@@ -217,13 +339,31 @@ class Announcer:
             await self.store.guilds.fail_delivery(claim, when, detail)
             return AnnounceResult(settings.guild_id, document_id, "failed", detail)
         except Transient as exc:
-            when = self.clock()
-            retry_at = when + self.backoff.delay(claim.delivery.attempts, exc.retry_after)
-            await self.store.guilds.release_delivery(
-                claim, retry_at=retry_at, now=when, error=str(exc)
-            )
-            return AnnounceResult(settings.guild_id, document_id, "retry", str(exc))
+            return await self._release(claim, self.backoff, str(exc), exc.retry_after)
+        except Exception as exc:  # a bug or an answer we did not expect: retry, slowly
+            log.exception("announcing issue %s in guild %s failed", document_id, settings.guild_id)
+            return await self._release(claim, self.error_backoff, f"{type(exc).__name__}: {exc}")
+        finally:
+            await lease.stop()
         return AnnounceResult(settings.guild_id, document_id, "sent", missed=claim.missed)
+
+    async def _release(
+        self, claim: DeliveryClaim, backoff: Backoff, error: str, retry_after: float | None = None
+    ) -> AnnounceResult:
+        when = self.clock()
+        retry_at = when + backoff.delay(claim.delivery.attempts, retry_after)
+        await self.store.guilds.release_delivery(claim, retry_at=retry_at, now=when, error=error)
+        delivery = claim.delivery
+        log.warning(
+            "announcing issue %s in guild %s: %s; retrying at %s",
+            delivery.document_id,
+            delivery.guild_id,
+            error,
+            retry_at.isoformat(timespec="seconds"),
+        )
+        return AnnounceResult(
+            delivery.guild_id, delivery.document_id, "retry", error, retry_at=retry_at
+        )
 
     def _overview(
         self, issue: IssueRecord, papers: Sequence[PaperRecord], settings: GuildSettings
@@ -245,12 +385,14 @@ class Announcer:
                 return message.id
         return None
 
-    async def _post(self, channel_id: int, message: Message) -> int:
+    async def _post(self, lease: _Lease, channel_id: int, message: Message) -> int:
+        lease.check()
         return await self.courier.post_message(
             channel_id, message.content or "", message.embeds, message.allowed_role_id
         )
 
-    async def _deliver(self, claim: DeliveryClaim, settings: GuildSettings) -> None:
+    async def _deliver(self, lease: _Lease, settings: GuildSettings) -> None:
+        claim = lease.claim
         delivery = claim.delivery
         document_id = delivery.document_id
         issue = await self.store.get_issue(document_id)
@@ -270,7 +412,7 @@ class Announcer:
                 message = missed_summary_message(
                     issue, [one for one in issues if one is not None], lang
                 )
-                found = await self._post(channel, message)
+                found = await self._post(lease, channel, message)
             await self._record(claim, summary_message_id=found)
 
         overview_id = delivery.overview_message_id
@@ -278,13 +420,14 @@ class Announcer:
             marker = issue_marker(document_id)
             found = await self._find(channel, marker, self.history_limit) if resumed else None
             overview_id = found or await self._post(
-                channel, self._overview(issue, papers, settings)
+                lease, channel, self._overview(issue, papers, settings)
             )
             await self._record(claim, overview_message_id=overview_id)
 
         if papers:
             thread_id = delivery.thread_id
             if thread_id is None:
+                lease.check()
                 thread_id = await self.courier.create_thread(
                     channel, overview_id, thread_name(issue, lang)
                 )
@@ -293,7 +436,7 @@ class Announcer:
             if resumed and posted < len(papers):
                 posted = await self._papers_found(thread_id, document_id, posted, len(papers))
             for index in range(posted, len(papers)):
-                await self._post(thread_id, paper_message(issue, papers[index], index, lang))
+                await self._post(lease, thread_id, paper_message(issue, papers[index], index, lang))
                 await self._record(claim, papers_posted=index + 1)
 
         if not await self.store.guilds.finish_delivery(claim, self.clock()):

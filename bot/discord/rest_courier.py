@@ -6,7 +6,8 @@ the one place that knows Discord's codes:
 - 403 with code 50007 (cannot send messages to this user) -> ``ClosedDMs``;
 - other 403s (50001 missing access, 50013 missing permissions) -> ``Forbidden(code)``;
 - 404 (10003 unknown channel, 10008 unknown message, 10013 unknown user) -> ``NotFound(code)``;
-- 5xx, rate limits discord.py gave up on, timeouts and connection errors -> ``Transient``.
+- 5xx, 429s discord.py gave up on (or was told not to wait for), timeouts and connection
+  errors -> ``Transient``.
 
 Mentions: ``AllowedMentions`` allows nothing but the announcement role the admin chose.
 """
@@ -26,6 +27,7 @@ __all__ = ["DiscordCourier"]
 
 CANNOT_DM = 50007
 THREAD_ALREADY_EXISTS = 160004
+TOO_MANY_REQUESTS = 429
 
 Embed = dict[str, Any]
 
@@ -43,6 +45,12 @@ async def _mapped() -> AsyncIterator[None]:
     except discord.RateLimited as exc:
         raise Transient(exc.retry_after, str(exc)) from exc
     except discord.DiscordServerError as exc:
+        raise Transient(None, f"{exc.status} {exc.text}") from exc
+    except discord.HTTPException as exc:
+        # discord.py gives up after five 429s in a row (or one without `Via`: Cloudflare)
+        # and raises a plain HTTPException: still Discord asking us to come back later.
+        if exc.status != TOO_MANY_REQUESTS:
+            raise
         raise Transient(None, f"{exc.status} {exc.text}") from exc
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise Transient(None, repr(exc)) from exc

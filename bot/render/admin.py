@@ -4,15 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Lang, t
 from bot.render.limits import Embed
 from bot.store.alerts import AlertUser, Subscription
-from bot.store.guilds import GuildSettings
+from bot.store.guilds import DeliveryState, GuildSettings
 from bot.store.status import CommunityStatus
 
-__all__ = ["reason_text", "settings_embed", "status_embed", "subscriptions_embed"]
+__all__ = [
+    "PendingAnnouncement",
+    "reason_text",
+    "settings_embed",
+    "status_embed",
+    "subscriptions_embed",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAnnouncement:
+    """An announcement not finished yet, as ``/status`` tells it."""
+
+    channel_id: int
+    state: DeliveryState
+    papers_posted: int
+    attempts: int
+    last_error: str | None
+    next_attempt: dt.datetime | None  # when recovery takes it (stalled or waiting)
 
 
 def reason_text(reason: str, lang: Lang) -> str:
@@ -32,6 +51,36 @@ def _when(value: dt.datetime | None, zone: str, lang: Lang) -> str:
         return t("status.never", lang)
     local = value.astimezone(ZoneInfo(zone))
     return f"{local:%Y-%m-%d %H:%M} ({zone})"
+
+
+def _when_exact(value: dt.datetime | None, zone: str, lang: Lang) -> str:
+    """To the second: retries are seconds apart."""
+    if value is None:
+        return t("status.never", lang)
+    return f"{value.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S} ({zone})"
+
+
+def _pending_line(pending: PendingAnnouncement, lang: Lang, zone: str) -> str:
+    return t(
+        f"status.pending.{pending.state}",
+        lang,
+        channel=pending.channel_id,
+        papers=pending.papers_posted,
+        when=_when_exact(pending.next_attempt, zone, lang),
+    )
+
+
+def _pending_failure(pending: PendingAnnouncement, lang: Lang) -> str | None:
+    if pending.state == "waiting":
+        return t(
+            "status.failure.retrying",
+            lang,
+            attempts=pending.attempts,
+            reason=reason_text(pending.last_error or "error", lang),
+        )
+    if pending.state == "stalled":
+        return t("status.failure.stalled", lang, papers=pending.papers_posted)
+    return None
 
 
 def settings_embed(settings: GuildSettings, lang: Lang, now: dt.datetime) -> Embed:
@@ -75,7 +124,12 @@ def _lines(lines: Iterable[str], empty: str, limit: int = 1024) -> str:
     return text.strip() or empty
 
 
-def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
+def status_embed(
+    status: CommunityStatus,
+    lang: Lang,
+    zone: str,
+    pending: Sequence[PendingAnnouncement] = (),
+) -> Embed:
     sources = _lines(
         (
             t(
@@ -109,7 +163,7 @@ def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
         sent=status.sent_alerts,
         unreachable=status.unreachable_users,
     )
-    failure_lines: list[str] = []
+    failure_lines = [line for one in pending if (line := _pending_failure(one, lang))]
     for reason in status.disabled_guilds.values():
         failure_lines.append(
             t(
@@ -141,15 +195,18 @@ def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
             )
         )
     failures = _lines(failure_lines, t("status.no_failures", lang))
-    return {
-        "title": t("status.title", lang),
-        "fields": [
-            {"name": t("status.sources", lang), "value": sources, "inline": False},
-            {"name": t("status.posts", lang), "value": posts, "inline": False},
-            {"name": t("status.alerts", lang), "value": alerts, "inline": False},
-            {"name": t("status.failures", lang), "value": failures, "inline": False},
-        ],
-    }
+    fields = [
+        {"name": t("status.sources", lang), "value": sources, "inline": False},
+        {"name": t("status.posts", lang), "value": posts, "inline": False},
+    ]
+    if pending:
+        under_way = _lines((_pending_line(one, lang, zone) for one in pending), "")
+        fields.append({"name": t("status.pending", lang), "value": under_way, "inline": False})
+    fields += [
+        {"name": t("status.alerts", lang), "value": alerts, "inline": False},
+        {"name": t("status.failures", lang), "value": failures, "inline": False},
+    ]
+    return {"title": t("status.title", lang), "fields": fields}
 
 
 def subscriptions_embed(subs: Sequence[Subscription], user: AlertUser | None, lang: Lang) -> Embed:

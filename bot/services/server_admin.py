@@ -6,6 +6,7 @@ calls the store and the ``Announcer`` and renders replies (text and embed dicts)
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
@@ -15,7 +16,7 @@ from bot.clock import Clock, utcnow
 from bot.delivery import Announcer
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, t
-from bot.render.admin import reason_text, settings_embed, status_embed
+from bot.render.admin import PendingAnnouncement, reason_text, settings_embed, status_embed
 from bot.render.limits import Embed
 from bot.render.message import Message
 from bot.services.errors import UserFacingError
@@ -203,14 +204,15 @@ class ServerAdmin:
             result.document_id,
             result.outcome,
         )
+        reason = reason_text(result.error or "error", lang)
         if result.outcome == "sent":
             return t("announce.now.sent", lang, channel=settings.channel_id)
         if result.outcome == "failed":
-            reason = reason_text(result.error or "error", lang)
             return t("announce.now.failed", lang, reason=reason)
-        key = {"already": "already", "busy": "busy", "lost": "busy", "retry": "retry"}.get(
-            result.outcome, "nothing"
-        )
+        if result.outcome in ("retry", "stalled"):
+            when = _clock_time(result.retry_at, settings.timezone)
+            return t(f"announce.now.{result.outcome}", lang, reason=reason, when=when)
+        key = {"already": "already", "busy": "busy", "lost": "busy"}.get(result.outcome, "nothing")
         return t(f"announce.now.{key}", lang)
 
     async def status(self, guild_id: int | None, lang: Lang) -> Embed:
@@ -219,7 +221,25 @@ class ServerAdmin:
         if guild_id is not None:
             settings = await self.store.guilds.get_guild(guild_id)
             zone = settings.timezone if settings else zone
-        return status_embed(status, lang, zone)
+        now = self.clock()
+        pending = [
+            PendingAnnouncement(
+                channel_id=record.channel_id or 0,
+                state=self.announcer.state(record, now),
+                papers_posted=record.papers_posted,
+                attempts=record.attempts,
+                last_error=record.last_error,
+                next_attempt=self.announcer.next_attempt(record),
+            )
+            for record in status.pending_deliveries
+        ]
+        return status_embed(status, lang, zone, pending)
+
+
+def _clock_time(when: dt.datetime | None, zone: str) -> str:
+    if when is None:
+        return "?"
+    return f"{when.astimezone(ZoneInfo(zone)):%H:%M:%S} ({zone})"
 
 
 def _pick(value: int | None, default: int) -> int:

@@ -3,8 +3,14 @@
 Exactly-once is built from durable claims, not from memory: an announcement is a
 ``deliveries`` row per (guild, issue), claimed with an owner token and a lease (``INSERT ...
 ON CONFLICT DO UPDATE ... WHERE lease expired``). Every step (summary, overview, thread,
-papers) is recorded under the owner's token, which also renews the lease; an owner that lost
-its lease finds out at its next step and stops.
+papers) is recorded under the owner's token, which also renews the lease (as does the live
+worker in between, so leases can be short); an owner that lost its lease finds out at its
+next step and stops.
+
+A ``claimed`` row is in one of three states (``delivery_state``): a live worker renews it
+(``posting``); its owner stopped renewing it, e.g. the process was killed (``stalled``, free
+once the lease runs out); or a transient error released it to the owner ``RELEASED`` until
+its retry time, kept in ``lease_until`` (``waiting``). Recovery takes over the last two.
 
 All times come from the caller (an injected clock), written as ISO UTC text (``iso``).
 """
@@ -16,6 +22,7 @@ import json
 import sqlite3
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.clock import Clock, iso, parse_iso, utcnow
 from bot.digests.models import DigestKind
@@ -33,7 +40,20 @@ from bot.slots import (
 from ._db import Database
 from ._rows import EPOCH, opt_int, opt_time, to_json
 
-__all__ = ["DeliveryClaim", "DeliveryRecord", "GuildSettings", "GuildStore", "LastPost"]
+__all__ = [
+    "RELEASED",
+    "DeliveryClaim",
+    "DeliveryRecord",
+    "DeliveryState",
+    "GuildSettings",
+    "GuildStore",
+    "LastPost",
+    "delivery_state",
+]
+
+#: The owner of a claim no worker holds: waiting for its retry time (``lease_until``).
+RELEASED = "released"
+DeliveryState = Literal["posting", "stalled", "waiting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +98,21 @@ class DeliveryRecord:
     attempts: int
     last_error: str | None
     finished_at: dt.datetime | None
+    updated_at: dt.datetime
+
+
+def delivery_state(
+    record: DeliveryRecord, now: dt.datetime, *, renewed_within: dt.timedelta
+) -> DeliveryState:
+    """What a ``claimed`` delivery is doing: a live worker renewed it within
+    ``renewed_within`` (``posting``), it waits for its retry time (``waiting``), or its worker
+    stopped (``stalled``: the lease is, or soon will be, free for recovery)."""
+    if record.claim_owner == RELEASED:
+        return "waiting"
+    lease_live = record.lease_until is not None and record.lease_until > now
+    if lease_live and record.updated_at >= now - renewed_within:
+        return "posting"
+    return "stalled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +145,7 @@ _GUILD_COLUMNS = (
 _DELIVERY_COLUMNS = (
     "id, guild_id, document_id, channel_id, status, claim_owner, lease_until,"
     " summary_message_id, overview_message_id, thread_id, papers_posted, attempts, last_error,"
-    " finished_at"
+    " finished_at, updated_at"
 )
 
 
@@ -150,6 +185,7 @@ def _delivery(row: sqlite3.Row) -> DeliveryRecord:
         attempts=int(row["attempts"]),
         last_error=row["last_error"],
         finished_at=opt_time(row["finished_at"]),
+        updated_at=parse_iso(row["updated_at"]),
     )
 
 
@@ -228,9 +264,9 @@ class GuildStore:
                 ),
             )
             await db.execute(
-                "UPDATE deliveries SET status = 'claimed', claim_owner = 'released',"
+                "UPDATE deliveries SET status = 'claimed', claim_owner = ?,"
                 " lease_until = ?, updated_at = ? WHERE guild_id = ? AND status = 'failed'",
-                (EPOCH, stamp, guild_id),
+                (RELEASED, EPOCH, stamp, guild_id),
             )
         settings = await self.get_guild(guild_id)
         assert settings is not None
@@ -264,9 +300,9 @@ class GuildStore:
         )
         if changed:
             await self._db.write(
-                "UPDATE deliveries SET status = 'claimed', claim_owner = 'released',"
+                "UPDATE deliveries SET status = 'claimed', claim_owner = ?,"
                 " lease_until = ? WHERE guild_id = ? AND status = 'failed'",
-                (EPOCH, guild_id),
+                (RELEASED, EPOCH, guild_id),
             )
         return changed > 0
 
@@ -361,13 +397,15 @@ class GuildStore:
         lease: dt.timedelta,
         channel_id: int | None = None,
         missed: Sequence[int] = (),
+        skip_backoff: bool = False,
     ) -> DeliveryClaim | None:
         """Claim (or take over an expired claim on) the announcement of one issue.
 
         Atomic: the row is inserted, or an existing ``claimed`` row whose lease has expired is
         taken over, in one statement; a sent/skipped/failed row, or a live claim of another
-        owner, yields None. ``missed`` issues are recorded as ``skipped``, summarised by this
-        delivery, in the same transaction (only those nobody delivered).
+        owner, yields None. ``skip_backoff`` also takes a released claim before its retry time
+        (an admin's "post now"). ``missed`` issues are recorded as ``skipped``, summarised by
+        this delivery, in the same transaction (only those nobody delivered).
         """
         stamp = iso(now)
         async with self._db.transaction() as db:
@@ -381,7 +419,8 @@ class GuildStore:
                     " lease_until = excluded.lease_until,"
                     " channel_id = coalesce(deliveries.channel_id, excluded.channel_id),"
                     " attempts = deliveries.attempts + 1, updated_at = excluded.updated_at"
-                    " WHERE deliveries.status = 'claimed' AND deliveries.lease_until <= ?"
+                    " WHERE deliveries.status = 'claimed' AND (deliveries.lease_until <= ?"
+                    " OR (? AND deliveries.claim_owner = ?))"
                     f" RETURNING {_DELIVERY_COLUMNS}",
                     (
                         guild_id,
@@ -392,6 +431,8 @@ class GuildStore:
                         stamp,
                         stamp,
                         stamp,
+                        skip_backoff,
+                        RELEASED,
                     ),
                 )
             )
@@ -429,7 +470,8 @@ class GuildStore:
     async def stale_deliveries(
         self, now: dt.datetime, guild_id: int | None = None
     ) -> list[DeliveryRecord]:
-        """Claims whose lease expired: crashed or backed-off deliveries to resume."""
+        """Claims whose lease expired: stalled deliveries, and released ones whose retry
+        time came."""
         sql = (
             f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE status = 'claimed'"
             " AND lease_until <= ?"
@@ -439,6 +481,20 @@ class GuildStore:
             sql += " AND guild_id = ?"
             params.append(guild_id)
         return [_delivery(row) for row in await self._db.fetch(sql + " ORDER BY id", params)]
+
+    async def claimed_deliveries(
+        self, guild_id: int | None = None, *, limit: int = 100
+    ) -> list[DeliveryRecord]:
+        """Announcements not finished yet: being posted, interrupted, or waiting to retry."""
+        sql = f"SELECT {_DELIVERY_COLUMNS} FROM deliveries WHERE status = 'claimed'"
+        params: list[object] = []
+        if guild_id is not None:
+            sql += " AND guild_id = ?"
+            params.append(guild_id)
+        params.append(limit)
+        return [
+            _delivery(row) for row in await self._db.fetch(sql + " ORDER BY id LIMIT ?", params)
+        ]
 
     async def record_progress(
         self,
@@ -451,7 +507,8 @@ class GuildStore:
         thread_id: int | None = None,
         papers_posted: int | None = None,
     ) -> bool:
-        """Record one step and renew the lease; False if this owner no longer holds it."""
+        """Record one step (or none: a renewal) and renew the lease; False if this owner no
+        longer holds it."""
         sets = ["lease_until = ?", "updated_at = ?"]
         params: list[object] = [iso(now + lease), iso(now)]
         for column, value in (
@@ -496,12 +553,20 @@ class GuildStore:
     async def release_delivery(
         self, claim: DeliveryClaim, *, retry_at: dt.datetime, now: dt.datetime, error: str
     ) -> bool:
-        """Keep the claim but let it expire at ``retry_at``: a transient error's backoff."""
+        """Give the claim up until ``retry_at`` (a transient error's backoff): no worker holds
+        it meanwhile (``RELEASED``), so it is not "being posted", and recovery retries it."""
         return (
             await self._db.write(
-                "UPDATE deliveries SET lease_until = ?, last_error = ?, updated_at = ?"
-                " WHERE id = ? AND claim_owner = ? AND status = 'claimed'",
-                (iso(retry_at), error[:500], iso(now), claim.delivery.id, claim.owner),
+                "UPDATE deliveries SET claim_owner = ?, lease_until = ?, last_error = ?,"
+                " updated_at = ? WHERE id = ? AND claim_owner = ? AND status = 'claimed'",
+                (
+                    RELEASED,
+                    iso(retry_at),
+                    error[:500],
+                    iso(now),
+                    claim.delivery.id,
+                    claim.owner,
+                ),
             )
             > 0
         )

@@ -8,7 +8,7 @@ from bot.clock import parse_iso
 
 from ._db import Database
 from ._rows import opt_int
-from .guilds import LastPost
+from .guilds import DeliveryRecord, GuildStore, LastPost
 from .sources import SourceStatus, SourceStore
 
 __all__ = ["CommunityStatus", "community_status"]
@@ -27,6 +27,8 @@ class CommunityStatus:
     failed_deliveries: dict[str, int]
     disabled_guilds: dict[int, str]
     sources: tuple[SourceStatus, ...]
+    #: Claimed announcements: being posted, interrupted, or waiting to retry.
+    pending_deliveries: tuple[DeliveryRecord, ...] = ()
 
 
 async def community_status(db: Database, guild_id: int | None = None) -> CommunityStatus:
@@ -80,6 +82,7 @@ async def community_status(db: Database, guild_id: int | None = None) -> Communi
             params,
         )
     }
+    pending = tuple(await GuildStore(db).claimed_deliveries(guild_id, limit=20))
     return CommunityStatus(
         pending_alerts=counts.get("pending", 0),
         claimed_alerts=counts.get("claimed", 0),
@@ -90,4 +93,5 @@ async def community_status(db: Database, guild_id: int | None = None) -> Communi
         failed_deliveries=failed_deliveries,
         disabled_guilds=disabled,
         sources=tuple(await SourceStore(db).statuses()),
+        pending_deliveries=pending,
     )

@@ -117,7 +117,11 @@ async def max_document_id(store: Store) -> int:
 
 # The scheduler runs in e2e tests, but its periodic jobs would fire on real time: tests call
 # the job functions with their own clock instead, so the drain interval is pushed far away.
-TEST_SCHEDULER: dict[str, Any] = {"alert_interval": 3600, "dm_per_second": 1000}
+TEST_SCHEDULER: dict[str, Any] = {
+    "alert_interval": 3600,
+    "dm_per_second": 1000,
+    "recovery_interval": 3600,
+}
 
 
 @contextlib.asynccontextmanager

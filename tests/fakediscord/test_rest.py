@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import discord
 import pytest
@@ -161,6 +163,53 @@ async def test_injected_403_and_delay(fake: FakeDiscord, scene: Scene, bot: Test
     await bot.fetch_channel(scene.general.id)
     call = fake.requests.last("GET", "/channels/*")
     assert call.finished - call.time >= 0.2
+
+
+async def test_hang_after_processing_stores_the_message_but_withholds_the_answer(
+    fake: FakeDiscord, scene: Scene, bot: TestBot
+) -> None:
+    held = fake.faults.hang("POST", "/channels/*/messages", processed=True)
+    send = asyncio.create_task(text_channel(bot, scene).send("accepted, unanswered"))
+    await fake.wait_until(lambda: held.held == 1, within=2)
+    assert [m.content for m in fake.messages(scene.general)] == ["accepted, unanswered"]
+    await asyncio.sleep(0.1)
+    assert not send.done()  # the client never heard
+    held.release()
+    sent = await asyncio.wait_for(send, 2)
+    assert sent.id == fake.messages(scene.general)[0].id
+
+
+async def test_hang_before_processing_drops_the_request_of_a_dead_client(
+    fake: FakeDiscord, scene: Scene
+) -> None:
+    held = fake.faults.hang("POST", "/channels/*/messages")
+    url = f"{fake.rest_url}/channels/{scene.general.id}/messages"
+    auth = {"Authorization": f"Bot {fake.token}"}
+    async with aiohttp.ClientSession() as http:
+        post = asyncio.create_task(http.post(url, json={"content": "never"}, headers=auth))
+        await fake.wait_until(lambda: held.held == 1, within=2)
+        post.cancel()  # the client dies with its request in flight
+        with pytest.raises(asyncio.CancelledError):
+            await post
+    await fake.wait_until(lambda: held.held == 0, within=2)
+    held.release()
+    assert fake.messages(scene.general) == []
+    assert fake.requests.last("POST", "/channels/*/messages").status == 499
+
+
+async def test_hang_before_processing_lets_a_live_request_through_when_released(
+    fake: FakeDiscord, scene: Scene, bot: TestBot
+) -> None:
+    held = fake.faults.hang("POST", "/channels/*/messages")
+    send = asyncio.create_task(text_channel(bot, scene).send("late"))
+    await fake.wait_until(lambda: held.held == 1, within=2)
+    assert fake.messages(scene.general) == []
+    held.release()
+    await asyncio.wait_for(send, 2)
+    assert [m.content for m in fake.messages(scene.general)] == ["late"]
+    assert fake.faults.add("POST", "/x", hang="before").hang == "before"
+    with pytest.raises(ValueError, match="no status"):
+        fake.faults.add("POST", "/x", hang="after", status=500)
 
 
 async def test_every_response_has_rate_limit_headers(fake: FakeDiscord, scene: Scene) -> None:

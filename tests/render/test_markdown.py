@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from bot.render.announcements import overview_message
 
 from bot.digests.models import Link, LinkKind
+from bot.render.announcements import overview_message
 from bot.render.markdown import markdown_link, safe_url
 from bot.render.papers import paper_embed
 from bot.store.records import IssueRecord, PaperRecord
