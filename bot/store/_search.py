@@ -30,7 +30,7 @@ from bot.digests.models import DigestKind
 
 from . import _reads
 from ._merge import canonical_tag, kind_key, tag_key
-from .analysis import Alternative, QueryGroup, analyse_query, stem
+from .analysis import Alternative, Conjunction, QueryGroup, analyse_query, query_stem
 from .records import SearchHit, SearchPage, SearchStrategy, TitleSuggestion
 
 __all__ = ["RANK_BUDGET", "match_expression", "one_edit", "ranked_max", "search", "suggest_titles"]
@@ -46,7 +46,9 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _alternative(alternative: Alternative) -> str:
+def _alternative(alternative: Alternative | Conjunction) -> str:
+    if isinstance(alternative, Conjunction):
+        return "(" + " AND ".join(_group(group) for group in alternative.groups) + ")"
     phrase = _quote(" ".join(alternative.tokens))
     return phrase + "*" if alternative.prefix else phrase
 
@@ -94,13 +96,20 @@ def ranked_max(groups: Sequence[QueryGroup], filters: int = 0) -> int:
     a phrase (a Korean word of 3+ syllables, a hyphenated compound) costs about four times
     as much per token, since its positions must be matched in every row; so does a filter.
     """
-    units = sum(
-        1 if len(alternative.tokens) == 1 else 4 * len(alternative.tokens)
-        for group in groups
-        for alternative in group.alternatives
-    )
-    units += 4 * filters  # a filter key is a phrase too, with a doclist as long as its tag's
+    # a filter key is a phrase too, with a doclist as long as its tag's
+    units = _units(groups) + 4 * filters
     return max(200, int(RANK_BUDGET / (1 + 0.8 * units)))
+
+
+def _units(groups: Sequence[QueryGroup]) -> int:
+    units = 0
+    for group in groups:
+        for alternative in group.alternatives:
+            if isinstance(alternative, Conjunction):
+                units += _units(alternative.groups)
+            else:
+                units += 1 if len(alternative.tokens) == 1 else 4 * len(alternative.tokens)
+    return units
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +268,7 @@ def _candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
             variants.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
         for variant in variants:
             if variant:
-                found.setdefault(stem(variant), (0, variant))
+                found.setdefault(query_stem(variant), (0, variant))
     for length in range(len(term) - 1, max(3, len(term) - 6), -1):
         found.setdefault(term[:length], (1, term[:length]))
     found.pop(term, None)
@@ -275,7 +284,11 @@ async def _corrections(
     probe each, independent of the number of papers. Lower tier wins, then the term in more
     papers.
     """
-    words = {group: group.alternatives[0].tokens[0] for group in groups if group.word}
+    words = {
+        group: first.tokens[0]
+        for group in groups
+        if group.word and isinstance(first := group.alternatives[0], Alternative)
+    }
     if not words:
         return groups, {}
     present = {
@@ -308,7 +321,7 @@ async def _corrections(
         found = [(-choices[t][0], frequency[t], t) for t in choices if t in frequency]
         if found and group.word is not None:
             best = max(found)[2]
-            corrected.append(QueryGroup((Alternative((best,)),)))
+            corrected.append(QueryGroup((Alternative((best,)),), key=group.key))
             corrections[group.word] = choices[best][1]
         else:
             corrected.append(group)
@@ -348,9 +361,12 @@ async def search(
             if corrections:
                 strategy = "corrected"
                 page, total = await _run(db, corrected, "AND", keys, limit, offset)
-            if total == 0 and len(corrected) > 1:
-                strategy = "any"
-                page, total = await _run(db, corrected, "OR", keys, limit, offset)
+            if total == 0 and any(group.relaxed for group in corrected):
+                # The relevance floor: still every concept of the query, never "any word"
+                # ("nonexistent paper xyz" must not claim the papers that say "paper").
+                strategy = "relaxed"
+                relaxed = [group.relax() for group in corrected]
+                page, total = await _run(db, relaxed, "AND", keys, limit, offset)
             if total == 0:
                 strategy, corrections = "all", {}
     except sqlite3.OperationalError as exc:
