@@ -17,9 +17,11 @@ __all__ = [
     "fetch_papers",
     "issue_paper_ids",
     "latest_titles",
+    "paper_id_by_arxiv",
     "random_paper_id",
     "stats",
     "suggest_tags",
+    "tag_count",
     "tag_counts",
 ]
 
@@ -177,6 +179,20 @@ async def tag_counts(db: aiosqlite.Connection) -> list[tuple[str, int]]:
         "SELECT tag, paper_count FROM tags ORDER BY paper_count DESC, tag"
     )
     return [(str(row[0]), int(row[1])) for row in rows]
+
+
+async def paper_id_by_arxiv(db: aiosqlite.Connection, arxiv_id: str) -> int | None:
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT id FROM papers WHERE arxiv_id = ? ORDER BY id LIMIT 1", (arxiv_id,)
+        )
+    )
+    return int(rows[0][0]) if rows else None
+
+
+async def tag_count(db: aiosqlite.Connection, tag: str) -> int:
+    rows = list(await db.execute_fetchall("SELECT paper_count FROM tags WHERE tag = ?", (tag,)))
+    return int(rows[0][0]) if rows else 0
 
 
 async def suggest_tags(db: aiosqlite.Connection, text: str, limit: int) -> list[str]:

@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
 import aiosqlite
+from rapidfuzz import fuzz, process
 
 from bot.digests.models import DigestKind, Document
+from bot.digests.tags import TagVocabulary, bundled_vocabulary
 
 from . import _db, _ingest, _reads, _search
 from ._ingest import DocumentHook
@@ -46,6 +49,14 @@ from .records import (
 __all__ = ["Store"]
 
 
+_ARXIV_ID = re.compile(r"(?:^|arxiv\.org/(?:abs|pdf)/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+
+
+def _clean(text: str) -> str:
+    """Replace lone surrogates (they cannot be encoded for SQLite)."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class Store:
     """Digests, papers and search over one SQLite database. Create with ``Store.open``."""
 
@@ -55,8 +66,10 @@ class Store:
         writer: aiosqlite.Connection,
         reader: aiosqlite.Connection,
         schema_version: int,
+        vocabulary: TagVocabulary | None = None,
     ) -> None:
         self.path = path
+        self.vocabulary = vocabulary if vocabulary is not None else bundled_vocabulary()
         self.schema_version = schema_version
         self._writer = writer
         self._reader = reader
@@ -67,8 +80,12 @@ class Store:
     # -- lifecycle ------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str) -> Store:
-        """Open (creating if needed) and migrate the database at ``path``."""
+    async def open(cls, path: Path | str, *, vocabulary: TagVocabulary | None = None) -> Store:
+        """Open (creating if needed) and migrate the database at ``path``.
+
+        ``vocabulary`` (default: the bundled ``tags.toml``) resolves the tags users type
+        (``강화학습``, ``reinforcement learning`` -> ``rl``); pass the one the parsers use.
+        """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _db.connect(path)
@@ -78,7 +95,7 @@ class Store:
         except BaseException:
             await writer.close()
             raise
-        return cls(path, writer, reader, version)
+        return cls(path, writer, reader, version, vocabulary)
 
     async def close(self) -> None:
         """Close both connections; safe to call twice."""
@@ -153,16 +170,66 @@ class Store:
         syllable as a prefix; English words by stem; accents and case are ignored; the last
         word also matches as a prefix. All terms must match; failing that, terms are corrected
         by one typo; failing that, any term may match (see ``SearchPage.strategy``). ``tag``
-        keeps papers with that tag, ``kind`` papers mentioned in a digest of that kind.
-        ``limit`` is capped at 100.
+        keeps papers with that tag, or with the tag an alias of it means (``강화학습`` ->
+        ``rl``), ``kind`` papers mentioned in a digest of that kind. ``limit`` is capped at 100.
         """
+        if tag is not None:
+            tag = self._tag(tag)
         return await _search.search(
             self._reader, query, tag=tag, kind=kind, limit=limit, offset=offset
         )
 
+    def _tag(self, text: str) -> str:
+        """The canonical tag for user input: through the vocabulary, else just normalised
+        (digests keep unknown explicit tags, ``#video-text``)."""
+        return self.vocabulary.resolve(text) or canonical_tag(_clean(text))
+
+    async def resolve_tag(self, text: str) -> str | None:
+        """The tag a user means by ``text`` if any paper carries it, else None (never raises).
+
+        Aliases and spellings resolve through the vocabulary: ``tag:#Reinforcement_Learning``,
+        ``강화 학습`` -> ``rl``. For None, :meth:`nearest_tags` has suggestions.
+        """
+        tag = self._tag(text)
+        if not tag:
+            return None
+        return tag if await _reads.tag_count(self._reader, tag) > 0 else None
+
+    async def nearest_tags(self, text: str, limit: int = 3) -> list[str]:
+        """Tags in use whose name or alias is closest to ``text``, most used first among equals."""
+        counts = dict(await self.tag_counts())
+        near = [tag for tag in self.vocabulary.nearest(text, limit * 3) if tag in counts]
+        normal = canonical_tag(_clean(text))
+        if normal and len(near) < limit:
+            for tag, _score, _ in process.extract(
+                normal, list(counts), scorer=fuzz.ratio, limit=limit, score_cutoff=70
+            ):
+                if tag not in near:
+                    near.append(tag)
+        return near[:limit]
+
     async def get_paper(self, paper_id: int) -> PaperRecord | None:
         papers = await _reads.fetch_papers(self._reader, [paper_id])
         return papers[0] if papers else None
+
+    async def lookup_paper(self, text: str) -> PaperRecord | None:
+        """The one paper ``text`` names, or None: strict, never raises (``/paper show``).
+
+        An id (ASCII digits only: ``"²".isdigit()`` is true but ``int("²")`` raises), an arXiv
+        id or URL, else the best search hit, and only if the search really matched (every
+        concept of the text, see the relevance floor of ``search``).
+        """
+        text = _clean(text).strip()
+        if not text:
+            return None
+        if text.isascii() and text.isdecimal() and len(text) <= 18:
+            return await self.get_paper(int(text))
+        if (arxiv := _ARXIV_ID.search(text)) is not None and len(text) <= 80:
+            found = await _reads.paper_id_by_arxiv(self._reader, arxiv.group(1))
+            if found is not None:
+                return await self.get_paper(found)
+        page = await self.search(text, limit=1)
+        return page.hits[0].paper if page.hits else None
 
     async def get_papers(self, paper_ids: Sequence[int]) -> list[PaperRecord]:
         """Records for ``paper_ids`` in that order; unknown ids are skipped."""
@@ -171,7 +238,7 @@ class Store:
     async def random_paper(self, tag: str | None = None) -> PaperRecord | None:
         """A uniformly random paper (with ``tag`` if given), or None if there is none."""
         if tag is not None:
-            tag = canonical_tag(tag.encode("utf-8", "replace").decode("utf-8"))
+            tag = self._tag(tag)
         paper_id = await _reads.random_paper_id(self._reader, self._random, tag)
         return None if paper_id is None else await self.get_paper(paper_id)
 
@@ -206,10 +273,22 @@ class Store:
         return await _search.suggest_titles(self._reader, prefix, limit)
 
     async def suggest_tags(self, prefix: str, limit: int = 25) -> list[str]:
-        """Autocomplete for tags: those starting with ``prefix`` first, then those containing
-        it, each by number of papers."""
-        text = canonical_tag(prefix.encode("utf-8", "replace").decode("utf-8"))
-        return await _reads.suggest_tags(self._reader, text, max(0, min(limit, 100)))
+        """Autocomplete for tags: the tag an alias means first (``강화학습`` -> ``rl``), then
+        tags starting with ``prefix``, then those containing it, each by number of papers;
+        a tag is also found by the start of an alias (``강화`` -> ``rl``)."""
+        limit = max(0, min(limit, 100))
+        text = canonical_tag(_clean(prefix))
+        found = dict.fromkeys(await _reads.suggest_tags(self._reader, text, limit))
+        if text:
+            counts = dict(await self.tag_counts())
+            exact = self.vocabulary.resolve(text)
+            by_alias = [exact] if exact else []
+            by_alias += sorted(
+                {tag for tag in self.vocabulary.tags_by_alias_prefix(text) if tag in counts},
+                key=lambda tag: (-counts[tag], tag),
+            )
+            found = dict.fromkeys([t for t in by_alias if t in counts] + list(found))
+        return list(found)[:limit]
 
     async def stats(self) -> StoreStats:
         return await _reads.stats(self._reader)
