@@ -29,6 +29,7 @@ import aiosqlite
 from bot.digests.models import DigestKind
 
 from . import _reads
+from ._expand import Expander
 from ._merge import canonical_tag, kind_key, tag_key
 from .analysis import Alternative, Conjunction, QueryGroup, analyse_query, query_stem
 from .records import SearchHit, SearchPage, SearchStrategy, TitleSuggestion
@@ -120,8 +121,13 @@ class _Expressions:
     heads: str
 
 
-def _expressions(groups: Sequence[QueryGroup], operator: str, keys: Sequence[str]) -> _Expressions:
-    """The user's terms ANDed with the filter keys.
+def _expressions(
+    groups: Sequence[QueryGroup],
+    operator: str,
+    keys: Sequence[str],
+    exclude: Sequence[QueryGroup] = (),
+) -> _Expressions:
+    """The user's terms ANDed with the filter keys (and without matches of ``exclude``).
 
     Neither is limited to columns: a column filter makes FTS5 decode every row's positions
     (``model`` counts 40% slower). Key tokens (``kdaily``, ``t`` + hex) are not words anyone
@@ -129,7 +135,11 @@ def _expressions(groups: Sequence[QueryGroup], operator: str, keys: Sequence[str
     """
     core = match_expression(groups, operator)
     suffix = "".join(f" AND {_quote(key)}" for key in keys)
-    return _Expressions(f"({core}){suffix}", f"{_HEADS} : ({core}){suffix}")
+    full, heads = f"({core}){suffix}", f"{_HEADS} : ({core}){suffix}"
+    if exclude:
+        unwanted = match_expression(exclude)
+        full, heads = f"({full}) NOT ({unwanted})", f"({heads}) NOT ({unwanted})"
+    return _Expressions(full, heads)
 
 
 TITLE_RANKED_MAX = 3_000
@@ -246,6 +256,30 @@ async def _run(
     return await _page(db, expressions, total, cap, limit, offset), total
 
 
+async def _run_expanded(
+    db: aiosqlite.Connection,
+    groups: Sequence[QueryGroup],
+    expander: Expander | None,
+    keys: Sequence[str],
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[int, float]], int]:
+    """Like ``_run`` (AND), with glossary expansion: the papers the typed words find, ranked,
+    then the papers found only through the expansion, ranked among themselves. Two tiers
+    rather than one ranking so that an English title found through ``환각`` never outranks
+    the Korean text that says 환각."""
+    wide = expander.expand(groups) if expander is not None else None
+    page, first = await _run(db, groups, "AND", keys, limit, offset)
+    if wide is None:
+        return page, first
+    extra = _expressions(wide, "AND", keys, exclude=groups)
+    rest = await _count(db, extra.full)
+    if rest and len(page) < limit:
+        cap = ranked_max(wide, len(keys))
+        page += await _page(db, extra, rest, cap, limit - len(page), max(0, offset - first))
+    return page, first + rest
+
+
 def _candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
     """Possible corrections of a word missing from the index: ``stem -> (tier, shown as)``.
 
@@ -321,7 +355,7 @@ async def _corrections(
         found = [(-choices[t][0], frequency[t], t) for t in choices if t in frequency]
         if found and group.word is not None:
             best = max(found)[2]
-            corrected.append(QueryGroup((Alternative((best,)),), key=group.key))
+            corrected.append(QueryGroup((Alternative((best,)),), key=(best,)))
             corrections[group.word] = choices[best][1]
         else:
             corrected.append(group)
@@ -336,6 +370,7 @@ async def search(
     kind: DigestKind | None = None,
     limit: int = 10,
     offset: int = 0,
+    expander: Expander | None = None,
 ) -> SearchPage:
     query = _clean(query)
     limit = max(0, min(limit, MAX_LIMIT))
@@ -352,21 +387,21 @@ async def search(
     strategy: SearchStrategy = "all"
     corrections: dict[str, str] = {}
     try:
-        page, total = await _run(db, groups, "AND", keys, limit, offset)
+        page, total = await _run_expanded(db, groups, expander, keys, limit, offset)
         if total == 0 and any(group.completion for group in groups):
             groups = [group.completed() for group in groups]  # the last word, half typed
-            page, total = await _run(db, groups, "AND", keys, limit, offset)
+            page, total = await _run_expanded(db, groups, expander, keys, limit, offset)
         if total == 0:
             corrected, corrections = await _corrections(db, groups)
             if corrections:
                 strategy = "corrected"
-                page, total = await _run(db, corrected, "AND", keys, limit, offset)
+                page, total = await _run_expanded(db, corrected, expander, keys, limit, offset)
             if total == 0 and any(group.relaxed for group in corrected):
                 # The relevance floor: still every concept of the query, never "any word"
                 # ("nonexistent paper xyz" must not claim the papers that say "paper").
                 strategy = "relaxed"
                 relaxed = [group.relax() for group in corrected]
-                page, total = await _run(db, relaxed, "AND", keys, limit, offset)
+                page, total = await _run_expanded(db, relaxed, expander, keys, limit, offset)
             if total == 0:
                 strategy, corrections = "all", {}
     except sqlite3.OperationalError as exc:

@@ -31,10 +31,12 @@ from types import TracebackType
 import aiosqlite
 from rapidfuzz import fuzz, process
 
+from bot.digests.glossary import Glossary, bundled_glossary
 from bot.digests.models import DigestKind, Document
 from bot.digests.tags import TagVocabulary, bundled_vocabulary
 
 from . import _db, _ingest, _reads, _search
+from ._expand import Expander
 from ._ingest import DocumentHook
 from ._merge import canonical_tag
 from .records import (
@@ -52,6 +54,20 @@ __all__ = ["Store"]
 _ARXIV_ID = re.compile(r"(?:^|arxiv\.org/(?:abs|pdf)/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
 
 
+_EXPANDERS: dict[tuple[int, int], tuple[TagVocabulary, Glossary, Expander]] = {}
+
+
+def _expander(vocabulary: TagVocabulary, glossary: Glossary) -> Expander:
+    """One expander per vocabulary and glossary object (building one takes ~50 ms; tests
+    open hundreds of stores). The entry keeps both objects alive, so ids are not reused."""
+    key = (id(vocabulary), id(glossary))
+    if key not in _EXPANDERS:
+        if len(_EXPANDERS) >= 8:
+            _EXPANDERS.clear()
+        _EXPANDERS[key] = (vocabulary, glossary, Expander(glossary, vocabulary))
+    return _EXPANDERS[key][2]
+
+
 def _clean(text: str) -> str:
     """Replace lone surrogates (they cannot be encoded for SQLite)."""
     return text.encode("utf-8", "replace").decode("utf-8")
@@ -67,9 +83,11 @@ class Store:
         reader: aiosqlite.Connection,
         schema_version: int,
         vocabulary: TagVocabulary | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.path = path
         self.vocabulary = vocabulary if vocabulary is not None else bundled_vocabulary()
+        self.expander = _expander(self.vocabulary, glossary or bundled_glossary())
         self.schema_version = schema_version
         self._writer = writer
         self._reader = reader
@@ -80,11 +98,19 @@ class Store:
     # -- lifecycle ------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, *, vocabulary: TagVocabulary | None = None) -> Store:
+    async def open(
+        cls,
+        path: Path | str,
+        *,
+        vocabulary: TagVocabulary | None = None,
+        glossary: Glossary | None = None,
+    ) -> Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``vocabulary`` (default: the bundled ``tags.toml``) resolves the tags users type
         (``강화학습``, ``reinforcement learning`` -> ``rl``); pass the one the parsers use.
+        ``glossary`` (default: the bundled ``glossary.toml``) expands queries across languages;
+        tag aliases join the expansion.
         """
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,7 +121,7 @@ class Store:
         except BaseException:
             await writer.close()
             raise
-        return cls(path, writer, reader, version, vocabulary)
+        return cls(path, writer, reader, version, vocabulary, glossary)
 
     async def close(self) -> None:
         """Close both connections; safe to call twice."""
@@ -176,7 +202,13 @@ class Store:
         if tag is not None:
             tag = self._tag(tag)
         return await _search.search(
-            self._reader, query, tag=tag, kind=kind, limit=limit, offset=offset
+            self._reader,
+            query,
+            tag=tag,
+            kind=kind,
+            limit=limit,
+            offset=offset,
+            expander=self.expander,
         )
 
     def _tag(self, text: str) -> str:
