@@ -276,7 +276,9 @@ async def _run_expanded(
     rest = await _count(db, extra.full)
     if rest and len(page) < limit:
         cap = ranked_max(wide, len(keys))
-        page += await _page(db, extra, rest, cap, limit - len(page), max(0, offset - first))
+        more = await _page(db, extra, rest, cap, limit - len(page), max(0, offset - first))
+        # Below every typed-word match (scores >= 0), in the same order: scores stay sorted.
+        page += [(paper_id, -1.0 / (1.0 + score)) for paper_id, score in more]
     return page, first + rest
 
 

@@ -105,7 +105,10 @@ SearchStrategy = Literal["all", "corrected", "relaxed", "any", "none"]
 
 class SearchHit(_Record):
     paper: PaperRecord
-    score: float = Field(description="relevance, higher is better (negated bm25)")
+    score: float = Field(
+        description="relevance, higher is better (negated bm25); below 0 for papers found"
+        " only through the glossary or a tag alias"
+    )
 
 
 class SearchPage(_Record):
