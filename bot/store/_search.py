@@ -148,6 +148,20 @@ _MATCH = "SELECT {what} FROM paper_search WHERE paper_search MATCH ?"
 _NOT_LISTED = "NOT rowid IN (SELECT value FROM json_each(?))"
 
 
+def _ordered(ranked: str, *, limited: bool = False) -> str:
+    """``ranked`` (rowid, score) best first; equally relevant papers (bm25 equal to 3
+    decimals) by ``papers.prior`` (recent, often mentioned: see ``_merge.prior``), then newest.
+
+    The LIMIT keeps SQLite from flattening the FTS query into the join (bm25() must run in
+    the FTS query's own context); the join costs one primary-key lookup per ranked row.
+    """
+    return (
+        f"SELECT h.rowid, h.score FROM ({ranked}{'' if limited else ' LIMIT -1'}) AS h"
+        " JOIN papers AS p ON p.id = h.rowid"
+        " ORDER BY round(h.score, 3), p.prior DESC, h.rowid DESC LIMIT ? OFFSET ?"
+    )
+
+
 async def _count(db: aiosqlite.Connection, expression: str) -> int:
     """Matches without ranking: a doclist walk, a few ms even for 80,000 matches."""
     rows = list(await db.execute_fetchall(_MATCH.format(what="count(*)"), (expression,)))
@@ -184,9 +198,7 @@ async def _page(
     full, heads = expressions.full, expressions.heads
     ranked = _MATCH.format(what=f"rowid, {_BM25} AS score")
     if total <= cap:
-        rows = await db.execute_fetchall(
-            f"{ranked} ORDER BY score LIMIT ? OFFSET ?", (full, limit, offset)
-        )
+        rows = await db.execute_fetchall(_ordered(ranked), (full, limit, offset))
         return [(int(row[0]), -float(row[1])) for row in rows]
     page: list[tuple[int, float]] = []
     # Tier 1, as one JSON array (thousands of rows are slow to fetch one by one).
@@ -201,17 +213,14 @@ async def _page(
     first, oldest_first, first_json = int(found[0][0]), found[0][1] or 0, str(found[0][2])
     if offset < first:
         rows = await db.execute_fetchall(
-            f"{ranked} AND rowid >= ? ORDER BY score LIMIT ? OFFSET ?",
-            (heads, oldest_first, limit, offset),
+            _ordered(f"{ranked} AND rowid >= ?"), (heads, oldest_first, limit, offset)
         )
         page = [(int(row[0]), -float(row[1])) for row in rows]
     # Tier 2: the newest matches outside tier 1, ranked among themselves.
     window = max(0, min(cap - first, total - first))
     if len(page) < limit and offset + len(page) < first + window:
         rows = await db.execute_fetchall(
-            "SELECT rowid, score FROM ("
-            + ranked
-            + f" AND {_NOT_LISTED} ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ? OFFSET ?",
+            _ordered(f"{ranked} AND {_NOT_LISTED} ORDER BY rowid DESC LIMIT ?", limited=True),
             (full, first_json, window, limit - len(page), max(0, offset - first)),
         )
         page.extend((int(row[0]), -float(row[1])) for row in rows)
