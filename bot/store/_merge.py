@@ -78,6 +78,7 @@ class MergedPaper:
     links: list[dict[str, str]]
     search: SearchColumns
     prior: int = 0
+    single: bool = False  # merged from one mention: its text is the mention's, as is
 
 
 PRIOR_EPOCH = dt.date(2000, 1, 1)
@@ -178,4 +179,5 @@ def merge_mentions(mentions: Sequence[MentionFields]) -> MergedPaper:
         links=list(links.values()),
         search=search,
         prior=prior(ordered),
+        single=len(ordered) == 1,
     )

@@ -25,11 +25,21 @@ __all__ = [
     "tag_counts",
 ]
 
+# A paper's text column is NULL when it is exactly its mention's (one mention, see
+# _ingest._paper_row; with several mentions NULL means all mentions have NULL): read the
+# first mention then. FIRST_MENTION joins it as m.
+FIRST_MENTION = (
+    " LEFT JOIN mentions AS m ON m.id = (SELECT min(f.id) FROM mentions AS f"
+    " WHERE f.paper_id = p.id)"
+)
+TITLE = "coalesce(p.title_en, m.title_en, p.title_ko, m.title_ko, '')"
 _PAPER_SELECT = (
-    "SELECT p.id, p.identity, p.arxiv_id, p.title_en, p.title_ko, p.authors, p.summary_ko,"
-    " p.summary_en, p.abstract_ko, p.abstract_en, p.commentary, p.links,"
+    "SELECT p.id, p.identity, p.arxiv_id, coalesce(p.title_en, m.title_en),"
+    " coalesce(p.title_ko, m.title_ko), p.authors, coalesce(p.summary_ko, m.summary_ko),"
+    " coalesce(p.summary_en, m.summary_en), coalesce(p.abstract_ko, m.abstract_ko),"
+    " coalesce(p.abstract_en, m.abstract_en), coalesce(p.commentary, m.commentary), p.links,"
     " (SELECT json_group_array(t.tag) FROM paper_tags AS t WHERE t.paper_id = p.id)"
-    " FROM papers AS p WHERE p.id IN (SELECT value FROM json_each(?))"
+    f" FROM papers AS p{FIRST_MENTION} WHERE p.id IN (SELECT value FROM json_each(?))"
 )
 _MENTION_SELECT = (
     "SELECT m.paper_id, m.document_id, d.key, d.title, d.kind, d.sort_date, d.source,"
@@ -207,7 +217,7 @@ async def suggest_tags(db: aiosqlite.Connection, text: str, limit: int) -> list[
 
 async def latest_titles(db: aiosqlite.Connection, limit: int) -> list[TitleSuggestion]:
     rows = await db.execute_fetchall(
-        "SELECT id, coalesce(title_en, title_ko, '') FROM papers ORDER BY id DESC LIMIT ?",
+        f"SELECT p.id, {TITLE} FROM papers AS p{FIRST_MENTION} ORDER BY p.id DESC LIMIT ?",
         (limit,),
     )
     return [TitleSuggestion(id=row[0], title=row[1]) for row in rows]

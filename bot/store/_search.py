@@ -455,9 +455,10 @@ async def suggest_titles(db: aiosqlite.Connection, text: str, limit: int) -> lis
             )
         )
         rows = await db.execute_fetchall(
-            "SELECT p.id, coalesce(p.title_en, p.title_ko, '') FROM (SELECT rowid AS id, rank"
+            f"SELECT p.id, {_reads.TITLE} FROM (SELECT rowid AS id, rank"
             " FROM title_search WHERE title_search MATCH ? AND rowid >= ?"
-            " ORDER BY rank LIMIT ?) AS h JOIN papers AS p ON p.id = h.id ORDER BY h.rank",
+            " ORDER BY rank LIMIT ?) AS h JOIN papers AS p ON p.id = h.id"
+            f"{_reads.FIRST_MENTION} ORDER BY h.rank",
             (expression, int(newest[0][0]) if newest else 0, limit),
         )
     except sqlite3.OperationalError as exc:
