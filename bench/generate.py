@@ -1367,7 +1367,9 @@ class CorpusWriter:
         # Cross-mentions: papers of this week's daily files, planted needles first.
         needle_titles = {n.spec.title_en: n for n in self.needles if n.spec.also_weekly}
         planted = [p for p in week_papers if p.title_en in needle_titles]
-        others = [p for p in week_papers if p.arxiv_id and p.title_en not in needle_titles]
+        # never another needle: weekly_paper would retry forever on its reserved words
+        every_needle = {n.spec.title_en for n in self.needles}
+        others = [p for p in week_papers if p.arxiv_id and p.title_en not in every_needle]
         picks = rng.sample(others, min(plan.weekly_cross[index], len(others)))
         for base in planted:
             record = needle_titles[base.title_en]

@@ -7,7 +7,11 @@ Safety: the MATCH expression is assembled only from tokens produced by
 
 Strategy: all terms (AND); if nothing matches, the last word may be half typed: add it as a
 prefix; if still nothing, correct terms absent from the index vocabulary to a term one edit
-away (most frequent wins); if still nothing, any term (OR).
+away (most frequent wins); if still nothing, reduce inflected Korean words to their nouns
+(``relaxed``). Never "any term": every concept of the query must match (the relevance floor),
+else nothing is claimed and the caller shows suggestions. At every step a term the glossary
+or the tag vocabulary knows also matches its other forms (``_expand``), ranked after the
+papers that match as typed.
 
 Speed (the target is p99 <= 30 ms at 100,000 papers): every query is first *counted*, which is
 a cheap doclist walk; bm25 ranking, the expensive part (microseconds per matching row), is
@@ -250,18 +254,6 @@ async def _run(
     if total == 0 or limit == 0:
         return [], total
     cap = ranked_max(groups, len(keys))
-    if operator == "OR" and total > cap and len(groups) <= 8:
-        # Papers containing one of the query's rare terms weigh most: bm25 would put them on
-        # top (high idf), and they are what "any term" should find.
-        rare: list[QueryGroup] = []
-        for group in groups:
-            if 0 < await _count(db, _expressions([group], "OR", keys).full) <= cap:
-                rare.append(group)
-        if rare:
-            expressions = _Expressions(
-                expressions.full,
-                f"({_expressions(rare, 'OR', keys).full}) AND ({expressions.full})",
-            )
     return await _page(db, expressions, total, cap, limit, offset), total
 
 

@@ -192,10 +192,13 @@ class Store:
     ) -> SearchPage:
         """Papers matching ``query``, best first; never raises on odd input.
 
-        Korean words match with or without particles and by any 2-syllable part, a lone
-        syllable as a prefix; English words by stem; accents and case are ignored; the last
-        word also matches as a prefix. All terms must match; failing that, terms are corrected
-        by one typo; failing that, any term may match (see ``SearchPage.strategy``). ``tag``
+        Korean words match with or without particles, joined or spaced (언어모델 = 언어 모델),
+        by any 2-syllable part, a lone syllable as a prefix; English words by stem; accents
+        and case are ignored; the last word also matches as a prefix; glossary terms and tag
+        aliases also match their other forms (양자화 = quantization), ranked after exact
+        matches. All terms must match; failing that, terms are corrected by one typo; failing
+        that, Korean words are reduced to their nouns; otherwise nothing matches (see
+        ``SearchPage.strategy``). Ties go to recent, often mentioned papers. ``tag``
         keeps papers with that tag, or with the tag an alias of it means (``강화학습`` ->
         ``rl``), ``kind`` papers mentioned in a digest of that kind. ``limit`` is capped at 100.
         """
