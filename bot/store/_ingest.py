@@ -223,7 +223,7 @@ _MERGE_SELECT = (
 _PAPER_UPDATE = (
     "UPDATE papers SET arxiv_id = ?, title_en = ?, title_ko = ?, summary_ko = ?,"
     " summary_en = ?, abstract_ko = ?, abstract_en = ?, commentary = ?, authors = ?, links = ?,"
-    f" prior = ?, updated_at = {_NOW} WHERE id = ?"
+    f" updated_at = {_NOW} WHERE id = ?"
 )
 _TITLE_INSERT = "INSERT OR REPLACE INTO title_search (rowid, title) VALUES (?, ?)"
 _SEARCH_INSERT = (
@@ -251,7 +251,6 @@ def _paper_row(paper_id: int, identity: str, merged: MergedPaper) -> tuple[objec
         *((None,) * len(texts) if merged.single else texts),
         _json(merged.authors),
         _json(merged.links),
-        merged.prior,
         paper_id,
     )
 

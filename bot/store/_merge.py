@@ -8,7 +8,6 @@ indexes the union, so any wording from any digest finds the paper.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -77,27 +76,7 @@ class MergedPaper:
     tags: list[str]
     links: list[dict[str, str]]
     search: SearchColumns
-    prior: int = 0
     single: bool = False  # merged from one mention: its text is the mention's, as is
-
-
-PRIOR_EPOCH = dt.date(2000, 1, 1)
-PRIOR_BONUS_DAYS = 30
-
-
-def prior(mentions: Iterable[MentionFields]) -> int:
-    """The tie-break among equally relevant search hits: bigger is preferred.
-
-    Days from 2000 to the latest mention, plus a month for every further mention and a month
-    for being in a weekly issue: recent papers first, and a paper a weekly issue picked (or
-    several digests mention) over a stray note of the same week.
-    migrations/0004_search_prior.sql computes the same in SQL for stores written before it.
-    """
-    mentions = list(mentions)
-    dates = [m.sort_date for m in mentions if m.sort_date]
-    days = (dt.date.fromisoformat(max(dates)[:10]) - PRIOR_EPOCH).days if dates else 0
-    weekly = any(m.kind == DigestKind.WEEKLY.value for m in mentions)
-    return max(0, days) + PRIOR_BONUS_DAYS * (len(mentions) - 1 + weekly)
 
 
 @lru_cache(maxsize=4096)
@@ -178,6 +157,5 @@ def merge_mentions(mentions: Sequence[MentionFields]) -> MergedPaper:
         tags=tags,
         links=list(links.values()),
         search=search,
-        prior=prior(ordered),
         single=len(ordered) == 1,
     )
