@@ -18,8 +18,10 @@ from itertools import combinations, pairwise
 
 __all__ = ["ENDINGS", "spacing_variants", "strip_ending"]
 
-MAX_SPACING_VARIANTS = 8
-_MAX_SPLIT_SYLLABLES = 10  # longer runs are pasted sentences, not compounds
+MAX_SPACING_VARIANTS = 4  # each is a phrase FTS5 must match: they cost
+_MAX_SPLIT_SYLLABLES = 8  # longer runs are pasted sentences, not compounds
+# A run ending like a verb or a sentence (이루었습니다, 사용하였다) is no compound.
+_VERBAL_FINALS = frozenset("다요까며고서면지게니죠네든")
 
 # Endings of verbs and adjectives derived from nouns (검출하는, 학습된, 효율적인), longest first.
 # Only the noun before them is kept, and only if it has 2+ syllables: ``검출하는`` -> ``검출``.
@@ -57,30 +59,30 @@ def _bigrams(run: str) -> list[str]:
 
 
 def spacing_variants(run: str) -> list[tuple[str, ...]]:
-    """Token phrases a spaced spelling of the Hangul ``run`` is indexed as, fewest splits first.
+    """Token phrases a spaced spelling of the Hangul ``run`` is indexed as, likeliest first.
 
-    ``언어모델`` -> ``[("언어", "모델")]``; ``검색증강생성`` -> ``[("검색", "증강", "강생",
-    "생성"), ("검색", "색증", "증강", "생성"), ..., ("검색", "증강", "생성")]``. Every part
-    keeps 2+ syllables: a split-off single syllable (``이 모델``) is mostly a particle or a
-    determiner, and a unigram would match far too much. At most MAX_SPACING_VARIANTS.
+    ``언어모델`` -> ``[("언어", "모델")]``; ``검색증강생성`` -> ``[("검색", "증강", "생성"),
+    ("검색", "색증", "강생", "생성"), ...]``. Every part keeps 2+ syllables: a split-off
+    single syllable (``이 모델``) is mostly a particle or a determiner, and a unigram would
+    match far too much. At most MAX_SPACING_VARIANTS, and none for a run that ends like a
+    verb (``이루었습니다``).
     """
     size = len(run)
-    if size < 4 or size > _MAX_SPLIT_SYLLABLES:
+    if size < 4 or size > _MAX_SPLIT_SYLLABLES or run[-1] in _VERBAL_FINALS:
         return []
-    variants: list[tuple[str, ...]] = []
+    splits: list[tuple[int, ...]] = []
     for count in range(1, size // 2):
         for cuts in combinations(range(2, size - 1), count):
             bounds = (0, *cuts, size)
-            if any(end - start < 2 for start, end in pairwise(bounds)):
-                continue
-            variants.append(
-                tuple(
-                    token for start, end in pairwise(bounds) for token in _bigrams(run[start:end])
-                )
-            )
-            if len(variants) >= MAX_SPACING_VARIANTS:
-                return variants
-    return variants
+            if all(end - start >= 2 for start, end in pairwise(bounds)):
+                splits.append(bounds)
+    # Words in Korean compounds are mostly 2-3 syllables (언어|모델, 대규모|언어|모델): those
+    # splits first, then fewer splits.
+    splits.sort(key=lambda cut: (any(end - start > 3 for start, end in pairwise(cut)), len(cut)))
+    return [
+        tuple(token for start, end in pairwise(bounds) for token in _bigrams(run[start:end]))
+        for bounds in splits[:MAX_SPACING_VARIANTS]
+    ]
 
 
 def strip_ending(word: str, *, shortest: int = 1) -> str | None:

@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -154,16 +155,16 @@ _NOT_LISTED = "NOT rowid IN (SELECT value FROM json_each(?))"
 
 
 def _ordered(ranked: str, *, limited: bool = False) -> str:
-    """``ranked`` (rowid, score) best first, equal scores (to 3 decimals) newest first.
+    """``ranked`` (rowid, score) best first, equal scores newest first.
 
     Deterministic, so pages never overlap; within a page, ``_prefer`` then orders equally
-    relevant papers by recency and mentions (a join to order every ranked row by that would
-    cost a lookup per row: +4 ms on broad queries at 10,000 papers).
+    relevant papers by recency and mentions. Neither a join (to order every ranked row by a
+    stored preference) nor ``round(score)`` here: the first costs a lookup per ranked row,
+    the second makes SQLite compute bm25() twice per row (+50-100% on broad queries).
     """
-    inner = ranked if limited else ranked + " LIMIT -1"
-    return (
-        f"SELECT rowid, score FROM ({inner}) ORDER BY round(score, 3), rowid DESC LIMIT ? OFFSET ?"
-    )
+    if limited:  # a subquery with its own LIMIT
+        return f"SELECT rowid, score FROM ({ranked}) ORDER BY score, rowid DESC LIMIT ? OFFSET ?"
+    return f"{ranked} ORDER BY score, rowid DESC LIMIT ? OFFSET ?"
 
 
 PRIOR_EPOCH = dt.date(2000, 1, 1)
@@ -280,6 +281,7 @@ async def _run_expanded(
     db: aiosqlite.Connection,
     groups: Sequence[QueryGroup],
     expander: Expander | None,
+    frequencies: TermFrequencies,
     keys: Sequence[str],
     limit: int,
     offset: int,
@@ -287,9 +289,19 @@ async def _run_expanded(
     """Like ``_run`` (AND), with glossary expansion: the papers the typed words find, ranked,
     then the papers found only through the expansion, ranked among themselves. Two tiers
     rather than one ranking so that an English title found through ``환각`` never outranks
-    the Korean text that says 환각."""
-    wide = expander.expand(groups) if expander is not None else None
+    the Korean text that says 환각.
+
+    The expansion is a recall aid, and it costs (each form is a phrase FTS5 must match):
+    when the typed words already find EXPAND_BELOW papers, nobody pages past them to the
+    expansion's, and it is skipped.
+    """
     page, first = await _run(db, groups, "AND", keys, limit, offset)
+    if expander is None or first >= EXPAND_BELOW:
+        return page, first
+    wide = expander.expand(groups)
+    if wide is not None:
+        frequent = await frequencies.frequent(db, Expander.added(wide, groups))
+        wide = Expander.prune(wide, groups, frequent)
     if wide is None:
         return page, first
     extra = _expressions(wide, "AND", keys, exclude=groups)
@@ -300,6 +312,53 @@ async def _run_expanded(
         # Below every typed-word match (scores >= 0), in the same order: scores stay sorted.
         page += [(paper_id, -1.0 / (1.0 + score)) for paper_id, score in more]
     return page, first + rest
+
+
+EXPAND_BELOW = 1_000
+EXPANSION_MAX_SHARE = 0.05
+EXPANSION_MIN_DOCS = 2_000
+"""An expansion made only of terms in more than EXPANSION_MAX_SHARE of the papers (and more
+than EXPANSION_MIN_DOCS: small stores are fast anyway) is dropped (``Expander.prune``)."""
+
+
+class TermFrequencies:
+    """Which expansion tokens are too frequent to expand to, cached per store.
+
+    Reading document frequencies from the FTS vocabulary costs 1-25 ms per query at 100,000
+    papers, more than the expansion saves; the expansion tokens are a fixed set (the glossary
+    and tag aliases) and frequencies change only with an ingest, so they are cached until the
+    store's next ingest (``clear``) or for ``ttl`` seconds (another process may ingest).
+    """
+
+    def __init__(self, ttl: float = 600.0, limit: int = 20_000) -> None:
+        self._ttl, self._limit = ttl, limit
+        self._docs: dict[str, int] = {}
+        self._too_many: float | None = None
+        self._since = time.monotonic()
+
+    def clear(self) -> None:
+        self._docs.clear()
+        self._too_many = None
+        self._since = time.monotonic()
+
+    async def frequent(self, db: aiosqlite.Connection, tokens: set[str]) -> set[str]:
+        if not tokens:
+            return set()
+        if time.monotonic() - self._since > self._ttl or len(self._docs) > self._limit:
+            self.clear()
+        if self._too_many is None:
+            rows = list(await db.execute_fetchall("SELECT max(rowid) FROM paper_search"))
+            self._too_many = max(EXPANSION_MIN_DOCS, EXPANSION_MAX_SHARE * int(rows[0][0] or 0))
+        missing = sorted(tokens.difference(self._docs))
+        if missing:
+            self._docs.update(dict.fromkeys(missing, 0))
+            for row in await db.execute_fetchall(
+                "SELECT term, doc FROM paper_search_terms"
+                " WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing, ensure_ascii=False),),
+            ):
+                self._docs[str(row[0])] = int(row[1])
+        return {token for token in tokens if self._docs[token] > self._too_many}
 
 
 def _candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
@@ -393,8 +452,10 @@ async def search(
     limit: int = 10,
     offset: int = 0,
     expander: Expander | None = None,
+    frequencies: TermFrequencies | None = None,
 ) -> SearchPage:
     query = _clean(query)
+    frequencies = frequencies if frequencies is not None else TermFrequencies()
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     keys: list[str] = []
@@ -409,21 +470,27 @@ async def search(
     strategy: SearchStrategy = "all"
     corrections: dict[str, str] = {}
     try:
-        page, total = await _run_expanded(db, groups, expander, keys, limit, offset)
+        page, total = await _run_expanded(db, groups, expander, frequencies, keys, limit, offset)
         if total == 0 and any(group.completion for group in groups):
             groups = [group.completed() for group in groups]  # the last word, half typed
-            page, total = await _run_expanded(db, groups, expander, keys, limit, offset)
+            page, total = await _run_expanded(
+                db, groups, expander, frequencies, keys, limit, offset
+            )
         if total == 0:
             corrected, corrections = await _corrections(db, groups)
             if corrections:
                 strategy = "corrected"
-                page, total = await _run_expanded(db, corrected, expander, keys, limit, offset)
+                page, total = await _run_expanded(
+                    db, corrected, expander, frequencies, keys, limit, offset
+                )
             if total == 0 and any(group.relaxed for group in corrected):
                 # The relevance floor: still every concept of the query, never "any word"
                 # ("nonexistent paper xyz" must not claim the papers that say "paper").
                 strategy = "relaxed"
                 relaxed = [group.relax() for group in corrected]
-                page, total = await _run_expanded(db, relaxed, expander, keys, limit, offset)
+                page, total = await _run_expanded(
+                    db, relaxed, expander, frequencies, keys, limit, offset
+                )
             if total == 0:
                 strategy, corrections = "all", {}
     except sqlite3.OperationalError as exc:

@@ -88,6 +88,7 @@ class Store:
         self.path = path
         self.vocabulary = vocabulary if vocabulary is not None else bundled_vocabulary()
         self.expander = _expander(self.vocabulary, glossary or bundled_glossary())
+        self._frequencies = _search.TermFrequencies()
         self.schema_version = schema_version
         self._writer = writer
         self._reader = reader
@@ -177,7 +178,12 @@ class Store:
         ``DocumentWrite``): the place for work that must commit together with the document.
         """
         hooks = (on_document,) if on_document is not None else ()
-        return await _ingest.ingest(self._writer, self._reader, self._write_lock, documents, hooks)
+        try:
+            return await _ingest.ingest(
+                self._writer, self._reader, self._write_lock, documents, hooks
+            )
+        finally:
+            self._frequencies.clear()  # term frequencies changed
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -212,6 +218,7 @@ class Store:
             limit=limit,
             offset=offset,
             expander=self.expander,
+            frequencies=self._frequencies,
         )
 
     def _tag(self, text: str) -> str:
