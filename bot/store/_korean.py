@@ -20,8 +20,13 @@ __all__ = ["ENDINGS", "spacing_variants", "strip_ending"]
 
 MAX_SPACING_VARIANTS = 4  # each is a phrase FTS5 must match: they cost
 _MAX_SPLIT_SYLLABLES = 8  # longer runs are pasted sentences, not compounds
-# A run ending like a verb or a sentence (이루었습니다, 사용하였다) is no compound.
-_VERBAL_FINALS = frozenset("다요까며고서면지게니죠네든")
+# A run ending like a verb or a sentence (이루었습니다, 사용하였다) is no compound. Endings
+# of two syllables: single final syllables (지, 서, 고...) end nouns too (방지, 문서, 참고).
+_VERBAL_ENDINGS = (
+    "니다", "었다", "았다", "였다", "했다", "한다", "된다", "이다", "하다", "있다", "없다",
+    "어요", "아요", "해요", "세요", "지만", "는데", "으며", "하며", "하고", "하면", "해서",
+    "하여", "었고", "았고", "겠다", "는다",
+)  # fmt: skip
 
 # Endings of verbs and adjectives derived from nouns (검출하는, 학습된, 효율적인), longest first.
 # Only the noun before them is kept, and only if it has 2+ syllables: ``검출하는`` -> ``검출``.
@@ -68,7 +73,7 @@ def spacing_variants(run: str) -> list[tuple[str, ...]]:
     verb (``이루었습니다``).
     """
     size = len(run)
-    if size < 4 or size > _MAX_SPLIT_SYLLABLES or run[-1] in _VERBAL_FINALS:
+    if size < 4 or size > _MAX_SPLIT_SYLLABLES or run.endswith(_VERBAL_ENDINGS):
         return []
     splits: list[tuple[int, ...]] = []
     for count in range(1, size // 2):

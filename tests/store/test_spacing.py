@@ -63,7 +63,9 @@ def test_spacing_variants() -> None:
     assert spacing_variants("환각") == spacing_variants("대규모") == []
     assert ("대규", "규모", "언어", "모델") in spacing_variants("대규모언어모델")
     assert all(len(v) >= 2 for v in spacing_variants("검색증강생성"))
-    assert len(spacing_variants("가나다라마바사아자차")) <= 8
+    assert len(spacing_variants("가나다라마바사아자")) <= 4
+    assert spacing_variants("이루었습니다") == spacing_variants("사용하였다") == []
+    assert spacing_variants("망각방지") == [("망각", "방지")]  # 지 also ends nouns
 
 
 def test_endings() -> None:
