@@ -226,15 +226,19 @@ class Store:
         (digests keep unknown explicit tags, ``#video-text``)."""
         return self.vocabulary.resolve(text) or canonical_tag(_clean(text))
 
-    async def resolve_tag(self, text: str) -> str | None:
+    async def resolve_tag(self, text: str, *, in_use: bool = True) -> str | None:
         """The tag a user means by ``text`` if any paper carries it, else None (never raises).
 
         Aliases and spellings resolve through the vocabulary: ``tag:#Reinforcement_Learning``,
-        ``강화 학습`` -> ``rl``. For None, :meth:`nearest_tags` has suggestions.
+        ``강화 학습`` -> ``rl``. With ``in_use=False`` a vocabulary tag no paper carries yet
+        also resolves (following a topic before its first paper). For None,
+        :meth:`nearest_tags` has suggestions.
         """
         tag = self._tag(text)
         if not tag:
             return None
+        if not in_use and self.vocabulary.resolve(text) is not None:
+            return tag
         return tag if await _reads.tag_count(self._reader, tag) > 0 else None
 
     async def nearest_tags(self, text: str, limit: int = 3) -> list[str]:

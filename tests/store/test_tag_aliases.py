@@ -77,6 +77,8 @@ async def test_unknown_explicit_tags_still_work(tagged: Store) -> None:
 
 async def test_resolve_tag_needs_papers_and_suggests(tagged: Store) -> None:
     assert await tagged.resolve_tag("hallucination") is None  # in the vocabulary, no paper
+    assert await tagged.resolve_tag("환각", in_use=False) == "hallucination"  # to follow
+    assert await tagged.resolve_tag("nonsense-xyz", in_use=False) is None
     assert await tagged.resolve_tag("stat-space-modl") is None
     assert await tagged.nearest_tags("stat-space-modl") == ["ssm"]
     assert await tagged.nearest_tags("") == []
