@@ -47,7 +47,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: issue 9's needles and queries
 DEFAULT_SEED = 20261122
 DEFAULT_PAPERS = 100_000
 MIN_PAPERS = 500
@@ -898,6 +898,37 @@ NEEDLES: tuple[NeedleSpec, ...] = (
         en=("Each tessellation is predicted autoregressively, face by face.",),
         tags=("3d",),
     ),
+    # Issue 9: spacing, Korean query vs English-only paper, transliterations.
+    NeedleSpec(
+        "watermark-detector-joined",
+        "daily",
+        "Training Detectors for Audio Provenance Marks",
+        ko=("워터마크검출기를 따로 학습해서 붙이는 구조입니다.",),  # joined: 워터마크 검출기
+        tags=("audio",),
+    ),
+    NeedleSpec(
+        "forgetting-prevention-spaced",
+        "note",
+        "Rehearsal-Free Continual Adaptation",
+        ko=("망각 방지 기법을 간단하게 정리한 노트입니다.",),  # spaced: 망각방지
+        tags=("continual-learning",),
+    ),
+    NeedleSpec(
+        "unlearning-english-only",
+        "daily",
+        "Unlearning Benchmarks for Code Models",
+        ko=(),
+        en=("We benchmark machine unlearning methods on code models.",),
+        tags=("code",),
+    ),
+    NeedleSpec(
+        "sycophancy-english-only",
+        "daily",
+        "Reward Models Prefer Agreeable Answers",
+        ko=(),
+        en=("We find that reward models reward sycophancy over correct disagreement.",),
+        tags=("alignment",),
+    ),
 )
 
 
@@ -908,6 +939,11 @@ class QuerySpec:
     patterns: tuple[str, ...]  # all must match a needle's text (regex, case-insensitive)
     tag: str | None = None
     note: str = ""
+    tag_means: str | None = None  # the canonical tag an alias in ``tag`` stands for
+
+    @property
+    def canonical_tag(self) -> str | None:
+        return self.tag_means or self.tag
 
 
 QUERIES: tuple[QuerySpec, ...] = (
@@ -947,6 +983,19 @@ QUERIES: tuple[QuerySpec, ...] = (
     QuerySpec("typo", "sycophncy", (r"\bsycophan",), note="one letter missing"),
     QuerySpec("typo", "jailbrek", (r"\bjailbreak",), note="one letter missing"),
     QuerySpec("typo", "watermakr", (r"\bwatermark",), note="two letters swapped"),
+    # Issue 9
+    QuerySpec(
+        "ko_spacing", "워터마크 검출기", ("워터마크 ?검출기",), note="query spaced, text joined"
+    ),
+    QuerySpec("ko_spacing", "망각방지", ("망각 ?방지",), note="query joined, text spaced"),
+    QuerySpec("ko_to_en", "아첨", (r"아첨|\bsycophan",), note="one paper says it only in English"),
+    QuerySpec("ko_to_en", "망각", (r"망각|\bunlearn",), note="one paper says it only in English"),
+    QuerySpec("translit", "언러닝", (r"망각|\bunlearn",), note="transliteration of unlearning"),
+    QuerySpec("translit", "워터마킹", (r"워터마크|\bwatermark",), note="texts say 워터마크"),
+    QuerySpec(
+        "tag_alias", "jailbreak", (r"\bjailbreak",), tag="#Large_Language_Models", tag_means="llm"
+    ),
+    QuerySpec("tag_alias", "워터마크", ("워터마크",), tag="tag:AI_Safety", tag_means="safety"),
 )
 
 
@@ -969,7 +1018,7 @@ def ground_truth(needles: Sequence[NeedleRecord]) -> list[dict[str, Any]]:
             n
             for n in needles
             if all(p.search(n.text()) for p in patterns)
-            and (spec.tag is None or spec.tag in n.paper.tags)
+            and (spec.canonical_tag is None or spec.canonical_tag in n.paper.tags)
         ]
         if not 1 <= len(relevant) <= 5:
             raise AssertionError(f"query {spec.query!r} has {len(relevant)} relevant needles")
@@ -1318,7 +1367,9 @@ class CorpusWriter:
         # Cross-mentions: papers of this week's daily files, planted needles first.
         needle_titles = {n.spec.title_en: n for n in self.needles if n.spec.also_weekly}
         planted = [p for p in week_papers if p.title_en in needle_titles]
-        others = [p for p in week_papers if p.arxiv_id and p.title_en not in needle_titles]
+        # never another needle: weekly_paper would retry forever on its reserved words
+        every_needle = {n.spec.title_en for n in self.needles}
+        others = [p for p in week_papers if p.arxiv_id and p.title_en not in every_needle]
         picks = rng.sample(others, min(plan.weekly_cross[index], len(others)))
         for base in planted:
             record = needle_titles[base.title_en]

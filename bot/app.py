@@ -18,13 +18,15 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import httpx
 
 from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, Backoff, Courier, RateLimiter
+from bot.digests.glossary import load_glossary
 from bot.digests.tags import TagVocabulary, load_vocabulary
-from bot.ingest import fill_new_store, ingest_paths
+from bot.ingest import IngestTotals, fill_new_store, ingest_paths
 from bot.jobs import Jobs, PaperScheduler, build_sources
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
@@ -32,7 +34,7 @@ from bot.services.subscriptions import Subscriptions
 from bot.settings import Settings
 from bot.store import Store
 
-__all__ = ["App", "Delivery", "load_local_digests", "open_app"]
+__all__ = ["App", "Delivery", "load_local_digests", "open_app", "open_store"]
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class App:
     subscriptions: Subscriptions = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lookup = Lookup(self.store, self.vocabulary)
+        self.lookup = Lookup(self.store)
         self.subscriptions = Subscriptions(self.store, self.lookup)
 
     @property
@@ -132,15 +134,44 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
     )
 
 
+async def open_store(
+    settings: Settings,
+    *,
+    path: Path | None = None,
+    clock: Clock = utcnow,
+    read_only: bool = False,
+) -> tuple[Store, IngestTotals | None]:
+    """The store as every entry point opens it: the configured vocabulary and glossary, and a
+    new store (or one whose first fill was cut short) filled completely from the configured
+    digests first, whichever command touches it first. Returns the first fill's totals, if
+    one ran."""
+    store = await Store.open(
+        path or settings.store.path,
+        clock=clock,
+        read_only=read_only,
+        vocabulary=load_vocabulary(settings.digests.tag_vocabulary),
+        glossary=load_glossary(settings.digests.glossary),
+    )
+    if read_only:
+        return store, None
+    try:
+        filled = await fill_new_store(
+            store, settings.digests.paths, settings.digests.tag_vocabulary
+        )
+    except BaseException:
+        await store.close()
+        raise
+    return store, filled
+
+
 @contextlib.asynccontextmanager
 async def open_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIterator[App]:
     """The store opened and filled from the local digests, an HTTP client for remote sources,
     and the services on both; all closed again on exit."""
+    store, _ = await open_store(settings, clock=clock)
     async with (
-        await Store.open(settings.store.path, clock=clock) as store,
+        store,
         httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=True) as http,
     ):
-        # A new store (or one whose first fill was cut short) is filled completely first.
-        await fill_new_store(store, settings.digests.paths, settings.digests.tag_vocabulary)
         await load_local_digests(store, settings)
         yield App(settings, store, http)

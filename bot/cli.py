@@ -20,10 +20,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from bot.app import open_store
 from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
-from bot.ingest import IngestTotals, fill_new_store, ingest_paths
+from bot.ingest import IngestTotals, ingest_paths
 from bot.operator_errors import report_faults
 from bot.services.lookup import Lookup, UnknownTagError
 from bot.settings import Settings, load_settings
@@ -346,23 +347,17 @@ async def _open_for_reading(args: argparse.Namespace, settings: Settings) -> Sto
     (searchable all the same); any other goes through ``_open_store``."""
     path = _db_path(args, settings)
     if needs_read_only(path):
-        return await Store.open(path, read_only=True)
+        store, _ = await open_store(settings, path=path, read_only=True)
+        return store
     return await _open_store(args, settings)
 
 
 async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
-    """Open the store; a new store (or one whose first fill was interrupted) is first filled
-    from the configured digests, whichever command opens it, so a fresh clone has something
-    to search."""
+    """Open the store as the bot does (``bot.app.open_store``): a new store, or one whose
+    first fill was interrupted, is first filled from the configured digests, whichever
+    command opens it, so a fresh clone has something to search."""
     path = _db_path(args, settings)
-    store = await Store.open(path)
-    try:
-        totals = await fill_new_store(
-            store, settings.digests.paths, settings.digests.tag_vocabulary
-        )
-    except BaseException:
-        await store.close()
-        raise
+    store, totals = await open_store(settings, path=path)
     if totals is not None and settings.digests.paths:
         _print_errors(totals.errors)
         Console(stderr=True, highlight=False, soft_wrap=True).print(
@@ -438,7 +433,7 @@ async def _known_tag(store: Store, settings: Settings, raw: str | None) -> str |
     unknown one is refused with the nearest tags, as in Discord."""
     if raw is None:
         return None
-    lookup = Lookup(store, load_vocabulary(settings.digests.tag_vocabulary))
+    lookup = Lookup(store)
     try:
         return await lookup.known_tag(raw)
     except UnknownTagError as error:

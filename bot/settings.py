@@ -108,6 +108,9 @@ class DigestSettings(_Section):
     tag_vocabulary: Path | None = Field(
         default=None, description="a TOML tag vocabulary replacing the bundled one"
     )
+    glossary: Path | None = Field(
+        default=None, description="a TOML bilingual search glossary replacing the bundled one"
+    )
 
 
 class DiscordSettings(_Section):

@@ -170,9 +170,9 @@ def test_search_takes_words_without_quotes(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_a_tag_as_people_type_it_or_the_nearest_tags(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["search", "model", "--tag", "#Reinforcement_Learning"]) == 0
+    assert main(["search", "audio", "--tag", "#Large_Language_Models"]) == 0
     out = capsys.readouterr().out
-    assert "Decoding-time Realignment of Language Models" in out  # tagged rl
+    assert "WavCraft: Audio Editing and Generation with Large Language Models" in out  # llm
     assert main(["search", "model", "--tag", "rlhff"]) == 2
     captured = capsys.readouterr()
     assert captured.err.strip() == "error: no tag 'rlhff'; did you mean rlhf?"

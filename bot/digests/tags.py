@@ -28,10 +28,13 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from bot.digests.errors import VocabularyError
 
 MAX_DERIVE_CHARS = 20_000
 
+_TAG_PREFIX = re.compile(r"^\s*tag\s*:\s*", re.IGNORECASE)  # "tag:rl", as search boxes write it
 _DASHES = re.compile(r"[\s_\-‐‑‒–—―]+")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]")
@@ -97,6 +100,9 @@ class TagVocabulary:
     # a phrase that is none of these cannot grow into a keyword, so the lookup stops there.
     _folded_prefixes: set[str] = field(default_factory=set, repr=False)
     _exact_prefixes: set[str] = field(default_factory=set, repr=False)
+    # Names and aliases without their dashes (``강화학습``, ``statespacemodel``) -> canonical
+    # name: what users type, spaced or not. Ambiguous spellings are left out.
+    _typed: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, object]) -> TagVocabulary:
@@ -122,6 +128,7 @@ class TagVocabulary:
             )
             vocabulary._add(info)
         vocabulary._check_aliases()
+        vocabulary._index_typed()
         return vocabulary
 
     @property
@@ -133,6 +140,48 @@ class TagVocabulary:
         """The canonical form of an explicit tag; unknown tags come back normalised."""
         normal = normalise_tag(tag)
         return self._aliases.get(normal, normal)
+
+    def resolve(self, text: str) -> str | None:
+        """The canonical tag a user means by ``text``, or None if the vocabulary has no such tag.
+
+        ``#Reinforcement_Learning``, ``tag:강화학습``, ``reinforcement learning`` and
+        ``강화 학습`` all resolve to ``rl``; ``state-space-model`` to ``ssm``. Never raises.
+        """
+        normal = normalise_tag(_TAG_PREFIX.sub("", text.encode("utf-8", "replace").decode()))
+        if not normal:
+            return None
+        if normal in self.tags:
+            return normal
+        if normal in self._aliases:
+            return self._aliases[normal]
+        return self._typed.get(normal.replace("-", "")) or None
+
+    def nearest(self, text: str, limit: int = 3) -> list[str]:
+        """Canonical tags whose name or an alias is closest to ``text`` (a mistyped tag)."""
+        normal = normalise_tag(_TAG_PREFIX.sub("", text.encode("utf-8", "replace").decode()))
+        if not normal or limit <= 0:
+            return []
+        names = list(self._typed)
+        found: dict[str, None] = {}
+        for match, _score, _ in process.extract(
+            normal.replace("-", ""), names, scorer=fuzz.ratio, limit=limit * 4, score_cutoff=60
+        ):
+            found.setdefault(self._typed[match])
+            if len(found) >= limit:
+                break
+        return list(found)
+
+    def tags_by_alias_prefix(self, text: str) -> set[str]:
+        """Canonical tags with an alias starting with ``text`` (normalised): autocomplete."""
+        normal = normalise_tag(text)
+        if not normal:
+            return set()
+        key = normal.replace("-", "")
+        return {
+            name
+            for alias, name in self._aliases.items()
+            if alias.startswith(normal) or alias.replace("-", "").startswith(key)
+        }
 
     def canonical_all(self, tags: Iterable[str]) -> set[str]:
         return {name for name in (self.canonical(tag) for tag in tags) if name}
@@ -186,6 +235,14 @@ class TagVocabulary:
             self._folded.setdefault(" ".join(singles), set()).add(name)
             self._starts.add(singles[0])
             self._folded_prefixes.update(" ".join(singles[:n]) for n in range(1, len(singles) + 1))
+
+    def _index_typed(self) -> None:
+        spellings: dict[str, set[str]] = {}
+        for normal, name in [(n, n) for n in self.tags] + list(self._aliases.items()):
+            spellings.setdefault(normal.replace("-", ""), set()).add(name)
+        self._typed = {
+            key: next(iter(names)) for key, names in spellings.items() if len(names) == 1
+        }
 
     def _check_aliases(self) -> None:
         for info in self.tags.values():
@@ -247,6 +304,12 @@ def _strings(value: object, name: str, what: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise VocabularyError(f"tag {name!r}: {what} must be a list of strings")
     return [str(item) for item in value]
+
+
+@functools.cache
+def bundled_vocabulary() -> TagVocabulary:
+    """The bundled ``tags.toml``, loaded once (treat it as read-only)."""
+    return load_vocabulary(None)
 
 
 def load_vocabulary(path: Path | None = None) -> TagVocabulary:

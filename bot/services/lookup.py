@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from bot.digests.models import DigestKind
-from bot.digests.tags import TagVocabulary, normalise_tag
 from bot.i18n import Lang, Msg
 from bot.render.limits import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
 from bot.services.errors import BadQueryError, NotFoundError
 from bot.store import Store
-from bot.store.records import PaperRecord, SearchPage
+from bot.store.records import SearchPage
 
 PAGE_SIZE = 5
 MAX_QUERY = 200
@@ -37,9 +33,8 @@ class SearchView:
 
 
 class Lookup:
-    def __init__(self, store: Store, vocabulary: TagVocabulary | None = None) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.vocabulary = vocabulary
 
     # -- search ----------------------------------------------------------------------------
 
@@ -77,32 +72,24 @@ class Lookup:
             hint.append(Msg("search.hint_tags", {"tags": ", ".join(popular)}))
         return tuple(hint)
 
-    def canonical_tag(self, raw: str) -> str:
-        """``raw`` as the vocabulary's canonical tag (aliases resolved), else normalised."""
-        return self.vocabulary.canonical(raw) if self.vocabulary else normalise_tag(raw)
-
     async def known_tag(self, raw: str) -> str:
-        """The canonical tag for `raw` if some paper carries it, or a NotFound that names the
-        nearest tags."""
-        tag = self.canonical_tag(raw)
-        counts = dict(await self.store.tag_counts())
-        if tag in counts:
-            return tag
-        raise self._unknown_tag(raw, tag, list(counts))
+        """The tag a user means by `raw` (aliases and spellings resolved by the store's
+        vocabulary) if some paper carries it, or a NotFound that names the nearest tags."""
+        tag = await self.store.resolve_tag(raw)
+        if tag is None:
+            raise await self._unknown_tag(raw)
+        return tag
 
     async def followable_tag(self, raw: str) -> str:
         """Like ``known_tag``, but any tag of the vocabulary counts too: alerts are for papers
         that have not arrived yet."""
-        tag = self.canonical_tag(raw)
-        known = {name for name, _ in await self.store.tag_counts()}
-        if self.vocabulary is not None:
-            known.update(self.vocabulary.names)
-        if tag in known:
-            return tag
-        raise self._unknown_tag(raw, tag, sorted(known))
+        tag = await self.store.resolve_tag(raw, in_use=False)
+        if tag is None:
+            raise await self._unknown_tag(raw)
+        return tag
 
-    def _unknown_tag(self, raw: str, tag: str, candidates: list[str]) -> NotFoundError:
-        near = nearest_tags(tag, candidates)
+    async def _unknown_tag(self, raw: str) -> UnknownTagError:
+        near = await self.store.nearest_tags(raw)
         hint = (
             Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n in near)})
             if near
@@ -122,13 +109,9 @@ class Lookup:
         return paper_embed(paper, lang)
 
     async def paper(self, choice: str, lang: Lang) -> Embed:
-        """A paper by the id an autocomplete choice carries, or by the typed title."""
-        paper: PaperRecord | None = None
-        if choice.isdigit():
-            paper = await self.store.get_paper(int(choice))
-        if paper is None and choice.strip():
-            page = await self.store.search(choice, limit=1)
-            paper = page.hits[0].paper if page.hits else None
+        """A paper by the id an autocomplete choice carries, an arXiv id, or a typed title that
+        really matches (never an unrelated paper)."""
+        paper = await self.store.lookup_paper(choice)
         if paper is None:
             raise NotFoundError("error.paper_not_found", query=choice[:100])
         return paper_embed(paper, lang)
@@ -145,7 +128,7 @@ class Lookup:
         return [(_shorten_choice(c.title), str(c.id)) for c in choices]
 
     async def tag_choices(self, typed: str) -> list[str]:
-        return await self.store.suggest_tags(normalise_tag(typed), limit=AUTOCOMPLETE_LIMIT)
+        return await self.store.suggest_tags(typed, limit=AUTOCOMPLETE_LIMIT)
 
     # -- digests and tags ------------------------------------------------------------------
 
@@ -163,12 +146,6 @@ class Lookup:
 
     async def tags(self, lang: Lang) -> Embed:
         return tags_embed(await self.store.tag_counts(), lang)
-
-
-def nearest_tags(tag: str, candidates: list[str]) -> list[str]:
-    """Up to three tags within two edits of ``tag``, nearest first."""
-    near = process.extract(tag, candidates, scorer=Levenshtein.distance, limit=3, score_cutoff=2)
-    return [name for name, _, _ in near]
 
 
 class UnknownTagError(NotFoundError):

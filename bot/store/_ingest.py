@@ -259,9 +259,11 @@ _SEARCH_INSERT = (
 
 
 def _paper_row(paper_id: int, identity: str, merged: MergedPaper) -> tuple[object, ...]:
+    """The papers row. A paper with one mention keeps its text only in that mention: the
+    merged text would be an exact copy (a third of the database), and reads fall back to the
+    mention (``_reads``: papers.x NULL means "as its mentions say")."""
     arxiv_id = identity.removeprefix("arxiv:") if identity.startswith("arxiv:") else None
-    return (
-        arxiv_id,
+    texts: tuple[str | None, ...] = (
         merged.title_en,
         merged.title_ko,
         merged.summary_ko,
@@ -269,6 +271,10 @@ def _paper_row(paper_id: int, identity: str, merged: MergedPaper) -> tuple[objec
         merged.abstract_ko,
         merged.abstract_en,
         merged.commentary,
+    )
+    return (
+        arxiv_id,
+        *((None,) * len(texts) if merged.single else texts),
         _json(merged.authors),
         _json(merged.links),
         paper_id,

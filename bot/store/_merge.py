@@ -76,6 +76,7 @@ class MergedPaper:
     tags: list[str]
     links: list[dict[str, str]]
     search: SearchColumns
+    single: bool = False  # merged from one mention: its text is the mention's, as is
 
 
 @lru_cache(maxsize=4096)
@@ -156,4 +157,5 @@ def merge_mentions(mentions: Sequence[MentionFields]) -> MergedPaper:
         tags=tags,
         links=list(links.values()),
         search=search,
+        single=len(ordered) == 1,
     )

@@ -17,17 +17,29 @@ __all__ = [
     "fetch_papers",
     "issue_paper_ids",
     "latest_titles",
+    "paper_id_by_arxiv",
     "random_paper_id",
     "stats",
     "suggest_tags",
+    "tag_count",
     "tag_counts",
 ]
 
+# A paper's text column is NULL when it is exactly its mention's (one mention, see
+# _ingest._paper_row; with several mentions NULL means all mentions have NULL): read the
+# first mention then. FIRST_MENTION joins it as m.
+FIRST_MENTION = (
+    " LEFT JOIN mentions AS m ON m.id = (SELECT min(f.id) FROM mentions AS f"
+    " WHERE f.paper_id = p.id)"
+)
+TITLE = "coalesce(p.title_en, m.title_en, p.title_ko, m.title_ko, '')"
 _PAPER_SELECT = (
-    "SELECT p.id, p.identity, p.arxiv_id, p.title_en, p.title_ko, p.authors, p.summary_ko,"
-    " p.summary_en, p.abstract_ko, p.abstract_en, p.commentary, p.links,"
+    "SELECT p.id, p.identity, p.arxiv_id, coalesce(p.title_en, m.title_en),"
+    " coalesce(p.title_ko, m.title_ko), p.authors, coalesce(p.summary_ko, m.summary_ko),"
+    " coalesce(p.summary_en, m.summary_en), coalesce(p.abstract_ko, m.abstract_ko),"
+    " coalesce(p.abstract_en, m.abstract_en), coalesce(p.commentary, m.commentary), p.links,"
     " (SELECT json_group_array(t.tag) FROM paper_tags AS t WHERE t.paper_id = p.id)"
-    " FROM papers AS p WHERE p.id IN (SELECT value FROM json_each(?))"
+    f" FROM papers AS p{FIRST_MENTION} WHERE p.id IN (SELECT value FROM json_each(?))"
 )
 _MENTION_SELECT = (
     "SELECT m.paper_id, m.document_id, d.key, d.title, d.kind, d.sort_date, d.source,"
@@ -179,6 +191,20 @@ async def tag_counts(db: aiosqlite.Connection) -> list[tuple[str, int]]:
     return [(str(row[0]), int(row[1])) for row in rows]
 
 
+async def paper_id_by_arxiv(db: aiosqlite.Connection, arxiv_id: str) -> int | None:
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT id FROM papers WHERE arxiv_id = ? ORDER BY id LIMIT 1", (arxiv_id,)
+        )
+    )
+    return int(rows[0][0]) if rows else None
+
+
+async def tag_count(db: aiosqlite.Connection, tag: str) -> int:
+    rows = list(await db.execute_fetchall("SELECT paper_count FROM tags WHERE tag = ?", (tag,)))
+    return int(rows[0][0]) if rows else 0
+
+
 async def suggest_tags(db: aiosqlite.Connection, text: str, limit: int) -> list[str]:
     """Tags containing ``text``; those starting with it first, then by use."""
     rows = await db.execute_fetchall(
@@ -191,7 +217,7 @@ async def suggest_tags(db: aiosqlite.Connection, text: str, limit: int) -> list[
 
 async def latest_titles(db: aiosqlite.Connection, limit: int) -> list[TitleSuggestion]:
     rows = await db.execute_fetchall(
-        "SELECT id, coalesce(title_en, title_ko, '') FROM papers ORDER BY id DESC LIMIT ?",
+        f"SELECT p.id, {TITLE} FROM papers AS p{FIRST_MENTION} ORDER BY p.id DESC LIMIT ?",
         (limit,),
     )
     return [TitleSuggestion(id=row[0], title=row[1]) for row in rows]

@@ -7,7 +7,11 @@ Safety: the MATCH expression is assembled only from tokens produced by
 
 Strategy: all terms (AND); if nothing matches, the last word may be half typed: add it as a
 prefix; if still nothing, correct terms absent from the index vocabulary to a term one edit
-away (most frequent wins); if still nothing, any term (OR).
+away (most frequent wins); if still nothing, reduce inflected Korean words to their nouns
+(``relaxed``). Never "any term": every concept of the query must match (the relevance floor),
+else nothing is claimed and the caller shows suggestions. At every step a term the glossary
+or the tag vocabulary knows also matches its other forms (``_expand``), ranked after the
+papers that match as typed.
 
 Speed (the target is p99 <= 30 ms at 100,000 papers): every query is first *counted*, which is
 a cheap doclist walk; bm25 ranking, the expensive part (microseconds per matching row), is
@@ -18,9 +22,11 @@ the page's ids only.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,9 +35,10 @@ import aiosqlite
 from bot.digests.models import DigestKind
 
 from . import _reads
+from ._expand import Expander
 from ._merge import canonical_tag, kind_key, tag_key
-from .analysis import Alternative, QueryGroup, analyse_query, stem
-from .records import SearchHit, SearchPage, SearchStrategy, TitleSuggestion
+from .analysis import Alternative, Conjunction, QueryGroup, analyse_query, query_stem
+from .records import PaperRecord, SearchHit, SearchPage, SearchStrategy, TitleSuggestion
 
 __all__ = ["RANK_BUDGET", "match_expression", "one_edit", "ranked_max", "search", "suggest_titles"]
 
@@ -46,7 +53,9 @@ def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _alternative(alternative: Alternative) -> str:
+def _alternative(alternative: Alternative | Conjunction) -> str:
+    if isinstance(alternative, Conjunction):
+        return "(" + " AND ".join(_group(group) for group in alternative.groups) + ")"
     phrase = _quote(" ".join(alternative.tokens))
     return phrase + "*" if alternative.prefix else phrase
 
@@ -94,13 +103,20 @@ def ranked_max(groups: Sequence[QueryGroup], filters: int = 0) -> int:
     a phrase (a Korean word of 3+ syllables, a hyphenated compound) costs about four times
     as much per token, since its positions must be matched in every row; so does a filter.
     """
-    units = sum(
-        1 if len(alternative.tokens) == 1 else 4 * len(alternative.tokens)
-        for group in groups
-        for alternative in group.alternatives
-    )
-    units += 4 * filters  # a filter key is a phrase too, with a doclist as long as its tag's
+    # a filter key is a phrase too, with a doclist as long as its tag's
+    units = _units(groups) + 4 * filters
     return max(200, int(RANK_BUDGET / (1 + 0.8 * units)))
+
+
+def _units(groups: Sequence[QueryGroup]) -> int:
+    units = 0
+    for group in groups:
+        for alternative in group.alternatives:
+            if isinstance(alternative, Conjunction):
+                units += _units(alternative.groups)
+            else:
+                units += 1 if len(alternative.tokens) == 1 else 4 * len(alternative.tokens)
+    return units
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +127,13 @@ class _Expressions:
     heads: str
 
 
-def _expressions(groups: Sequence[QueryGroup], operator: str, keys: Sequence[str]) -> _Expressions:
-    """The user's terms ANDed with the filter keys.
+def _expressions(
+    groups: Sequence[QueryGroup],
+    operator: str,
+    keys: Sequence[str],
+    exclude: Sequence[QueryGroup] = (),
+) -> _Expressions:
+    """The user's terms ANDed with the filter keys (and without matches of ``exclude``).
 
     Neither is limited to columns: a column filter makes FTS5 decode every row's positions
     (``model`` counts 40% slower). Key tokens (``kdaily``, ``t`` + hex) are not words anyone
@@ -120,13 +141,49 @@ def _expressions(groups: Sequence[QueryGroup], operator: str, keys: Sequence[str
     """
     core = match_expression(groups, operator)
     suffix = "".join(f" AND {_quote(key)}" for key in keys)
-    return _Expressions(f"({core}){suffix}", f"{_HEADS} : ({core}){suffix}")
+    full, heads = f"({core}){suffix}", f"{_HEADS} : ({core}){suffix}"
+    if exclude:
+        unwanted = match_expression(exclude)
+        full, heads = f"({full}) NOT ({unwanted})", f"({heads}) NOT ({unwanted})"
+    return _Expressions(full, heads)
 
 
 TITLE_RANKED_MAX = 3_000
 _MATCH = "SELECT {what} FROM paper_search WHERE paper_search MATCH ?"
 # "not in tier 1": a per-row filter, never an index (see _page)
 _NOT_LISTED = "NOT rowid IN (SELECT value FROM json_each(?))"
+
+
+def _ordered(ranked: str, *, limited: bool = False) -> str:
+    """``ranked`` (rowid, score) best first, equal scores newest first.
+
+    Deterministic, so pages never overlap; within a page, ``_prefer`` then orders equally
+    relevant papers by recency and mentions. Neither a join (to order every ranked row by a
+    stored preference) nor ``round(score)`` here: the first costs a lookup per ranked row,
+    the second makes SQLite compute bm25() twice per row (+50-100% on broad queries).
+    """
+    if limited:  # a subquery with its own LIMIT
+        return f"SELECT rowid, score FROM ({ranked}) ORDER BY score, rowid DESC LIMIT ? OFFSET ?"
+    return f"{ranked} ORDER BY score, rowid DESC LIMIT ? OFFSET ?"
+
+
+PRIOR_EPOCH = dt.date(2000, 1, 1)
+PRIOR_BONUS_DAYS = 30
+
+
+def prior(paper: PaperRecord) -> int:
+    """How much a paper is preferred among equally relevant hits: days from 2000 to its
+    latest mention, plus a month per further mention and a month for a weekly issue (a paper
+    a weekly issue picked over a stray note of the same week)."""
+    dates = [m.date for m in paper.mentions if m.date is not None]
+    days = (max(dates) - PRIOR_EPOCH).days if dates else 0
+    weekly = any(m.kind == DigestKind.WEEKLY for m in paper.mentions)
+    return max(0, days) + PRIOR_BONUS_DAYS * (max(0, len(paper.mentions) - 1) + weekly)
+
+
+def _prefer(hits: list[SearchHit]) -> list[SearchHit]:
+    """Equally relevant hits (score equal to 3 decimals) by ``prior``; never across scores."""
+    return sorted(hits, key=lambda hit: (-round(hit.score, 3), -prior(hit.paper)))
 
 
 async def _count(db: aiosqlite.Connection, expression: str) -> int:
@@ -165,9 +222,7 @@ async def _page(
     full, heads = expressions.full, expressions.heads
     ranked = _MATCH.format(what=f"rowid, {_BM25} AS score")
     if total <= cap:
-        rows = await db.execute_fetchall(
-            f"{ranked} ORDER BY score LIMIT ? OFFSET ?", (full, limit, offset)
-        )
+        rows = await db.execute_fetchall(_ordered(ranked), (full, limit, offset))
         return [(int(row[0]), -float(row[1])) for row in rows]
     page: list[tuple[int, float]] = []
     # Tier 1, as one JSON array (thousands of rows are slow to fetch one by one).
@@ -182,17 +237,14 @@ async def _page(
     first, oldest_first, first_json = int(found[0][0]), found[0][1] or 0, str(found[0][2])
     if offset < first:
         rows = await db.execute_fetchall(
-            f"{ranked} AND rowid >= ? ORDER BY score LIMIT ? OFFSET ?",
-            (heads, oldest_first, limit, offset),
+            _ordered(f"{ranked} AND rowid >= ?"), (heads, oldest_first, limit, offset)
         )
         page = [(int(row[0]), -float(row[1])) for row in rows]
     # Tier 2: the newest matches outside tier 1, ranked among themselves.
     window = max(0, min(cap - first, total - first))
     if len(page) < limit and offset + len(page) < first + window:
         rows = await db.execute_fetchall(
-            "SELECT rowid, score FROM ("
-            + ranked
-            + f" AND {_NOT_LISTED} ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ? OFFSET ?",
+            _ordered(f"{ranked} AND {_NOT_LISTED} ORDER BY rowid DESC LIMIT ?", limited=True),
             (full, first_json, window, limit - len(page), max(0, offset - first)),
         )
         page.extend((int(row[0]), -float(row[1])) for row in rows)
@@ -222,19 +274,91 @@ async def _run(
     if total == 0 or limit == 0:
         return [], total
     cap = ranked_max(groups, len(keys))
-    if operator == "OR" and total > cap and len(groups) <= 8:
-        # Papers containing one of the query's rare terms weigh most: bm25 would put them on
-        # top (high idf), and they are what "any term" should find.
-        rare: list[QueryGroup] = []
-        for group in groups:
-            if 0 < await _count(db, _expressions([group], "OR", keys).full) <= cap:
-                rare.append(group)
-        if rare:
-            expressions = _Expressions(
-                expressions.full,
-                f"({_expressions(rare, 'OR', keys).full}) AND ({expressions.full})",
-            )
     return await _page(db, expressions, total, cap, limit, offset), total
+
+
+async def _run_expanded(
+    db: aiosqlite.Connection,
+    groups: Sequence[QueryGroup],
+    expander: Expander | None,
+    frequencies: TermFrequencies,
+    keys: Sequence[str],
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[int, float]], int]:
+    """Like ``_run`` (AND), with glossary expansion: the papers the typed words find, ranked,
+    then the papers found only through the expansion, ranked among themselves. Two tiers
+    rather than one ranking so that an English title found through ``환각`` never outranks
+    the Korean text that says 환각.
+
+    The expansion is a recall aid, and it costs (each form is a phrase FTS5 must match):
+    when the typed words already find EXPAND_BELOW papers, nobody pages past them to the
+    expansion's, and it is skipped.
+    """
+    page, first = await _run(db, groups, "AND", keys, limit, offset)
+    if expander is None or first >= EXPAND_BELOW:
+        return page, first
+    wide = expander.expand(groups)
+    if wide is not None:
+        frequent = await frequencies.frequent(db, Expander.added(wide, groups))
+        wide = Expander.prune(wide, groups, frequent)
+    if wide is None:
+        return page, first
+    extra = _expressions(wide, "AND", keys, exclude=groups)
+    rest = await _count(db, extra.full)
+    if rest and len(page) < limit:
+        cap = ranked_max(wide, len(keys))
+        more = await _page(db, extra, rest, cap, limit - len(page), max(0, offset - first))
+        # Below every typed-word match (scores >= 0), in the same order: scores stay sorted.
+        page += [(paper_id, -1.0 / (1.0 + score)) for paper_id, score in more]
+    return page, first + rest
+
+
+EXPAND_BELOW = 1_000
+EXPANSION_MAX_SHARE = 0.05
+EXPANSION_MIN_DOCS = 2_000
+"""An expansion made only of terms in more than EXPANSION_MAX_SHARE of the papers (and more
+than EXPANSION_MIN_DOCS: small stores are fast anyway) is dropped (``Expander.prune``)."""
+
+
+class TermFrequencies:
+    """Which expansion tokens are too frequent to expand to, cached per store.
+
+    Reading document frequencies from the FTS vocabulary costs 1-25 ms per query at 100,000
+    papers, more than the expansion saves; the expansion tokens are a fixed set (the glossary
+    and tag aliases) and frequencies change only with an ingest, so they are cached until the
+    store's next ingest (``clear``) or for ``ttl`` seconds (another process may ingest).
+    """
+
+    def __init__(self, ttl: float = 600.0, limit: int = 20_000) -> None:
+        self._ttl, self._limit = ttl, limit
+        self._docs: dict[str, int] = {}
+        self._too_many: float | None = None
+        self._since = time.monotonic()
+
+    def clear(self) -> None:
+        self._docs.clear()
+        self._too_many = None
+        self._since = time.monotonic()
+
+    async def frequent(self, db: aiosqlite.Connection, tokens: set[str]) -> set[str]:
+        if not tokens:
+            return set()
+        if time.monotonic() - self._since > self._ttl or len(self._docs) > self._limit:
+            self.clear()
+        if self._too_many is None:
+            rows = list(await db.execute_fetchall("SELECT max(rowid) FROM paper_search"))
+            self._too_many = max(EXPANSION_MIN_DOCS, EXPANSION_MAX_SHARE * int(rows[0][0] or 0))
+        missing = sorted(tokens.difference(self._docs))
+        if missing:
+            self._docs.update(dict.fromkeys(missing, 0))
+            for row in await db.execute_fetchall(
+                "SELECT term, doc FROM paper_search_terms"
+                " WHERE term IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing, ensure_ascii=False),),
+            ):
+                self._docs[str(row[0])] = int(row[1])
+        return {token for token in tokens if self._docs[token] > self._too_many}
 
 
 def _candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
@@ -259,7 +383,7 @@ def _candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
             variants.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
         for variant in variants:
             if variant:
-                found.setdefault(stem(variant), (0, variant))
+                found.setdefault(query_stem(variant), (0, variant))
     for length in range(len(term) - 1, max(3, len(term) - 6), -1):
         found.setdefault(term[:length], (1, term[:length]))
     found.pop(term, None)
@@ -275,7 +399,11 @@ async def _corrections(
     probe each, independent of the number of papers. Lower tier wins, then the term in more
     papers.
     """
-    words = {group: group.alternatives[0].tokens[0] for group in groups if group.word}
+    words = {
+        group: first.tokens[0]
+        for group in groups
+        if group.word and isinstance(first := group.alternatives[0], Alternative)
+    }
     if not words:
         return groups, {}
     present = {
@@ -308,7 +436,7 @@ async def _corrections(
         found = [(-choices[t][0], frequency[t], t) for t in choices if t in frequency]
         if found and group.word is not None:
             best = max(found)[2]
-            corrected.append(QueryGroup((Alternative((best,)),)))
+            corrected.append(QueryGroup((Alternative((best,)),), key=(best,)))
             corrections[group.word] = choices[best][1]
         else:
             corrected.append(group)
@@ -323,8 +451,11 @@ async def search(
     kind: DigestKind | None = None,
     limit: int = 10,
     offset: int = 0,
+    expander: Expander | None = None,
+    frequencies: TermFrequencies | None = None,
 ) -> SearchPage:
     query = _clean(query)
+    frequencies = frequencies if frequencies is not None else TermFrequencies()
     limit = max(0, min(limit, MAX_LIMIT))
     offset = max(0, min(offset, MAX_OFFSET))
     keys: list[str] = []
@@ -339,18 +470,27 @@ async def search(
     strategy: SearchStrategy = "all"
     corrections: dict[str, str] = {}
     try:
-        page, total = await _run(db, groups, "AND", keys, limit, offset)
+        page, total = await _run_expanded(db, groups, expander, frequencies, keys, limit, offset)
         if total == 0 and any(group.completion for group in groups):
             groups = [group.completed() for group in groups]  # the last word, half typed
-            page, total = await _run(db, groups, "AND", keys, limit, offset)
+            page, total = await _run_expanded(
+                db, groups, expander, frequencies, keys, limit, offset
+            )
         if total == 0:
             corrected, corrections = await _corrections(db, groups)
             if corrections:
                 strategy = "corrected"
-                page, total = await _run(db, corrected, "AND", keys, limit, offset)
-            if total == 0 and len(corrected) > 1:
-                strategy = "any"
-                page, total = await _run(db, corrected, "OR", keys, limit, offset)
+                page, total = await _run_expanded(
+                    db, corrected, expander, frequencies, keys, limit, offset
+                )
+            if total == 0 and any(group.relaxed for group in corrected):
+                # The relevance floor: still every concept of the query, never "any word"
+                # ("nonexistent paper xyz" must not claim the papers that say "paper").
+                strategy = "relaxed"
+                relaxed = [group.relax() for group in corrected]
+                page, total = await _run_expanded(
+                    db, relaxed, expander, frequencies, keys, limit, offset
+                )
             if total == 0:
                 strategy, corrections = "all", {}
     except sqlite3.OperationalError as exc:
@@ -360,7 +500,7 @@ async def search(
         log.exception("search for %r produced a bad MATCH expression", query)
         return empty
     papers = {paper.id: paper for paper in await _reads.fetch_papers(db, [i for i, _ in page])}
-    hits = [SearchHit(paper=papers[i], score=score) for i, score in page if i in papers]
+    hits = _prefer([SearchHit(paper=papers[i], score=score) for i, score in page if i in papers])
     return SearchPage(
         query=query,
         total=total,
@@ -393,9 +533,10 @@ async def suggest_titles(db: aiosqlite.Connection, text: str, limit: int) -> lis
             )
         )
         rows = await db.execute_fetchall(
-            "SELECT p.id, coalesce(p.title_en, p.title_ko, '') FROM (SELECT rowid AS id, rank"
+            f"SELECT p.id, {_reads.TITLE} FROM (SELECT rowid AS id, rank"
             " FROM title_search WHERE title_search MATCH ? AND rowid >= ?"
-            " ORDER BY rank LIMIT ?) AS h JOIN papers AS p ON p.id = h.id ORDER BY h.rank",
+            " ORDER BY rank LIMIT ?) AS h JOIN papers AS p ON p.id = h.id"
+            f"{_reads.FIRST_MENTION} ORDER BY h.rank",
             (expression, int(newest[0][0]) if newest else 0, limit),
         )
     except sqlite3.OperationalError as exc:

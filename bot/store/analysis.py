@@ -23,19 +23,24 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import snowballstemmer
 
+from ._korean import spacing_variants, strip_ending
+
 __all__ = [
     "KOREAN_PARTICLES",
     "Alternative",
+    "Conjunction",
     "QueryGroup",
     "analyse_query",
+    "cache_sizes",
     "fold",
     "index_text",
+    "query_stem",
     "stem",
     "strip_particle",
     "tokenize",
@@ -85,6 +90,11 @@ _FOLD_TABLE: dict[int, str] = {ord(ch): "'" for ch in _APOSTROPHES} | {
     ord(ch): "-" for ch in _DASHES
 }
 _FOLDED: set[str] = set()  # characters already decided for _FOLD_TABLE
+_FOLD_BASE = dict(_FOLD_TABLE)
+# Every distinct character a user types would otherwise stay in the table for good (100,000
+# random queries: +385 MB). Real text uses a few thousand distinct characters: past this many
+# the table starts over, which costs one _strip_accents call per character re-learned.
+FOLD_TABLE_LIMIT = 8_192
 _KEEP_MARKS = frozenset("\u3099\u309a")  # kana voicing marks are not accents
 # Chunking: whitespace and ASCII punctuation other than ``'`` and ``-`` end a chunk (``it's``
 # and ``gpt-4o`` stay one chunk). ASCII text is cut with str.translate + str.split (C speed);
@@ -113,7 +123,13 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
-    for char in set(text).difference(_FOLDED):
+    new = set(text).difference(_FOLDED)
+    if len(_FOLDED) + len(new) > FOLD_TABLE_LIMIT:
+        _FOLDED.clear()
+        _FOLD_TABLE.clear()
+        _FOLD_TABLE.update(_FOLD_BASE)
+        new = set(text)
+    for char in new:
         _FOLDED.add(char)
         if ord(char) >= 128 and ord(char) not in _FOLD_TABLE:
             _FOLD_TABLE[ord(char)] = _strip_accents(char)
@@ -135,13 +151,23 @@ class _Stemmer(threading.local):
 _STEMMER = _Stemmer()
 
 
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Stem of a folded word; words with digits (``4o``, ``2024``, ``7b``) are kept as they are."""
+def query_stem(word: str) -> str:
+    """Stem of a folded word; words with digits (``4o``, ``2024``, ``7b``) are kept as they are.
+
+    Uncached: the query side calls this (typo candidates are hundreds of throwaway strings per
+    query) and must not fill a cache with what users type. Indexing uses :func:`stem`.
+    """
     if _DIGIT_RE.search(word):
         return word.removesuffix("'s").replace("'", "")
     stemmed: str = _STEMMER.english.stemWord(word)
     return stemmed.replace("'", "") or word.replace("'", "")
+
+
+# Indexing caches. Bounded (lru), and only indexing fills them: text repeats (Zipf), queries
+# do not, and 100,000 random queries must not grow the process (see bench/memory.py).
+STEM_CACHE = 100_000
+CHUNK_CACHE = 50_000
+stem = lru_cache(maxsize=STEM_CACHE)(query_stem)
 
 
 def _bigrams(run: str) -> list[str]:
@@ -150,36 +176,55 @@ def _bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-@lru_cache(maxsize=100_000)
-def _runs(chunk: str) -> tuple[tuple[tuple[str, str], ...], bool]:
+_Runs = tuple[tuple[tuple[str, str], ...], bool]
+_ChunkTokens = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+
+
+def _runs_of(chunk: str) -> _Runs:
     """Folded runs of a chunk, each ``(cjk, "")`` or ``("", word)``, and whether it had a ``-``."""
     folded = fold(_ACRONYM_PLURAL_RE.sub(r"\1", chunk))
     return tuple(_RUN_RE.findall(folded)), "-" in folded
 
 
-@lru_cache(maxsize=100_000)
-def _chunk_tokens(chunk: str) -> tuple[tuple[str, ...], str | None, tuple[str, ...]]:
-    """Index tokens of one chunk: main tokens, the joined compound, unstemmed words.
+_runs = lru_cache(maxsize=CHUNK_CACHE)(_runs_of)
 
-    Cached: words repeat a lot (Zipf), so most chunks of a new abstract are cache hits and
-    indexing costs a dictionary lookup per word rather than a regex pass and a stemmer call.
-    """
+
+def _tokens_of(runs: _Runs, stemmer: Callable[[str], str]) -> _ChunkTokens:
+    """Index tokens of one chunk's runs: main tokens, the joined compound, unstemmed words."""
     main: list[str] = []
     raw: list[str] = []
     words: list[str] = []
-    runs, hyphenated = _runs(chunk)
-    for cjk, word in runs:
+    for cjk, word in runs[0]:
         if cjk:
             main.extend(_bigrams(cjk))
             continue
-        stemmed = stem(word)
+        stemmed = stemmer(word)
         main.append(stemmed)
         words.append(word)
         plain = word.removesuffix("'s").replace("'", "")
         if plain != stemmed:
             raw.append(plain)
-    joined = stem("".join(words)) if len(words) >= 2 and hyphenated else None
+    joined = stemmer("".join(words)) if len(words) >= 2 and runs[1] else None
     return tuple(main), joined, tuple(raw)
+
+
+@lru_cache(maxsize=CHUNK_CACHE)
+def _chunk_tokens(chunk: str) -> _ChunkTokens:
+    """Index tokens of one chunk, cached: words repeat a lot (Zipf), so most chunks of a new
+    abstract are cache hits and indexing costs a dictionary lookup per word rather than a
+    regex pass and a stemmer call."""
+    return _tokens_of(_runs(chunk), stem)
+
+
+def cache_sizes() -> dict[str, int]:
+    """Entries held by each cache of this module (for tests and bench/memory.py)."""
+    return {
+        "fold": len(_FOLD_TABLE),
+        "stem": stem.cache_info().currsize,
+        "runs": _runs.cache_info().currsize,
+        "chunks": _chunk_tokens.cache_info().currsize,
+        "words": len(_MAIN),
+    }
 
 
 # Indexing cache, per whitespace-delimited word: its main tokens, joined compound and raw words,
@@ -270,6 +315,14 @@ class Alternative:
 
 
 @dataclass(frozen=True, slots=True)
+class Conjunction:
+    """All of several groups: what a multi-word glossary term was typed as (``speculative
+    decoding``), kept as one alternative so that its synonyms can stand beside it."""
+
+    groups: tuple[QueryGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class QueryGroup:
     """What one typed chunk may match: any of its alternatives.
 
@@ -277,18 +330,38 @@ class QueryGroup:
     one-typo fallback tries to correct. ``completion`` is set on the last word: a prefix for
     when it is half typed. Search adds it only if the query finds nothing without it (a
     prefix costs a scan of every indexed term it starts; ``model*`` doubles the cost of
-    ``model``); autocomplete always adds it.
+    ``model``); autocomplete always adds it. ``relaxed`` are looser alternatives (a Korean
+    word reduced to its noun: ``평가한`` -> ``평가``) for the fallback when nothing matches.
+    ``key`` is the chunk's words, normalised (stems, Korean without particles), which the
+    glossary is matched against.
     """
 
-    alternatives: tuple[Alternative, ...]
+    alternatives: tuple[Alternative | Conjunction, ...]
     word: str | None = None
     completion: Alternative | None = None
+    # Derived from the alternatives' chunk: not part of the group's identity.
+    relaxed: tuple[Alternative, ...] = field(default=(), compare=False)
+    key: tuple[str, ...] = field(default=(), compare=False)
 
     def completed(self) -> QueryGroup:
         """This group with its completion as one more alternative."""
         if self.completion is None:
             return self
-        return QueryGroup(tuple(dict.fromkeys((*self.alternatives, self.completion))), self.word)
+        return QueryGroup(
+            tuple(dict.fromkeys((*self.alternatives, self.completion))),
+            self.word,
+            relaxed=self.relaxed,
+            key=self.key,
+        )
+
+    def relax(self) -> QueryGroup:
+        """This group with its relaxed alternatives (and completion) added."""
+        extra = (*self.relaxed, *((self.completion,) if self.completion else ()))
+        if not extra:
+            return self
+        return QueryGroup(
+            tuple(dict.fromkeys((*self.alternatives, *extra))), self.word, key=self.key
+        )
 
 
 def strip_particle(word: str) -> str | None:
@@ -305,21 +378,41 @@ def strip_particle(word: str) -> str | None:
     return None
 
 
+def _korean_alternatives(run: str) -> tuple[list[Alternative], list[Alternative], str]:
+    """Strict and relaxed alternatives of one Hangul run, and its normalised key.
+
+    A particle (``환각을``) or a two-syllable verb ending (``검출하는``) is stripped in the
+    strict query: the noun's bigrams begin the word's, so the noun matches every text the
+    whole word does. One-syllable endings (``평가한``, ``학습된``) are ambiguous (``불포함``)
+    and only stripped in the relaxed fallback. A noun of 4+ syllables also matches its
+    spaced spellings (see ``_korean.spacing_variants``).
+    """
+    noun = strip_ending(run, shortest=2) or strip_particle(run) or run
+    loose = strip_ending(noun)
+    strict = [Alternative(tuple(_bigrams(noun))[:_MAX_PHRASE])]
+    strict.extend(Alternative(variant) for variant in spacing_variants(noun))
+    relaxed = []
+    if loose is not None and loose != noun:
+        relaxed.append(Alternative(tuple(_bigrams(loose))[:_MAX_PHRASE]))
+    return strict, relaxed, noun
+
+
 def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | None:
-    """The group for one typed chunk, built from exactly the tokens indexing would produce."""
-    all_runs, _ = _runs(chunk)
-    runs = list(all_runs)
+    """The group for one typed chunk, built from exactly the tokens indexing would produce.
+
+    Query text is analysed without the indexing caches (see ``query_stem``).
+    """
+    all_runs = _runs_of(chunk)
+    runs = list(all_runs[0])
     # A particle glued to a Latin word (``GPT의``, ``LLM에서``) carries no meaning: drop it.
     if len(runs) >= 2 and runs[-2][1] and runs[-1][0] in KOREAN_PARTICLES:
         runs.pop()
     if not runs:
         return None
-    tokens, joined, _ = _chunk_tokens(chunk)
-    if len(runs) != len(all_runs):  # the particle was dropped: recompute the phrase
-        tokens = tuple(
-            tok for cjk, word in runs for tok in (_bigrams(cjk) if cjk else [stem(word)])
-        )
-    alternatives = [Alternative(tokens[:_MAX_PHRASE])]
+    tokens, joined, _ = _tokens_of((tuple(runs), all_runs[1]), query_stem)
+    key = tuple(cjk or query_stem(word) for cjk, word in runs)
+    alternatives: list[Alternative] = [Alternative(tokens[:_MAX_PHRASE])]
+    relaxed: list[Alternative] = []
     word_group: str | None = None
     completion: Alternative | None = None
     if joined is not None:
@@ -330,10 +423,9 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
         if cjk and len(cjk) == 1:
             # A lone syllable is a prefix: ``환`` finds ``환각``, ``환경``...
             alternatives = [Alternative((cjk,), prefix=True)]
-        elif cjk and (stemmed := strip_particle(cjk)) is not None:
-            # The stem's bigrams begin the word's, so the stem matches every text the whole
-            # word does (and 환각이, 환각의... too): the word itself would only add cost.
-            alternatives = [Alternative(tuple(_bigrams(stemmed))[:_MAX_PHRASE])]
+        elif cjk and _HANGUL_RE.fullmatch(cjk):
+            alternatives, relaxed, noun = _korean_alternatives(cjk)
+            key = (noun,)
         elif word:
             plain = word.removesuffix("'s").replace("'", "")
             if word.isalpha() and len(plain) >= 4:
@@ -342,7 +434,13 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
                 # The last word may be half typed: ``zero-shot tokenizer tra``. A prefix of the
                 # unstemmed word also reaches the unstemmed title words indexed for this.
                 completion = Alternative((plain,), prefix=True)
-    return QueryGroup(tuple(dict.fromkeys(alternatives)), word_group, completion)
+    return QueryGroup(
+        tuple(dict.fromkeys(alternatives)),
+        word_group,
+        completion,
+        relaxed=tuple(relaxed),
+        key=key,
+    )
 
 
 _MAX_PHRASE = 32

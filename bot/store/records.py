@@ -100,20 +100,25 @@ class IssueRecord(_Record):
     paper_count: int
 
 
-SearchStrategy = Literal["all", "corrected", "any", "none"]
+SearchStrategy = Literal["all", "corrected", "relaxed", "any", "none"]
 
 
 class SearchHit(_Record):
     paper: PaperRecord
-    score: float = Field(description="relevance, higher is better (negated bm25)")
+    score: float = Field(
+        description="relevance, higher is better (negated bm25); below 0 for papers found"
+        " only through the glossary or a tag alias"
+    )
 
 
 class SearchPage(_Record):
     """One page of search results.
 
     ``strategy`` tells how the hits were found: ``all`` (every term matched), ``corrected``
-    (every term matched after one-typo corrections, listed in ``corrections``), ``any`` (no
-    paper had all terms; papers with some of them), or ``none`` (nothing to search for).
+    (every term matched after one-typo corrections, listed in ``corrections``), ``relaxed``
+    (every term matched once Korean words were reduced to their nouns: ``평가한`` -> ``평가``),
+    or ``none`` (nothing to search for). ``any`` is no longer produced: a search never claims
+    papers that match only some of the query's terms.
     """
 
     query: str

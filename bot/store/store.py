@@ -19,14 +19,20 @@ settings, announcement deliveries), ``store.alerts`` (subscriptions, the DM outb
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from rapidfuzz import fuzz, process
+
 from bot.clock import Clock, utcnow
+from bot.digests.glossary import Glossary, bundled_glossary
 from bot.digests.models import DigestKind, Document
+from bot.digests.tags import TagVocabulary, bundled_vocabulary
 
 from . import _db, _ingest, _reads, _search
+from ._expand import Expander
 from ._ingest import DocumentHook
 from ._merge import canonical_tag
 from .alerts import AlertStore
@@ -45,12 +51,46 @@ from .status import CommunityStatus, community_status
 __all__ = ["Store"]
 
 
+_ARXIV_ID = re.compile(r"(?:^|arxiv\.org/(?:abs|pdf)/|arxiv:)(\d{4}\.\d{4,5})(?:v\d+)?", re.I)
+
+
+_EXPANDERS: dict[tuple[int, int], tuple[TagVocabulary, Glossary, Expander]] = {}
+
+
+def _expander(vocabulary: TagVocabulary, glossary: Glossary) -> Expander:
+    """One expander per vocabulary and glossary object (building one takes ~50 ms; tests
+    open hundreds of stores). The entry keeps both objects alive, so ids are not reused."""
+    key = (id(vocabulary), id(glossary))
+    if key not in _EXPANDERS:
+        if len(_EXPANDERS) >= 8:
+            _EXPANDERS.clear()
+        _EXPANDERS[key] = (vocabulary, glossary, Expander(glossary, vocabulary))
+    return _EXPANDERS[key][2]
+
+
+def _clean(text: str) -> str:
+    """Replace lone surrogates (they cannot be encoded for SQLite)."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 class Store:
     """Digests, papers and search over one SQLite database. Create with ``Store.open``."""
 
-    def __init__(self, db: _db.Database, schema_version: int, *, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        db: _db.Database,
+        schema_version: int,
+        *,
+        clock: Clock = utcnow,
+        vocabulary: TagVocabulary | None = None,
+        glossary: Glossary | None = None,
+    ) -> None:
         self.db = db
         self.path = db.path
+        self.vocabulary = vocabulary if vocabulary is not None else bundled_vocabulary()
+        self.glossary = glossary if glossary is not None else bundled_glossary()
+        self.expander = _expander(self.vocabulary, self.glossary)
+        self._frequencies = _search.TermFrequencies()
         self.schema_version = schema_version
         self.clock = clock
         self.guilds = GuildStore(db, clock=clock)
@@ -62,20 +102,38 @@ class Store:
 
     @classmethod
     async def open(
-        cls, path: Path | str, *, clock: Clock = utcnow, read_only: bool = False
+        cls,
+        path: Path | str,
+        *,
+        clock: Clock = utcnow,
+        read_only: bool = False,
+        vocabulary: TagVocabulary | None = None,
+        glossary: Glossary | None = None,
     ) -> Store:
         """Open (creating if needed) and migrate the database at ``path``.
 
         ``clock`` stamps what the store records about the community (settings, subscriptions,
         queued alerts); tests inject a fake one. ``read_only`` opens an existing store that
         this process may not write (search and read it; any write fails).
+        ``vocabulary`` (default: the bundled ``tags.toml``) resolves the tags users type
+        (``강화학습``, ``reinforcement learning`` -> ``rl``); pass the one the parsers use.
+        ``glossary`` (default: the bundled ``glossary.toml``) expands queries across languages;
+        tag aliases join the expansion.
         """
         db, version = await _db.Database.open(Path(path), read_only=read_only)
-        return cls(db, version, clock=clock)
+        return cls(db, version, clock=clock, vocabulary=vocabulary, glossary=glossary)
 
     def with_clock(self, clock: Clock) -> Store:
         """The same database seen through another clock (the playground's, a test's)."""
-        return Store(self.db, self.schema_version, clock=clock)
+        view = Store(
+            self.db,
+            self.schema_version,
+            clock=clock,
+            vocabulary=self.vocabulary,
+            glossary=self.glossary,
+        )
+        view._frequencies = self._frequencies  # one cache per database: ingest clears it
+        return view
 
     async def close(self) -> None:
         """Close both connections; safe to call twice."""
@@ -129,7 +187,10 @@ class Store:
         if on_document is not None:
             hooks += (on_document,)
         db = self.db
-        return await _ingest.ingest(db.writer, db.reader, db.write_lock, documents, hooks)
+        try:
+            return await _ingest.ingest(db.writer, db.reader, db.write_lock, documents, hooks)
+        finally:
+            self._frequencies.clear()  # term frequencies changed
 
     # -- reads ----------------------------------------------------------------------------
 
@@ -144,20 +205,84 @@ class Store:
     ) -> SearchPage:
         """Papers matching ``query``, best first; never raises on odd input.
 
-        Korean words match with or without particles and by any 2-syllable part, a lone
-        syllable as a prefix; English words by stem; accents and case are ignored; the last
-        word also matches as a prefix. All terms must match; failing that, terms are corrected
-        by one typo; failing that, any term may match (see ``SearchPage.strategy``). ``tag``
-        keeps papers with that tag, ``kind`` papers mentioned in a digest of that kind.
-        ``limit`` is capped at 100.
+        Korean words match with or without particles, joined or spaced (언어모델 = 언어 모델),
+        by any 2-syllable part, a lone syllable as a prefix; English words by stem; accents
+        and case are ignored; the last word also matches as a prefix; glossary terms and tag
+        aliases also match their other forms (양자화 = quantization), ranked after exact
+        matches. All terms must match; failing that, terms are corrected by one typo; failing
+        that, Korean words are reduced to their nouns; otherwise nothing matches (see
+        ``SearchPage.strategy``). Ties go to recent, often mentioned papers. ``tag``
+        keeps papers with that tag, or with the tag an alias of it means (``강화학습`` ->
+        ``rl``), ``kind`` papers mentioned in a digest of that kind. ``limit`` is capped at 100.
         """
+        if tag is not None:
+            tag = self._tag(tag)
         return await _search.search(
-            self.db.reader, query, tag=tag, kind=kind, limit=limit, offset=offset
+            self.db.reader,
+            query,
+            tag=tag,
+            kind=kind,
+            limit=limit,
+            offset=offset,
+            expander=self.expander,
+            frequencies=self._frequencies,
         )
+
+    def _tag(self, text: str) -> str:
+        """The canonical tag for user input: through the vocabulary, else just normalised
+        (digests keep unknown explicit tags, ``#video-text``)."""
+        return self.vocabulary.resolve(text) or canonical_tag(_clean(text))
+
+    async def resolve_tag(self, text: str, *, in_use: bool = True) -> str | None:
+        """The tag a user means by ``text`` if any paper carries it, else None (never raises).
+
+        Aliases and spellings resolve through the vocabulary: ``tag:#Reinforcement_Learning``,
+        ``강화 학습`` -> ``rl``. With ``in_use=False`` a vocabulary tag no paper carries yet
+        also resolves (following a topic before its first paper). For None,
+        :meth:`nearest_tags` has suggestions.
+        """
+        tag = self._tag(text)
+        if not tag:
+            return None
+        if not in_use and self.vocabulary.resolve(text) is not None:
+            return tag
+        return tag if await _reads.tag_count(self.db.reader, tag) > 0 else None
+
+    async def nearest_tags(self, text: str, limit: int = 3) -> list[str]:
+        """Tags in use whose name or alias is closest to ``text``, most used first among equals."""
+        counts = dict(await self.tag_counts())
+        near = [tag for tag in self.vocabulary.nearest(text, limit * 3) if tag in counts]
+        normal = canonical_tag(_clean(text))
+        if normal and len(near) < limit:
+            for tag, _score, _ in process.extract(
+                normal, list(counts), scorer=fuzz.ratio, limit=limit, score_cutoff=70
+            ):
+                if tag not in near:
+                    near.append(tag)
+        return near[:limit]
 
     async def get_paper(self, paper_id: int) -> PaperRecord | None:
         papers = await _reads.fetch_papers(self.db.reader, [paper_id])
         return papers[0] if papers else None
+
+    async def lookup_paper(self, text: str) -> PaperRecord | None:
+        """The one paper ``text`` names, or None: strict, never raises (``/paper show``).
+
+        An id (ASCII digits only: ``"²".isdigit()`` is true but ``int("²")`` raises), an arXiv
+        id or URL, else the best search hit, and only if the search really matched (every
+        concept of the text, see the relevance floor of ``search``).
+        """
+        text = _clean(text).strip()
+        if not text:
+            return None
+        if text.isascii() and text.isdecimal() and len(text) <= 18:
+            return await self.get_paper(int(text))
+        if (arxiv := _ARXIV_ID.search(text)) is not None and len(text) <= 80:
+            found = await _reads.paper_id_by_arxiv(self.db.reader, arxiv.group(1))
+            if found is not None:
+                return await self.get_paper(found)
+        page = await self.search(text, limit=1)
+        return page.hits[0].paper if page.hits else None
 
     async def get_papers(self, paper_ids: Sequence[int]) -> list[PaperRecord]:
         """Records for ``paper_ids`` in that order; unknown ids are skipped."""
@@ -166,7 +291,7 @@ class Store:
     async def random_paper(self, tag: str | None = None) -> PaperRecord | None:
         """A uniformly random paper (with ``tag`` if given), or None if there is none."""
         if tag is not None:
-            tag = canonical_tag(tag.encode("utf-8", "replace").decode("utf-8"))
+            tag = self._tag(tag)
         paper_id = await _reads.random_paper_id(self.db.reader, self._random, tag)
         return None if paper_id is None else await self.get_paper(paper_id)
 
@@ -201,10 +326,22 @@ class Store:
         return await _search.suggest_titles(self.db.reader, prefix, limit)
 
     async def suggest_tags(self, prefix: str, limit: int = 25) -> list[str]:
-        """Autocomplete for tags: those starting with ``prefix`` first, then those containing
-        it, each by number of papers."""
-        text = canonical_tag(prefix.encode("utf-8", "replace").decode("utf-8"))
-        return await _reads.suggest_tags(self.db.reader, text, max(0, min(limit, 100)))
+        """Autocomplete for tags: the tag an alias means first (``강화학습`` -> ``rl``), then
+        tags starting with ``prefix``, then those containing it, each by number of papers;
+        a tag is also found by the start of an alias (``강화`` -> ``rl``)."""
+        limit = max(0, min(limit, 100))
+        text = canonical_tag(_clean(prefix))
+        found = dict.fromkeys(await _reads.suggest_tags(self.db.reader, text, limit))
+        if text:
+            counts = dict(await self.tag_counts())
+            exact = self.vocabulary.resolve(text)
+            by_alias = [exact] if exact else []
+            by_alias += sorted(
+                {tag for tag in self.vocabulary.tags_by_alias_prefix(text) if tag in counts},
+                key=lambda tag: (-counts[tag], tag),
+            )
+            found = dict.fromkeys([t for t in by_alias if t in counts] + list(found))
+        return list(found)[:limit]
 
     async def stats(self) -> StoreStats:
         return await _reads.stats(self.db.reader)

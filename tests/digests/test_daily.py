@@ -32,7 +32,7 @@ FEB_06 = [
         "DeepSeekMath: Pushing the Limits of Mathematical Reasoning in Open Language Models",
         9,
         BOTH,
-        ["llm", "math", "pretraining", "reasoning", "rl"],
+        ["llm", "math", "reasoning"],
         [],
     ),
     (
@@ -41,7 +41,7 @@ FEB_06 = [
         "from feedback",
         9,
         BOTH,
-        ["alignment", "distillation", "llm", "rl", "rlhf"],
+        ["alignment", "rlhf"],
         [],
     ),
     (
@@ -49,7 +49,7 @@ FEB_06 = [
         "Decoding-time Realignment of Language Models",
         10,
         BOTH,
-        ["alignment", "rl", "rlhf"],
+        ["rlhf"],
         [],
     ),
     (
@@ -59,7 +59,7 @@ FEB_06 = [
         12,  # "Kun Xu, Kun Xu" is listed once
         BOTH,
         # "#video-text" is an alias of "video"; the rest is explicit or derived.
-        ["llm", "multimodal", "pretraining", "tokenizer", "video", "video-generation"],
+        ["multimodal", "pretraining", "tokenizer", "video", "video-generation"],
         [("related", "https://video-lavit.github.io")],
     ),
     (
@@ -67,7 +67,7 @@ FEB_06 = [
         "Make Every Move Count: LLM-based High-Quality RTL Code Generation Using MCTS",
         7,
         BOTH,
-        ["code", "decoding", "fine-tuning", "llm", "prompting", "search"],
+        ["code", "decoding", "llm", "search"],
         [],
     ),
 ]
@@ -87,7 +87,7 @@ MAY_09 = [
         "You Only Cache Once: Decoder-Decoder Architectures for Language Models",
         9,
         BOTH,
-        ["architecture", "efficiency", "llm", "long-context"],
+        ["architecture", "efficiency"],
         [("related", "https://aka.ms/YOCO")],
     ),
     (
@@ -95,7 +95,7 @@ MAY_09 = [
         "Imagine Flash: Accelerating Emu Diffusion Models with Backward Distillation",
         7,
         BOTH,
-        ["diffusion", "distillation", "efficiency", "evaluation"],
+        ["diffusion", "distillation", "efficiency"],
         [],  # the arXiv links in its commentary cite other papers
     ),
     (

@@ -38,7 +38,7 @@ SAMPLE_PAPERS = [
         "제미나이 1.5 플래시",
         "Gemini 1.5 Flash",
         ALL_TEXT,
-        ["audio", "efficiency", "llm", "long-context", "multimodal", "reasoning"],
+        ["long-context", "multimodal"],
         [("more", "https://x.com/OriolVinyalsML/status/1791521517211107515")],
     ),
     (
@@ -54,7 +54,7 @@ SAMPLE_PAPERS = [
         "카멜레온: 혼합-모달 초기 융합 파운데이션 모델",
         "Chameleon: Mixed-Modal Early-Fusion Foundation Models",
         ALL_TEXT,
-        ["alignment", "architecture", "image-generation", "llm", "multimodal"],
+        ["llm", "multimodal"],
         [("more", "https://x.com/AIatMeta/status/1791263344714014733")],
     ),
     (
@@ -62,7 +62,7 @@ SAMPLE_PAPERS = [
         "새로운 지식에 대한 LLM을 미세 조정하는 것이 환각을 조장할까요?",
         "Does Fine-Tuning LLMs on New Knowledge Encourage Hallucinations?",
         ALL_TEXT,
-        ["fine-tuning", "hallucination", "llm", "pretraining"],
+        ["fine-tuning", "hallucination", "llm"],
         [("more", "https://x.com/arankomatsuzaki/status/1788859706187882960")],
     ),
     (
@@ -70,7 +70,7 @@ SAMPLE_PAPERS = [
         "제로샷 토큰나이저 전이",
         "Zero-Shot Tokenizer Transfer",
         ALL_TEXT,
-        ["code", "fine-tuning", "llm", "multilingual", "tokenizer"],
+        ["code", "llm", "multilingual", "tokenizer"],
         [("more", "https://x.com/bminixhofer/status/1790267652587258343")],
     ),
     (
@@ -78,7 +78,7 @@ SAMPLE_PAPERS = [
         "WavCraft: 대규모 언어 모델을 사용한 오디오 편집 및 생성",
         "WavCraft: Audio Editing and Generation with Large Language Models",
         ALL_TEXT,
-        ["agent", "audio", "llm", "prompting"],
+        ["audio", "llm"],
         [
             ("paper", "https://arxiv.org/abs/2403.09527v3"),
             # Recovered from the copied preview text "GitHub - JinhuaLiang/WavCraft: …".
@@ -90,7 +90,7 @@ SAMPLE_PAPERS = [
         "RLHF 워크플로: 보상 모델링에서 온라인 RLHF까지",
         "RLHF Workflow: From Reward Modeling to Online RLHF",
         ALL_TEXT,
-        ["code", "fine-tuning", "llm", "rl", "rlhf"],
+        ["rlhf"],
         [
             ("code", "https://github.com/RLHFlow/RLHF-Reward-Modeling"),
             ("code", "https://github.com/RLHFlow/Online-RLHF"),
@@ -102,7 +102,7 @@ SAMPLE_PAPERS = [
         "한 번만 캐시합니다: 언어 모델용 디코더-디코더 아키텍처",
         "You Only Cache Once: Decoder-Decoder Architectures for Language Models",
         ALL_TEXT,
-        ["architecture", "efficiency", "llm", "long-context"],
+        ["architecture", "efficiency", "llm"],
         [("more", "https://x.com/arankomatsuzaki/status/1788435838474355098")],
     ),
     (

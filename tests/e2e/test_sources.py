@@ -37,8 +37,10 @@ async def test_forum_poll_ingests_a_new_issue_and_alerts_followers_once(tmp_path
                 tmp_path, http=http, sources={"forum": {"enabled": True, "base_url": forum.base}}
             ) as env,
         ):
+            # "reasoning", not "rl": since tags come from titles and summaries (issue 9), no
+            # bundled sample carries rl, and /alerts follow only accepts tags in use.
             follow = await env.fake.slash(
-                env.alice, env.channel, "alerts follow", {"tag": "rl"}, locale="ko"
+                env.alice, env.channel, "alerts follow", {"tag": "reasoning"}, locale="ko"
             )
             assert (await follow.original_message()).flags & MessageFlag.EPHEMERAL
             name = next(n for n in env.bot.jobs.sources if n.startswith("forum:"))

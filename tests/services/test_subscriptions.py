@@ -43,7 +43,9 @@ async def test_unknown_tag_is_refused_with_the_nearest(
     with pytest.raises(NotFoundError) as caught:
         await subscriptions.follow_tag(ALICE, "reasonning", "en")
     assert caught.value.message_key == "error.unknown_tag"
-    assert shown(caught.value, "en") == "There is no tag `reasonning`. Did you mean `reasoning`?"
+    assert shown(caught.value, "en") == (
+        "There is no tag `reasonning`. Did you mean `reasoning`, `pretraining`?"
+    )
     assert await store.alerts.subscriptions(ALICE) == []
 
 

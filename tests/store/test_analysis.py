@@ -122,8 +122,9 @@ class TestAnalyseQuery:
 
     def test_particle_is_searched_by_its_stem(self) -> None:
         assert analyse_query("환각을") == [QueryGroup((Alternative(("환각",)),))]
+        # the phrase, then its spaced spelling (강화 학습): see test_spacing
         assert analyse_query("강화학습에서") == [
-            QueryGroup((Alternative(("강화", "화학", "학습")),))
+            QueryGroup((Alternative(("강화", "화학", "학습")), Alternative(("강화", "학습"))))
         ]
 
     def test_lone_syllable_is_a_prefix(self) -> None:
@@ -164,7 +165,11 @@ class TestAnalyseQuery:
 
     def test_long_korean_word_is_a_phrase(self) -> None:
         [group] = analyse_query("강화학습")
-        assert group.alternatives == (Alternative(("강화", "화학", "학습")),)
+        # the phrase, then its spaced spelling (강화 학습): see test_spacing
+        assert group.alternatives == (
+            Alternative(("강화", "화학", "학습")),
+            Alternative(("강화", "학습")),
+        )
 
     def test_duplicates_are_merged(self) -> None:
         assert len(analyse_query("model model model")) == 2  # the last one has a completion

@@ -168,10 +168,10 @@ async def test_typo_in_a_suffix_is_corrected(corpus: Store) -> None:
     assert (await top(corpus, "hallucinatoins")).title == HALLUCINATION.title
 
 
-async def test_any_term_when_not_all_match(corpus: Store) -> None:
+async def test_no_paper_claimed_when_not_all_terms_match(corpus: Store) -> None:
+    # The relevance floor (issue 9): "any term" is gone; one unknown word means no match.
     page = await corpus.search("hallucination qqqqqqq")
-    assert page.strategy == "any"
-    assert titles(page)[0] == HALLUCINATION.title
+    assert (page.total, page.hits) == (0, [])
 
 
 async def test_nothing_found(corpus: Store) -> None:
@@ -392,14 +392,15 @@ async def test_broad_query_with_many_weighty_matches(store: Store, small_rank_ca
         assert sorted(ids) == sorted(report.new_paper_ids), size
 
 
-async def test_any_term_prefers_rare_terms(store: Store, small_rank_cap: int) -> None:
+async def test_papers_with_some_terms_are_not_claimed(store: Store, small_rank_cap: int) -> None:
     common = [paper(f"Heron {i}") for i in range(6)]
     rare = paper("Lake notes", abstract_en="a zebra at the lake")
+    both = paper("Heron and zebra", abstract_en="a heron next to a zebra")
     await store.ingest([daily(MAY_14, rare, *common)])
+    assert (await store.search("heron zebra")).total == 0  # was 7 with the "any" fallback
+    await store.ingest([daily(MAY_13, both)])
     page = await store.search("heron zebra")
-    assert page.strategy == "any"
-    assert page.total == 7
-    assert page.hits[0].paper.title == "Lake notes"
+    assert (page.total, page.hits[0].paper.title) == (1, "Heron and zebra")
 
 
 async def test_filters_with_broad_query(store: Store, small_rank_cap: int) -> None:

@@ -1,0 +1,102 @@
+"""Korean query helpers: spacing variants of a compound and stems of inflected words.
+
+Pure string functions on Hangul runs, no SQL and no state.
+
+Spacing: Korean writers join or split compounds freely (``언어모델`` / ``언어 모델``). The
+index keeps each Hangul run as overlapping bigrams, so ``언어 모델`` is indexed as the adjacent
+tokens ``언어 모델`` and ``언어모델`` as ``언어 어모 모델``: the two spellings differ exactly by
+the bigrams that straddle a space. A joined query therefore also tries, as phrases, its bigram
+sequence with the straddling bigrams removed at every plausible split (parts of 2+ syllables).
+The other direction needs nothing: a spaced query is one group per word, ANDed, and a joined
+text contains every word's bigrams. This costs nothing in the index (bench/README.md compares
+it with indexing bridge bigrams and with a morphological analyser).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations, pairwise
+
+__all__ = ["ENDINGS", "spacing_variants", "strip_ending"]
+
+MAX_SPACING_VARIANTS = 4  # each is a phrase FTS5 must match: they cost
+_MAX_SPLIT_SYLLABLES = 8  # longer runs are pasted sentences, not compounds
+# A run ending like a verb or a sentence (이루었습니다, 사용하였다) is no compound. Endings
+# of two syllables: single final syllables (지, 서, 고...) end nouns too (방지, 문서, 참고).
+_VERBAL_ENDINGS = (
+    "니다", "었다", "았다", "였다", "했다", "한다", "된다", "이다", "하다", "있다", "없다",
+    "어요", "아요", "해요", "세요", "지만", "는데", "으며", "하며", "하고", "하면", "해서",
+    "하여", "었고", "았고", "겠다", "는다",
+)  # fmt: skip
+
+# Endings of verbs and adjectives derived from nouns (검출하는, 학습된, 효율적인), longest first.
+# Only the noun before them is kept, and only if it has 2+ syllables: ``검출하는`` -> ``검출``.
+ENDINGS: tuple[str, ...] = (
+    "하였다",
+    "되었다",
+    "시키는",
+    "하려는",
+    "했다",
+    "한다",
+    "하는",
+    "하고",
+    "하여",
+    "해서",
+    "하면",
+    "하기",
+    "되는",
+    "되어",
+    "되고",
+    "된다",
+    "적인",
+    "적으로",
+    "적",
+    "한",
+    "할",
+    "함",
+    "된",
+    "될",
+    "됨",
+)
+
+
+def _bigrams(run: str) -> list[str]:
+    return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def spacing_variants(run: str) -> list[tuple[str, ...]]:
+    """Token phrases a spaced spelling of the Hangul ``run`` is indexed as, likeliest first.
+
+    ``언어모델`` -> ``[("언어", "모델")]``; ``검색증강생성`` -> ``[("검색", "증강", "생성"),
+    ("검색", "색증", "강생", "생성"), ...]``. Every part keeps 2+ syllables: a split-off
+    single syllable (``이 모델``) is mostly a particle or a determiner, and a unigram would
+    match far too much. At most MAX_SPACING_VARIANTS, and none for a run that ends like a
+    verb (``이루었습니다``).
+    """
+    size = len(run)
+    if size < 4 or size > _MAX_SPLIT_SYLLABLES or run.endswith(_VERBAL_ENDINGS):
+        return []
+    splits: list[tuple[int, ...]] = []
+    for count in range(1, size // 2):
+        for cuts in combinations(range(2, size - 1), count):
+            bounds = (0, *cuts, size)
+            if all(end - start >= 2 for start, end in pairwise(bounds)):
+                splits.append(bounds)
+    # Words in Korean compounds are mostly 2-3 syllables (언어|모델, 대규모|언어|모델): those
+    # splits first, then fewer splits.
+    splits.sort(key=lambda cut: (any(end - start > 3 for start, end in pairwise(cut)), len(cut)))
+    return [
+        tuple(token for start, end in pairwise(bounds) for token in _bigrams(run[start:end]))
+        for bounds in splits[:MAX_SPACING_VARIANTS]
+    ]
+
+
+def strip_ending(word: str, *, shortest: int = 1) -> str | None:
+    """The noun of a Hangul word inflected with a verb/adjective ending, if 2+ syllables remain.
+
+    ``검출하는`` -> ``검출``, ``효율적인`` -> ``효율``, ``학습된`` -> ``학습``; ``하는`` -> None.
+    Only endings of ``shortest`` or more syllables are considered.
+    """
+    for ending in ENDINGS:
+        if len(ending) >= shortest and word.endswith(ending) and len(word) - len(ending) >= 2:
+            return word[: -len(ending)]
+    return None
