@@ -311,6 +311,14 @@ def message_payload(message: Message, world: World) -> dict[str, Any]:
     return payload
 
 
+def stored_message_payload(message: Message, world: World) -> dict[str, Any]:
+    """A message as ``GET /channels/{id}/messages[/{id}]`` returns it: Discord does not keep
+    the ``nonce`` (only the create response and MESSAGE_CREATE echo it)."""
+    payload = message_payload(message, world)
+    payload.pop("nonce", None)
+    return payload
+
+
 def message_event_payload(message: Message, world: World, *, intents: int) -> dict[str, Any]:
     """MESSAGE_CREATE / MESSAGE_UPDATE ``d``: adds ``member``; hides content without the intent."""
     payload = message_payload(message, world)

@@ -45,6 +45,7 @@ async def test_follower_gets_one_dm_and_closed_dms_are_told_once(
         assert "Quantum Retrieval Transformers" in dm.text
         assert "Sparse Zebra" not in dm.text
         assert not dm.pings
+        assert "paperbot:" not in dm.text  # the recovery marker is out of sight
         assert env.fake.dms(env.bob) == []
         bob = await env.bot.store.alerts.get_user(env.bob.id)
         assert bob is not None

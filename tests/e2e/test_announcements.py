@@ -304,3 +304,6 @@ async def test_bot_killed_while_posting_posts_exactly_once_after_restart(
         assert len(texts) == len(titles)
         for title in titles:
             assert sum(title in text for text in texts) == 1
+        # Recovery found its markers, yet readers see none of them.
+        for message in [*bot_messages(env, env.channel), *env.fake.messages(thread)]:
+            assert "paperbot:" not in message.text
