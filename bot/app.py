@@ -36,6 +36,7 @@ __all__ = ["App", "Delivery", "load_local_digests", "open_app"]
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = 30.0  # seconds, for remote digest sources
+LOCAL_SOURCE = "local"  # the [digests] folders, as bot.jobs.build_sources names their source
 
 
 @dataclass
@@ -102,10 +103,19 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
     """Bring the configured local digests into the store (unchanged files cost nothing).
 
     New papers queue topic alerts (the store does that on every ingest): files that arrived
-    while the bot was down still reach their followers."""
+    while the bot was down still reach their followers. The read is recorded as a fetch of the
+    ``local`` source, so ``/status`` does not say "nothing fetched yet" right after it."""
     totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
     for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
+    if settings.digests.paths:
+        first = totals.errors[0] if totals.errors else None
+        await store.sources.record(
+            LOCAL_SOURCE,
+            now=store.clock(),
+            ok=first is None,
+            error=None if first is None else f"{first.source}:{first.line}: {first.message}",
+        )
     log.info(
         "digests: %d new, %d updated, %d unchanged, %d failed",
         totals.new,

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Lang, t
 from bot.render.limits import Embed
+from bot.render.user_text import quote_user_text
 from bot.store.alerts import AlertUser, Subscription
 from bot.store.guilds import GuildSettings
 from bot.store.status import CommunityStatus
@@ -165,8 +166,8 @@ def subscriptions_embed(subs: Sequence[Subscription], user: AlertUser | None, la
             "title": t("alerts.list_title", lang),
             "description": t("alerts.list_empty", lang),
         }
-    tags = [f"`{sub.value}`" for sub in subs if sub.kind == "tag"]
-    keywords = [f"“{sub.value}”" for sub in subs if sub.kind == "keyword"]
+    tags = [quote_user_text(sub.value) for sub in subs if sub.kind == "tag"]
+    keywords = [quote_user_text(sub.value) for sub in subs if sub.kind == "keyword"]
     fields = []
     if tags:
         fields.append({"name": t("alerts.tags", lang), "value": ", ".join(tags)[:1024]})

@@ -220,11 +220,7 @@ def alert_embeds(
                 labels.append(label)
     shown = ", ".join(labels[:5]) + (f" +{len(labels) - 5}" if len(labels) > 5 else "")
     count = len(matches)
-    title = (
-        t("alert.title_one", lang, labels=shown)
-        if count == 1
-        else t("alert.title", lang, count=count, labels=shown)
-    )
+    title = t("alert.title", lang, count=count, labels=shown)
     fields = []
     for key, papers in list(groups.items())[:FIELDS]:
         lines = []

@@ -17,6 +17,7 @@ from bot.digests.tags import TagVocabulary, normalise_tag
 from bot.i18n import Lang, Msg
 from bot.render.limits import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
+from bot.render.user_text import quote_user_text
 from bot.services.errors import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.records import PaperRecord, SearchPage
@@ -70,7 +71,7 @@ class Lookup:
         return SearchView(embed=embed, page=page, page_number=page_number, pages=pages)
 
     async def _empty_hint(self) -> tuple[Msg, ...]:
-        popular = [f"`{tag}`" for tag, _ in (await self.store.tag_counts())[:5]]
+        popular = [quote_user_text(tag) for tag, _ in (await self.store.tag_counts())[:5]]
         hint = [Msg("search.hint_other_language")]
         if popular:
             hint.append(Msg("search.hint_tags", {"tags": ", ".join(popular)}))
@@ -105,7 +106,10 @@ class Lookup:
             tag, candidates, scorer=Levenshtein.distance, limit=3, score_cutoff=2
         )
         hint = (
-            Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n, _, _ in near)})
+            Msg(
+                "hint.did_you_mean",
+                {"suggestions": ", ".join(quote_user_text(n) for n, _, _ in near)},
+            )
             if near
             else Msg("hint.see_tags")
         )
