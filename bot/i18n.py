@@ -37,6 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You are going a little fast: try again in a second.",
         "조금 천천히요! 1초 뒤에 다시 해 주세요.",
     ),
+    "admin.synced": ("Commands synced.", "명령을 동기화했습니다."),
+    "admin.nothing_to_sync": ("Nothing to sync.", "동기화할 것이 없습니다."),
     "error.not_owner": (
         "Only the bot's owner can do that.",
         "봇 소유자만 할 수 있습니다.",

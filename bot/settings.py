@@ -54,6 +54,10 @@ class DiscordSettings(_Section):
     dev_guild_id: int | None = Field(
         default=None, description="sync commands to this guild only (instant, for development)"
     )
+    owner_guild_id: int | None = Field(
+        default=None,
+        description="the owner's server: /paperbot-admin is registered there only (none: nowhere)",
+    )
 
 
 class ForumSourceSettings(_Section):

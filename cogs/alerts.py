@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.discord.installs import anywhere, everyone
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.render.message import Message
@@ -24,9 +25,8 @@ class AlertsCog(commands.Cog):
     alerts = app_commands.Group(
         name=_("alerts"),
         description=_("Direct messages about topics you follow"),
-        allowed_contexts=app_commands.AppCommandContext(
-            guild=True, dm_channel=True, private_channel=True
-        ),
+        allowed_contexts=anywhere(),
+        allowed_installs=everyone(),
     )
 
     def __init__(self, bot: PaperBot) -> None:

@@ -13,6 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.digests.models import DigestKind
+from bot.discord.installs import anywhere, everyone
 from bot.discord.replies import Reply, answer
 from bot.discord.translator import interaction_lang
 from bot.discord.views import PagedView
@@ -111,8 +112,18 @@ class DigestListView(PagedView):
 
 
 class LookupCog(commands.Cog):
-    paper = app_commands.Group(name=_("paper"), description=_("Look at one paper"))
-    digest = app_commands.Group(name=_("digest"), description=_("Weekly issues and daily notes"))
+    paper = app_commands.Group(
+        name=_("paper"),
+        description=_("Look at one paper"),
+        allowed_contexts=anywhere(),
+        allowed_installs=everyone(),
+    )
+    digest = app_commands.Group(
+        name=_("digest"),
+        description=_("Weekly issues and daily notes"),
+        allowed_contexts=anywhere(),
+        allowed_installs=everyone(),
+    )
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
@@ -139,6 +150,8 @@ class LookupCog(commands.Cog):
     # -- commands ----------------------------------------------------------------------------
 
     @app_commands.command(name=_("search"), description=_("Search papers in Korean or English"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
     @app_commands.describe(
         query=_("Words, a title, an author or a tag"),
         tag=_("Only papers with this tag"),
@@ -230,6 +243,8 @@ class LookupCog(commands.Cog):
         await answer(interaction, work())
 
     @app_commands.command(name=_("tags"), description=_("The tags and how many papers carry each"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
     async def tags(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)
 

@@ -14,6 +14,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.discord.checks import MANAGE_GUILD, THREAD_PERMISSIONS, admin_guild_id
+from bot.discord.installs import in_servers, server_install
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.i18n import t
@@ -43,6 +44,8 @@ class SettingsCog(commands.Cog):
         description=_("Announcement settings for this server"),
         guild_only=True,
         default_permissions=MANAGE_GUILD,
+        allowed_contexts=in_servers(),
+        allowed_installs=server_install(),
     )
 
     def __init__(self, bot: PaperBot) -> None:

@@ -116,7 +116,11 @@ def channel_payload(channel: Channel, world: World) -> dict[str, Any]:
             "type": int(channel.type),
             "last_message_id": snowflake(channel.last_message_id),
             "flags": 0,
-            "recipients": [user_payload(channel.recipient)] if channel.recipient else [],
+            "recipients": [user_payload(u) for u in channel.members]
+            if channel.members
+            else [user_payload(channel.recipient)]
+            if channel.recipient
+            else [],
         }
     payload: dict[str, Any] = {
         "id": str(channel.id),
