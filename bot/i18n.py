@@ -237,6 +237,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "perm.manage_guild": ("Manage Server", "서버 관리하기"),
     "perm.administrator": ("Administrator", "관리자"),
     "settings.saved": ("Saved.", "저장했습니다."),
+    "settings.search_replies": ("Search replies", "검색 답변"),
+    "settings.search_public": ("for everyone", "모두에게 보임"),
+    "settings.search_private": (
+        "only for the person searching, with a Share button",
+        "검색한 사람에게만 보임 (공유 버튼)",
+    ),
+    "settings.search_now_public": (
+        "Saved: `/search` results are posted for everyone in this server.",
+        "저장했습니다. 이제 이 서버에서 `/검색` 결과가 모두에게 보입니다.",
+    ),
+    "settings.search_now_private": (
+        "Saved: only the person searching sees `/search` results; they can press **Share** to"
+        " post them for everyone.",
+        "저장했습니다. 이제 `/검색` 결과는 검색한 사람에게만 보이고, **공유**를 눌러 모두에게"
+        " 올릴 수 있습니다.",
+    ),
     "settings.title": ("Announcement settings", "공지 설정"),
     "settings.channel": ("Channel", "채널"),
     "settings.schedule": ("Schedule", "일정"),
@@ -421,6 +437,12 @@ COMMAND_TEXT: dict[str, str] = {
     "The language of announcements": "공지 언어",
     "The language": "언어",
     "Show the settings and the next post time": "설정과 다음 공지 시각 보기",
+    "search-replies": "검색-답변",
+    "Who sees /search results in this server": "이 서버에서 /검색 결과를 볼 수 있는 사람",
+    "visibility": "공개범위",
+    "Everyone, or only the person searching": "모두, 또는 검색한 사람만",
+    "Everyone": "모두",
+    "Only the person searching (with a Share button)": "검색한 사람만 (공유 버튼)",
     "Monday": "월요일",
     "Tuesday": "화요일",
     "Wednesday": "수요일",

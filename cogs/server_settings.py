@@ -32,6 +32,10 @@ WEEKDAY_CHOICES = [
         ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
     )
 ]
+VISIBILITY_CHOICES = [
+    app_commands.Choice(name=_("Everyone"), value="public"),
+    app_commands.Choice(name=_("Only the person searching (with a Share button)"), value="private"),
+]
 LANGUAGE_CHOICES = [
     app_commands.Choice(name=_("Korean"), value="ko"),
     app_commands.Choice(name=_("English"), value="en"),
@@ -135,6 +139,24 @@ class SettingsCog(commands.Cog):
         await self._save(
             interaction, SettingsChange(language="en" if language.value == "en" else "ko")
         )
+
+    @settings.command(
+        name=_("search-replies"), description=_("Who sees /search results in this server")
+    )
+    @app_commands.describe(visibility=_("Everyone, or only the person searching"))
+    @app_commands.rename(visibility=_("visibility"))
+    @app_commands.choices(visibility=VISIBILITY_CHOICES)
+    async def search_replies(
+        self, interaction: discord.Interaction, visibility: app_commands.Choice[str]
+    ) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = interaction_lang(interaction)
+
+        async def work() -> Message:
+            public = visibility.value == "public"
+            return Message(content=await self.service.set_search_public(guild_id, public, lang))
+
+        await answer(interaction, work(), ephemeral=True)
 
     @settings.command(name=_("show"), description=_("Show the settings and the next post time"))
     async def show(self, interaction: discord.Interaction) -> None:

@@ -44,6 +44,13 @@ class Lookup:
 
     # -- search ----------------------------------------------------------------------------
 
+    async def search_public(self, guild_id: int | None) -> bool:
+        """Whether ``/search`` answers for everyone here: a server's choice (public by
+        default); everywhere else (DMs, private channels) the answer is for the channel."""
+        if guild_id is None:
+            return True
+        return await self.store.preferences.search_public(guild_id)
+
     async def search(
         self,
         query: str,

@@ -149,7 +149,22 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        return settings_embed(settings, lang, self.clock())
+        embed = settings_embed(settings, lang, self.clock())
+        public = await self.store.preferences.search_public(guild_id)
+        embed["fields"].append(
+            {
+                "name": t("settings.search_replies", lang),
+                "value": t("settings.search_public" if public else "settings.search_private", lang),
+                "inline": False,
+            }
+        )
+        return embed
+
+    async def set_search_public(self, guild_id: int, public: bool, lang: Lang) -> str:
+        """``/settings search-replies``: who sees ``/search`` results (needs no channel)."""
+        await self.store.preferences.set_search_public(guild_id, public, now=self.clock())
+        key = "settings.search_now_public" if public else "settings.search_now_private"
+        return t(key, lang)
 
     async def preview(self, guild_id: int, lang: Lang) -> Message:
         if await self.store.guilds.get_guild(guild_id) is None:

@@ -31,6 +31,7 @@ from ._ingest import DocumentHook
 from ._merge import canonical_tag
 from .alerts import AlertStore
 from .guilds import GuildStore
+from .preferences import PreferenceStore
 from .records import (
     IngestReport,
     IssueRecord,
@@ -56,6 +57,7 @@ class Store:
         self.guilds = GuildStore(db, clock=clock)
         self.alerts = AlertStore(db, clock=clock)
         self.sources = SourceStore(db)
+        self.preferences = PreferenceStore(db, clock=clock)
         self._random = random.Random()
 
     # -- lifecycle ------------------------------------------------------------------------
