@@ -13,6 +13,7 @@ resources the caller created and closes.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -24,7 +25,8 @@ from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, Courier, RateLimiter
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import ingest_paths
-from bot.jobs import Jobs, PaperScheduler, build_sources
+from bot.jobs import Jobs, PaperScheduler, Periodic, build_sources
+from bot.services.data_lifecycle import DataLifecycle
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
@@ -36,6 +38,8 @@ __all__ = ["App", "Delivery", "load_local_digests", "open_app"]
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = 30.0  # seconds, for remote digest sources
+PURGE_JOB = "retention:purge"
+PURGE_EVERY = 24 * 3600.0  # seconds: old records are purged daily
 LOCAL_SOURCE = "local"  # the [digests] folders, as bot.jobs.build_sources names their source
 
 
@@ -48,6 +52,7 @@ class Delivery:
     jobs: Jobs
     scheduler: PaperScheduler
     server_admin: ServerAdmin
+    lifecycle: DataLifecycle
 
 
 @dataclass
@@ -92,11 +97,21 @@ class App:
             sources=build_sources(settings, self.vocabulary, self.http, clock=clock),
             clock=clock,
         )
-        scheduler = PaperScheduler(jobs, alert_interval=settings.scheduler.alert_interval)
+        lifecycle = DataLifecycle(
+            self.store,
+            retention=dt.timedelta(days=settings.store.retention_days),
+            clock=clock,
+        )
+        scheduler = PaperScheduler(
+            jobs,
+            alert_interval=settings.scheduler.alert_interval,
+            periodic=[Periodic(PURGE_JOB, lifecycle.purge, PURGE_EVERY)],
+        )
+        lifecycle.on_guild_forgotten = scheduler.sync_guild  # no settings: the job goes
         server_admin = ServerAdmin(
             self.store, announcer, on_change=scheduler.sync_guild, clock=clock
         )
-        return Delivery(announcer, alert_worker, jobs, scheduler, server_admin)
+        return Delivery(announcer, alert_worker, jobs, scheduler, server_admin, lifecycle)
 
 
 async def load_local_digests(store: Store, settings: Settings) -> None:

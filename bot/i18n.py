@@ -378,6 +378,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         " `/알림 재개`로 다시 켤 수 있습니다.",
     ),
     "alerts.resumed": ("Alerts are on again.", "알림을 다시 켰습니다."),
+    "alerts.forget_confirm": (
+        "Delete everything paperbot keeps about you? That is your {count} followed topics,"
+        " your alert settings and your queued and sent alerts. This cannot be undone.",
+        "paperbot이 보관한 내 정보를 모두 지울까요? 구독한 주제 {count}개, 알림 설정,"
+        " 대기 중이거나 보낸 알림 기록이 지워지며 되돌릴 수 없습니다.",
+    ),
+    "alerts.forget_confirm#one": (
+        "Delete everything paperbot keeps about you? That is your 1 followed topic,"
+        " your alert settings and your queued and sent alerts. This cannot be undone.",
+        "paperbot이 보관한 내 정보를 모두 지울까요? 구독한 주제 1개, 알림 설정,"
+        " 대기 중이거나 보낸 알림 기록이 지워지며 되돌릴 수 없습니다.",
+    ),
+    "alerts.forgotten": (
+        "Done: paperbot keeps nothing about you any more.",
+        "모두 지웠습니다. paperbot은 이제 나에 대한 정보를 보관하지 않습니다.",
+    ),
+    "alerts.forget_cancelled": ("Nothing was deleted.", "아무것도 지우지 않았습니다."),
+    "button.forget": ("Delete my data", "내 정보 지우기"),
+    "button.cancel": ("Cancel", "취소"),
 }
 
 # Command names and descriptions: English (as declared in the cogs) -> Korean.
@@ -479,6 +498,8 @@ COMMAND_TEXT: dict[str, str] = {
     "Pause your alerts": "알림 일시 중지",
     "resume": "재개",
     "Turn your alerts back on": "알림 다시 켜기",
+    "forget": "정보삭제",
+    "Delete everything paperbot keeps about you": "paperbot이 보관한 내 정보 모두 지우기",
 }
 
 

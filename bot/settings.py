@@ -30,6 +30,11 @@ class _Section(BaseModel):
 
 class StoreSettings(_Section):
     path: Path = Field(default=Path("data/paperbot.db"), description="SQLite database file")
+    retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="days finished announcement and alert records are kept before a daily purge",
+    )
 
 
 class DigestSettings(_Section):

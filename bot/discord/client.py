@@ -209,6 +209,10 @@ class PaperBot(commands.Bot):
             # The database decides what should have been posted while we were away.
             self.catch_up_task = asyncio.create_task(self.jobs.catch_up(), name="paperbot-catch-up")
 
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (kicked, banned, or the server deleted): forget it."""
+        await self.delivery.lifecycle.forget_guild(guild.id)
+
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: object
     ) -> None:

@@ -40,6 +40,7 @@ from .records import (
     StoreStats,
     TitleSuggestion,
 )
+from .retention import RetentionStore
 from .sources import SourceStore
 from .status import CommunityStatus, community_status
 
@@ -58,6 +59,7 @@ class Store:
         self.alerts = AlertStore(db, clock=clock)
         self.sources = SourceStore(db)
         self.preferences = PreferenceStore(db, clock=clock)
+        self.retention = RetentionStore(db)
         self._random = random.Random()
 
     # -- lifecycle ------------------------------------------------------------------------
