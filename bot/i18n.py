@@ -523,6 +523,16 @@ class Msg:
         return t(self.key, lang, **self.values)
 
 
+@dataclass(frozen=True)
+class MsgList:
+    """Several messages rendered later as one comma-separated list (permission names...)."""
+
+    items: tuple[Msg, ...]
+
+    def render(self, lang: Lang) -> str:
+        return ", ".join(item.render(lang) for item in self.items)
+
+
 class _Formatter(string.Formatter):
     """``str.format`` plus two conversions for user text: ``!q`` quoted, ``!p`` plain."""
 
@@ -559,7 +569,7 @@ def seconds_to_wait(retry_after: float) -> int:
 
 
 def _render_value(value: object, lang: Lang) -> object:
-    if isinstance(value, Msg):
+    if isinstance(value, Msg | MsgList):
         return value.render(lang)
     if isinstance(value, tuple) and all(isinstance(v, Msg) for v in value):
         return "".join(v.render(lang) for v in value)

@@ -69,7 +69,8 @@ class AnnouncementsCog(commands.Cog):
         lang = interaction_lang(interaction)
 
         async def work() -> Message:
-            embed = await self.service.status(guild_id, lang)
+            owner = await self.bot.is_owner(interaction.user)
+            embed = await self.service.status(guild_id, lang, include_global=owner)
             notice = await self.service.notice(guild_id, lang)
             return Message(content=notice, embeds=[embed])
 

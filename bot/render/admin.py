@@ -76,7 +76,11 @@ def _lines(lines: Iterable[str], empty: str, limit: int = 1024) -> str:
     return text.strip() or empty
 
 
-def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
+def status_embed(
+    status: CommunityStatus, lang: Lang, zone: str, *, include_global: bool = True
+) -> Embed:
+    """``include_global=False`` leaves out what is not the server's own business: the alert
+    backlog, unreachable users and alert failures (every server's members)."""
     sources = _lines(
         (
             t(
@@ -131,7 +135,7 @@ def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
                 count=count,
             )
         )
-    for reason, count in status.failed_alerts.items():
+    for reason, count in status.failed_alerts.items() if include_global else ():
         failure_lines.append(
             t(
                 "status.failure_line",
@@ -142,15 +146,14 @@ def status_embed(status: CommunityStatus, lang: Lang, zone: str) -> Embed:
             )
         )
     failures = _lines(failure_lines, t("status.no_failures", lang))
-    return {
-        "title": t("status.title", lang),
-        "fields": [
-            {"name": t("status.sources", lang), "value": sources, "inline": False},
-            {"name": t("status.posts", lang), "value": posts, "inline": False},
-            {"name": t("status.alerts", lang), "value": alerts, "inline": False},
-            {"name": t("status.failures", lang), "value": failures, "inline": False},
-        ],
-    }
+    fields = [
+        {"name": t("status.sources", lang), "value": sources, "inline": False},
+        {"name": t("status.posts", lang), "value": posts, "inline": False},
+    ]
+    if include_global:
+        fields.append({"name": t("status.alerts", lang), "value": alerts, "inline": False})
+    fields.append({"name": t("status.failures", lang), "value": failures, "inline": False})
+    return {"title": t("status.title", lang), "fields": fields}
 
 
 def subscriptions_embed(subs: Sequence[Subscription], user: AlertUser | None, lang: Lang) -> Embed:
