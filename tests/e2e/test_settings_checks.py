@@ -101,7 +101,8 @@ async def test_status_shows_a_server_its_own_figures_and_the_owner_everything(en
         ix = await env.fake.slash(admin, env.channel, "status", {}, locale=locale)
         mine = await ix.original_message()
         assert alerts_heading not in mine.text  # global alert figures: not theirs
-        assert "unreachable" not in mine.text and "DM 불가" not in mine.text
+        assert "unreachable" not in mine.text
+        assert "DM 불가" not in mine.text
         assert "50013" not in mine.text  # another server's failure
 
     owner = env.fake.world.application.owner
