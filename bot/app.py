@@ -27,7 +27,8 @@ from bot.delivery import AlertWorker, Announcer, Backoff, Courier, RateLimiter
 from bot.digests.glossary import load_glossary
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import IngestTotals, fill_new_store, ingest_paths
-from bot.jobs import Jobs, PaperScheduler, build_sources
+from bot.jobs import Jobs, PaperScheduler, Periodic, build_sources
+from bot.services.data_lifecycle import DataLifecycle
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
@@ -39,6 +40,9 @@ __all__ = ["App", "Delivery", "load_local_digests", "open_app", "open_store"]
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = 30.0  # seconds, for remote digest sources
+PURGE_JOB = "retention:purge"
+PURGE_EVERY = 24 * 3600.0  # seconds: old records are purged daily
+LOCAL_SOURCE = "local"  # the [digests] folders, as bot.jobs.build_sources names their source
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Delivery:
     jobs: Jobs
     scheduler: PaperScheduler
     server_admin: ServerAdmin
+    lifecycle: DataLifecycle
 
 
 @dataclass
@@ -105,26 +110,42 @@ class App:
             sources=build_sources(settings, self.vocabulary, self.http, clock=clock),
             clock=clock,
         )
+        lifecycle = DataLifecycle(
+            self.store,
+            retention=dt.timedelta(days=settings.store.retention_days),
+            clock=clock,
+        )
         scheduler = PaperScheduler(
             jobs,
             alert_interval=timing.alert_interval,
             recovery_interval=timing.recovery_interval,
+            periodic=[Periodic(PURGE_JOB, lifecycle.purge, PURGE_EVERY)],
         )
+        lifecycle.on_guild_forgotten = scheduler.sync_guild  # no settings: the job goes
         server_admin = ServerAdmin(
             self.store, announcer, on_change=scheduler.sync_guild, clock=clock
         )
-        return Delivery(announcer, alert_worker, jobs, scheduler, server_admin)
+        return Delivery(announcer, alert_worker, jobs, scheduler, server_admin, lifecycle)
 
 
 async def load_local_digests(store: Store, settings: Settings) -> None:
     """Bring the configured local digests into the store (unchanged files cost nothing).
 
     New papers queue topic alerts (the store does that on every ingest): files that arrived
-    while the bot was down still reach their followers."""
+    while the bot was down still reach their followers. The read is recorded as a fetch of the
+    ``local`` source, so ``/status`` does not say "nothing fetched yet" right after it."""
     log.info("loading digests from %s", ", ".join(map(str, settings.digests.paths)))
     totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
     for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
+    if settings.digests.paths:
+        first = totals.errors[0] if totals.errors else None
+        await store.sources.record(
+            LOCAL_SOURCE,
+            now=store.clock(),
+            ok=first is None,
+            error=None if first is None else f"{first.source}:{first.line}: {first.message}",
+        )
     log.info(
         "digests: %d new, %d updated, %d unchanged, %d failed",
         totals.new,

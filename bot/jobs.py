@@ -20,7 +20,7 @@ import asyncio
 import datetime as dt
 import json
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -46,7 +46,7 @@ from bot.settings import Settings
 from bot.slots import Schedule
 from bot.store import Store
 
-__all__ = ["Jobs", "PaperScheduler", "PollReport", "build_sources"]
+__all__ = ["Jobs", "PaperScheduler", "Periodic", "PollReport", "build_sources"]
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +94,15 @@ class _Tracked:
         finally:
             if task is not None:
                 self.tasks.discard(task)
+
+
+@dataclass(frozen=True, slots=True)
+class Periodic:
+    """Another interval job (e.g. the retention purge), wired in by ``bot.app``."""
+
+    job_id: str
+    run: Callable[[], Awaitable[object]]
+    interval: float  # seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,11 +282,17 @@ class PaperScheduler:
     """One ``AsyncIOScheduler`` for the bot's jobs; ``start`` inside the running loop."""
 
     def __init__(
-        self, jobs: Jobs, *, alert_interval: float = 5.0, recovery_interval: float = 5.0
+        self,
+        jobs: Jobs,
+        *,
+        alert_interval: float = 5.0,
+        recovery_interval: float = 5.0,
+        periodic: Sequence[Periodic] = (),
     ) -> None:
         self.jobs = jobs
         self.alert_interval = alert_interval
         self.recovery_interval = recovery_interval
+        self.periodic = tuple(periodic)
         self.scheduler = AsyncIOScheduler(
             timezone=dt.UTC,
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
@@ -308,6 +323,13 @@ class PaperScheduler:
                 IntervalTrigger(seconds=job.interval, timezone=dt.UTC),
                 args=[name],
                 id=source_job_id(name),
+                replace_existing=True,
+            )
+        for extra in self.periodic:
+            self.scheduler.add_job(
+                extra.run,
+                IntervalTrigger(seconds=extra.interval, timezone=dt.UTC),
+                id=extra.job_id,
                 replace_existing=True,
             )
         for settings in await self.jobs.store.guilds.configured_guilds():

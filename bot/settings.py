@@ -98,6 +98,11 @@ class _Section(BaseModel):
 
 class StoreSettings(_Section):
     path: Path = Field(default=Path("data/paperbot.db"), description="SQLite database file")
+    retention_days: int = Field(
+        default=90,
+        ge=1,
+        description="days finished announcement and alert records are kept before a daily purge",
+    )
 
 
 class DigestSettings(_Section):
@@ -124,6 +129,10 @@ class DiscordSettings(_Section):
     )
     dev_guild_id: int | None = Field(
         default=None, description="sync commands to this guild only (instant, for development)"
+    )
+    owner_guild_id: int | None = Field(
+        default=None,
+        description="the owner's server: /paperbot-admin is registered there only (none: nowhere)",
     )
 
 

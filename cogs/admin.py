@@ -1,7 +1,13 @@
-"""Owner-only maintenance: re-sync slash commands on demand."""
+"""Owner-only maintenance: re-sync slash commands on demand.
+
+Registered to the owner's server only (``[discord] owner_guild_id``), as a guild command of
+the guild install: other servers' admins never see it. Without that setting it is not
+registered at all.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -9,9 +15,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.checks import is_owner
+from bot.discord.installs import in_servers, server_install
+from bot.discord.translator import interaction_lang
+from bot.i18n import t
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
+
+log = logging.getLogger(__name__)
 
 
 class AdminCog(commands.Cog):
@@ -19,6 +30,8 @@ class AdminCog(commands.Cog):
         name="paperbot-admin",
         description="Bot owner maintenance",
         default_permissions=discord.Permissions(administrator=True),
+        allowed_contexts=in_servers(),
+        allowed_installs=server_install(),
     )
 
     def __init__(self, bot: PaperBot) -> None:
@@ -29,10 +42,14 @@ class AdminCog(commands.Cog):
     async def sync(self, interaction: discord.Interaction[PaperBot]) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         synced = await self.bot.sync_commands(force=True)
-        await interaction.followup.send(
-            "Commands synced." if synced else "Nothing to sync.", ephemeral=True
-        )
+        lang = interaction_lang(interaction)
+        text = t("admin.synced" if synced else "admin.nothing_to_sync", lang)
+        await interaction.followup.send(text, ephemeral=True)
 
 
 async def setup(bot: PaperBot) -> None:
-    await bot.add_cog(AdminCog(bot))
+    guild = bot.owner_guild
+    if guild is None:
+        log.info("no [discord] owner_guild_id: the owner's commands are not registered")
+        return
+    await bot.add_cog(AdminCog(bot), guild=guild)

@@ -1,4 +1,4 @@
-"""/alerts follow|keyword|unfollow|list|pause|resume: topic alerts by DM (also in DMs).
+"""/alerts follow|keyword|unfollow|list|pause|resume|forget: topic alerts by DM (also in DMs).
 
 Thin: ``bot.services.subscriptions.Subscriptions`` does the work; every reply is ephemeral.
 """
@@ -12,21 +12,50 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.replies import answer
+from bot.discord.installs import anywhere, everyone
+from bot.discord.replies import Reply, answer
 from bot.discord.translator import interaction_lang
+from bot.discord.views import OwnedView
+from bot.i18n import Lang, t
 from bot.render.message import Message
+from bot.services.data_lifecycle import DataLifecycle
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
+
+
+class ForgetView(OwnedView):
+    """ "Delete my data" / "Cancel" under the ``/alerts forget`` question."""
+
+    def __init__(self, lifecycle: DataLifecycle, owner_id: int, lang: Lang) -> None:
+        super().__init__(owner_id, lang)
+        self.lifecycle = lifecycle
+        self.confirm_button.label = t("button.forget", lang)
+        self.cancel_button.label = t("button.cancel", lang)
+
+    async def _done(self, interaction: discord.Interaction, text: str) -> None:
+        self.stop()
+        await interaction.response.edit_message(content=text, view=None)
+
+    @discord.ui.button(label="Delete", style=discord.ButtonStyle.danger, custom_id="forget:yes")
+    async def confirm_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ForgetView]
+    ) -> None:
+        await self._done(interaction, await self.lifecycle.forget_user(self.owner_id, self.lang))
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary, custom_id="forget:no")
+    async def cancel_button(
+        self, interaction: discord.Interaction, button: discord.ui.Button[ForgetView]
+    ) -> None:
+        await self._done(interaction, t("alerts.forget_cancelled", self.lang))
 
 
 class AlertsCog(commands.Cog):
     alerts = app_commands.Group(
         name=_("alerts"),
         description=_("Direct messages about topics you follow"),
-        allowed_contexts=app_commands.AppCommandContext(
-            guild=True, dm_channel=True, private_channel=True
-        ),
+        allowed_contexts=anywhere(),
+        allowed_installs=everyone(),
     )
 
     def __init__(self, bot: PaperBot) -> None:
@@ -108,6 +137,19 @@ class AlertsCog(commands.Cog):
     async def pause(self, interaction: discord.Interaction) -> None:
         text = await self.service.pause(interaction.user.id, interaction_lang(interaction))
         await self._reply(interaction, text)
+
+    @alerts.command(name=_("forget"), description=_("Delete everything paperbot keeps about you"))
+    async def forget(self, interaction: discord.Interaction) -> None:
+        lang = interaction_lang(interaction)
+        lifecycle = self.bot.delivery.lifecycle
+
+        async def work() -> Reply:
+            view = ForgetView(lifecycle, interaction.user.id, lang)
+            view.interaction = interaction
+            prompt = await lifecycle.forget_user_prompt(interaction.user.id, lang)
+            return Reply(Message(content=prompt), view)
+
+        await answer(interaction, work(), ephemeral=True)
 
     @alerts.command(name=_("resume"), description=_("Turn your alerts back on"))
     async def resume(self, interaction: discord.Interaction) -> None:

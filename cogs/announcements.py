@@ -13,6 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.discord.checks import MANAGE_GUILD, admin_guild_id
+from bot.discord.installs import in_servers, server_install
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.render.message import Message
@@ -27,6 +28,8 @@ class AnnouncementsCog(commands.Cog):
         description=_("Announcements of new issues"),
         guild_only=True,
         default_permissions=MANAGE_GUILD,
+        allowed_contexts=in_servers(),
+        allowed_installs=server_install(),
     )
 
     def __init__(self, bot: PaperBot) -> None:
@@ -61,13 +64,15 @@ class AnnouncementsCog(commands.Cog):
         name=_("status"), description=_("Sources, last posts, alert backlog and failures")
     )
     @app_commands.guild_only()
+    @app_commands.allowed_installs(guilds=True, users=False)
     @app_commands.default_permissions(manage_guild=True)
     async def status(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)
         lang = interaction_lang(interaction)
 
         async def work() -> Message:
-            embed = await self.service.status(guild_id, lang)
+            owner = await self.bot.is_owner(interaction.user)
+            embed = await self.service.status(guild_id, lang, include_global=owner)
             notice = await self.service.notice(guild_id, lang)
             return Message(content=notice, embeds=[embed])
 

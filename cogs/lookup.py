@@ -5,7 +5,8 @@ Thin: parse the interaction, call `bot.services.lookup.Lookup`, turn its embeds 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import discord
 from discord import app_commands
@@ -13,6 +14,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.digests.models import DigestKind
+from bot.discord.installs import anywhere, everyone
 from bot.discord.replies import Reply, answer
 from bot.discord.translator import interaction_lang
 from bot.discord.views import PagedView
@@ -22,6 +24,18 @@ from bot.services.lookup import PAGE_SIZE, Lookup, SearchView
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
+
+T = TypeVar("T")
+
+# Per user and per command: (uses, seconds). Enough to browse; not enough to flood a channel.
+SEARCH_COOLDOWN = (4, 20.0)
+LOOKUP_COOLDOWN = (5, 20.0)
+
+
+def per_user(rate: tuple[int, float]) -> Callable[[T], T]:
+    """A per-user cooldown; going faster gets a localised "try again in N seconds"."""
+    return app_commands.checks.cooldown(*rate, key=lambda interaction: interaction.user.id)
+
 
 KIND_CHOICES = [
     app_commands.Choice(name=_("weekly"), value="weekly"),
@@ -41,12 +55,29 @@ class SearchResultsView(PagedView):
         query: str,
         tag: str | None,
         kind: DigestKind | None,
+        shareable: bool = False,
     ) -> None:
         super().__init__(owner_id, lang)
         self.lookup = lookup
         self.query, self.tag, self.kind = query, tag, kind
         self._details_menu.placeholder = t("select.details", lang)
+        if shareable:  # a private reply: the searcher may post it for everyone
+            share: discord.ui.Button[SearchResultsView] = discord.ui.Button(
+                label=t("button.share", lang),
+                style=discord.ButtonStyle.success,
+                custom_id="search:share",
+                row=0,
+            )
+            share.callback = self._share  # type: ignore[method-assign]
+            self.add_item(share)
         self.show(result)
+
+    async def _share(self, interaction: discord.Interaction) -> None:
+        """Post the page the searcher is looking at, for everyone, saying who shared it."""
+        text = t("search.shared_by", self.lang, user=interaction.user.mention)
+        await interaction.response.send_message(
+            content=text, embed=discord.Embed.from_dict(self.result.embed)
+        )
 
     @property
     def _details_menu(self) -> discord.ui.Select[SearchResultsView]:
@@ -111,8 +142,18 @@ class DigestListView(PagedView):
 
 
 class LookupCog(commands.Cog):
-    paper = app_commands.Group(name=_("paper"), description=_("Look at one paper"))
-    digest = app_commands.Group(name=_("digest"), description=_("Weekly issues and daily notes"))
+    paper = app_commands.Group(
+        name=_("paper"),
+        description=_("Look at one paper"),
+        allowed_contexts=anywhere(),
+        allowed_installs=everyone(),
+    )
+    digest = app_commands.Group(
+        name=_("digest"),
+        description=_("Weekly issues and daily notes"),
+        allowed_contexts=anywhere(),
+        allowed_installs=everyone(),
+    )
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
@@ -139,6 +180,9 @@ class LookupCog(commands.Cog):
     # -- commands ----------------------------------------------------------------------------
 
     @app_commands.command(name=_("search"), description=_("Search papers in Korean or English"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @per_user(SEARCH_COOLDOWN)
     @app_commands.describe(
         query=_("Words, a title, an author or a tag"),
         tag=_("Only papers with this tag"),
@@ -155,6 +199,7 @@ class LookupCog(commands.Cog):
     ) -> None:
         lang = interaction_lang(interaction)
         digest_kind = DigestKind(kind.value) if kind else None
+        public = await self.lookup.search_public(interaction.guild_id)
 
         async def work() -> Reply:
             result = await self.lookup.search(query, lang, tag=tag, kind=digest_kind)
@@ -166,15 +211,18 @@ class LookupCog(commands.Cog):
                 query=query,
                 tag=tag,
                 kind=digest_kind,
+                shareable=not public,
             )
             view.interaction = interaction
-            return Reply(Message(embeds=[result.embed]), view)
+            content = None if public else t("search.private", lang)
+            return Reply(Message(content=content, embeds=[result.embed]), view)
 
-        await answer(interaction, work())
+        await answer(interaction, work(), ephemeral=not public)
 
     search.autocomplete("tag")(_tag_autocomplete)
 
     @paper.command(name=_("random"), description=_("A random paper"))
+    @per_user(LOOKUP_COOLDOWN)
     @app_commands.describe(tag=_("Only papers with this tag"))
     @app_commands.rename(tag=_("tag"))
     async def paper_random(self, interaction: discord.Interaction, tag: str | None = None) -> None:
@@ -188,6 +236,7 @@ class LookupCog(commands.Cog):
     paper_random.autocomplete("tag")(_tag_autocomplete)
 
     @paper.command(name=_("show"), description=_("A paper's details"))
+    @per_user(LOOKUP_COOLDOWN)
     @app_commands.describe(title=_("The paper's title (start typing)"))
     @app_commands.rename(title=_("title"))
     async def paper_show(
@@ -203,6 +252,7 @@ class LookupCog(commands.Cog):
     paper_show.autocomplete("title")(_title_autocomplete)
 
     @digest.command(name=_("latest"), description=_("The latest digests"))
+    @per_user(LOOKUP_COOLDOWN)
     @app_commands.describe(kind=_("Only this kind of digest"))
     @app_commands.rename(kind=_("kind"))
     @app_commands.choices(kind=KIND_CHOICES)
@@ -218,6 +268,7 @@ class LookupCog(commands.Cog):
         await answer(interaction, work())
 
     @digest.command(name=_("list"), description=_("All digests, newest first"))
+    @per_user(LOOKUP_COOLDOWN)
     async def digest_list(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)
 
@@ -230,6 +281,9 @@ class LookupCog(commands.Cog):
         await answer(interaction, work())
 
     @app_commands.command(name=_("tags"), description=_("The tags and how many papers carry each"))
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @per_user(LOOKUP_COOLDOWN)
     async def tags(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)
 

@@ -13,14 +13,21 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.checks import MANAGE_GUILD, THREAD_PERMISSIONS, admin_guild_id
+from bot.discord.checks import MANAGE_GUILD, admin_guild_id
+from bot.discord.installs import in_servers, server_install
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.i18n import t
 from bot.render.admin import settings_embed
 from bot.render.message import Message
-from bot.services.errors import UserFacingError
-from bot.services.server_admin import SettingsChange, parse_kinds, timezone_choices
+from bot.services.server_admin import (
+    ANNOUNCE_PERMISSIONS,
+    SettingsChange,
+    check_announce_channel,
+    check_ping_role,
+    parse_kinds,
+    timezone_choices,
+)
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
@@ -30,6 +37,10 @@ WEEKDAY_CHOICES = [
     for number, name in enumerate(
         ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
     )
+]
+VISIBILITY_CHOICES = [
+    app_commands.Choice(name=_("Everyone"), value="public"),
+    app_commands.Choice(name=_("Only the person searching (with a Share button)"), value="private"),
 ]
 LANGUAGE_CHOICES = [
     app_commands.Choice(name=_("Korean"), value="ko"),
@@ -43,6 +54,8 @@ class SettingsCog(commands.Cog):
         description=_("Announcement settings for this server"),
         guild_only=True,
         default_permissions=MANAGE_GUILD,
+        allowed_contexts=in_servers(),
+        allowed_installs=server_install(),
     )
 
     def __init__(self, bot: PaperBot) -> None:
@@ -69,10 +82,22 @@ class SettingsCog(commands.Cog):
         admin_guild_id(interaction)
         me = channel.guild.me
         if me is not None:
-            allowed = channel.permissions_for(me)
-            if not allowed >= THREAD_PERMISSIONS:
-                raise UserFacingError("settings.bad_channel", channel=channel.mention)
+            perms = channel.permissions_for(me)
+            granted = {name for name in ANNOUNCE_PERMISSIONS if getattr(perms, name)}
+            check_announce_channel(granted, channel.mention)
         await self._save(interaction, SettingsChange(channel_id=channel.id))
+
+    async def _can_mention_everyone(self, guild_id: int) -> bool:
+        """Whether the bot may ping any role where it announces (the server, if no channel)."""
+        guild = self.bot.get_guild(guild_id)
+        me = guild.me if guild is not None else None
+        if guild is None or me is None:
+            return False
+        channel_id = await self.service.channel_id(guild_id)
+        channel = guild.get_channel(channel_id) if channel_id is not None else None
+        if isinstance(channel, discord.abc.GuildChannel):
+            return channel.permissions_for(me).mention_everyone
+        return me.guild_permissions.mention_everyone
 
     @settings.command(
         name=_("schedule"), description=_("The weekday and time of the weekly announcement")
@@ -110,6 +135,13 @@ class SettingsCog(commands.Cog):
     async def role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
+        guild_id = admin_guild_id(interaction)
+        if role is not None:
+            check_ping_role(
+                mentionable=role.mentionable and not role.is_default(),
+                can_mention_everyone=await self._can_mention_everyone(guild_id),
+                role_mention=role.mention,
+            )
         await self._save(
             interaction, SettingsChange(role_id=role.id if role else None, set_role=True)
         )
@@ -132,6 +164,24 @@ class SettingsCog(commands.Cog):
         await self._save(
             interaction, SettingsChange(language="en" if language.value == "en" else "ko")
         )
+
+    @settings.command(
+        name=_("search-replies"), description=_("Who sees /search results in this server")
+    )
+    @app_commands.describe(visibility=_("Everyone, or only the person searching"))
+    @app_commands.rename(visibility=_("visibility"))
+    @app_commands.choices(visibility=VISIBILITY_CHOICES)
+    async def search_replies(
+        self, interaction: discord.Interaction, visibility: app_commands.Choice[str]
+    ) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = interaction_lang(interaction)
+
+        async def work() -> Message:
+            public = visibility.value == "public"
+            return Message(content=await self.service.set_search_public(guild_id, public, lang))
+
+        await answer(interaction, work(), ephemeral=True)
 
     @settings.command(name=_("show"), description=_("Show the settings and the next post time"))
     async def show(self, interaction: discord.Interaction) -> None:

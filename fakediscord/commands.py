@@ -361,20 +361,75 @@ def _infer_type(value: Any) -> int:
     return OptionType.STRING
 
 
-def can_use(command: AppCommand, user: User, guild: Guild | None, channel: Channel) -> str | None:
-    """Why ``user`` could not pick ``command`` here (``None`` when they can)."""
+GUILD_INSTALL = 0
+USER_INSTALL = 1
+CONTEXT_GUILD, CONTEXT_BOT_DM, CONTEXT_PRIVATE = 0, 1, 2
+
+
+def interaction_context(channel: Channel, guild: Guild | None) -> int:
+    """0 in a guild, 1 in the bot's DM, 2 in a DM or group DM between users."""
+    if guild is not None:
+        return CONTEXT_GUILD
+    return CONTEXT_PRIVATE if channel.is_private else CONTEXT_BOT_DM
+
+
+def integration_owners(
+    command: AppCommand | None, user: User, guild: Guild | None, channel: Channel, world: World
+) -> dict[str, str]:
+    """``authorizing_integration_owners``: which installs of the app authorise this use.
+
+    ``"0"``: the guild install (the guild's id; ``"0"`` in the bot's DM), when the command
+    supports guild installs and the app is installed there; ``"1"``: the user's id, when the
+    command supports user installs and the user added the app to their account."""
+    types = _integration_types(command)
+    owners: dict[str, str] = {}
+    context = interaction_context(channel, guild)
+    if GUILD_INSTALL in types:
+        if context == CONTEXT_GUILD and guild is not None and guild.has_bot:
+            owners["0"] = str(guild.id)
+        elif context == CONTEXT_BOT_DM:
+            owners["0"] = "0"
+    if USER_INSTALL in types and user.id in world.user_installs:
+        owners["1"] = str(user.id)
+    return owners
+
+
+def _integration_types(command: AppCommand | None) -> list[int]:
+    if command is None:
+        return [GUILD_INSTALL]
+    if command.guild_id is not None:
+        return [GUILD_INSTALL]  # guild commands belong to that guild's install only
+    return [int(x) for x in command.body.get("integration_types") or [GUILD_INSTALL]]
+
+
+def can_use(
+    command: AppCommand, user: User, guild: Guild | None, channel: Channel, world: World
+) -> str | None:
+    """Why ``user`` could not pick ``command`` here (``None`` when they can).
+
+    Discord's rules: the interaction context (guild, bot DM, private channel) must be in the
+    command's ``contexts``; some install of the app must authorise it (the guild's, or the
+    user's own for commands with user installs: the only way into guilds without the bot and
+    into private channels); ``default_member_permissions`` applies to guild installs."""
     body = command.body
     contexts = body.get("contexts")
-    if guild is None:
-        if contexts is not None and 1 not in contexts:
-            return f"/{command.name} is not available in DMs (contexts={contexts})"
+    context = interaction_context(channel, guild)
+    owners = integration_owners(command, user, guild, channel, world)
+    where = {CONTEXT_GUILD: "servers", CONTEXT_BOT_DM: "DMs", CONTEXT_PRIVATE: "private channels"}
+    if contexts is not None and context not in contexts:
+        return f"/{command.name} is not available in {where[context]} (contexts={contexts})"
+    if context == CONTEXT_PRIVATE:
+        if "1" not in owners:
+            return f"/{command.name} needs the app added to {user.username}'s account here"
+        return None
+    if context == CONTEXT_BOT_DM:
         if contexts is None and body.get("dm_permission") is False:
             return f"/{command.name} is not available in DMs (dm_permission=false)"
-        return None
-    if contexts is not None and 0 not in contexts:
-        return f"/{command.name} is not available in servers (contexts={contexts})"
+        return None if owners else f"/{command.name} is not installed for {user.username}"
+    if not owners:
+        return f"/{command.name} is not installed in this server or for {user.username}"
     required = body.get("default_member_permissions")
-    if required is not None:
+    if required is not None and "0" in owners and guild is not None:
         needed = int(required)
         have = guild.permissions_in(user, channel)
         if have != ALL_PERMISSIONS and (needed == 0 or have & needed != needed):

@@ -17,6 +17,7 @@ from .payloads import (
     member_payload,
     message_payload,
     role_payload,
+    stored_message_payload,
     user_payload,
 )
 from .rest import ApiRequest, Reply, Router
@@ -248,7 +249,7 @@ class Endpoints:
         else:
             chosen = visible[-limit:]
         chosen.sort(key=lambda m: m.id, reverse=True)
-        return Reply(body=[message_payload(m, self.world) for m in chosen])
+        return Reply(body=[stored_message_payload(m, self.world) for m in chosen])
 
     async def create_message(self, req: ApiRequest) -> Reply:
         channel = self._channel(req)
@@ -282,7 +283,7 @@ class Endpoints:
     async def get_message(self, req: ApiRequest) -> Reply:
         channel = self._channel(req)
         self._require(channel, Permission.READ_MESSAGE_HISTORY)
-        return Reply(body=message_payload(self._message(req, channel), self.world))
+        return Reply(body=stored_message_payload(self._message(req, channel), self.world))
 
     async def edit_message(self, req: ApiRequest) -> Reply:
         channel = self._channel(req)

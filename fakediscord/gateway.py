@@ -258,7 +258,11 @@ class GatewayServer:
             {
                 "v": 10,
                 "user": client_user_payload(world.bot),
-                "guilds": [{"id": str(g), "unavailable": True} for g in world.guilds],
+                "guilds": [
+                    {"id": str(g.id), "unavailable": True}
+                    for g in world.guilds.values()
+                    if g.has_bot
+                ],
                 "session_id": session.id,
                 "session_type": "normal",
                 "resume_gateway_url": self.fake.resume_gateway_url,
@@ -274,7 +278,7 @@ class GatewayServer:
                 "_trace": ["fakediscord"],
             },
         )
-        for guild in list(world.guilds.values()):
+        for guild in [g for g in world.guilds.values() if g.has_bot]:
             session.dispatch("GUILD_CREATE", guild_create_payload(guild, world, intents=intents))
         self.signal.fire()
 

@@ -8,12 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .commands import integration_owners, interaction_context
 from .constants import (
     CallbackType,
     ErrorCode,
     InteractionType,
     MessageFlag,
     MessageType,
+    Permission,
 )
 from .errors import ApiError, FormErrors
 from .limits import validate_autocomplete, validate_message, validate_modal
@@ -30,6 +32,14 @@ from .world import Channel, Guild, Message, User, World
 
 if TYPE_CHECKING:
     from .server import FakeDiscord
+
+#: What a user-installed app may do where its bot is not (Discord's fixed set).
+USER_APP_PERMISSIONS = (
+    Permission.EMBED_LINKS
+    | Permission.ATTACH_FILES
+    | Permission.MENTION_EVERYONE
+    | Permission.USE_EXTERNAL_EMOJIS
+)
 
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
 
@@ -220,10 +230,25 @@ class Interactions:
         }
         if data is not None:
             payload["data"] = data
+        command = None
+        if data is not None and type in (
+            InteractionType.APPLICATION_COMMAND,
+            InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE,
+        ):
+            command = self.fake.commands.find(
+                str(data.get("name")), guild.id if guild else None, int(data.get("type") or 1)
+            )
+        owners = integration_owners(command, user, guild, channel, world)
+        if command is None and not owners and user.id in world.user_installs:
+            owners = {"1": str(user.id)}
+        context = interaction_context(channel, guild)
         if guild is not None:
             member = guild.member(user)
             if member is None:
                 raise ValueError(f"{user!r} is not a member of {guild!r}")
+            app_permissions = (
+                guild.permissions_in(world.bot, channel) if guild.has_bot else USER_APP_PERMISSIONS
+            )
             payload.update(
                 guild_id=str(guild.id),
                 guild_locale=guild.preferred_locale,
@@ -232,16 +257,16 @@ class Interactions:
                     **member_payload(member),
                     "permissions": str(guild.permissions_in(user, channel)),
                 },
-                app_permissions=str(guild.permissions_in(world.bot, channel)),
-                authorizing_integration_owners={"0": str(guild.id)},
-                context=0,
+                app_permissions=str(app_permissions),
+                authorizing_integration_owners=owners,
+                context=context,
             )
         else:
             payload.update(
                 user=user_payload(user),
-                app_permissions=str(0),
-                authorizing_integration_owners={"1": str(user.id)},
-                context=1,
+                app_permissions=str(USER_APP_PERMISSIONS if context == 2 else 0),
+                authorizing_integration_owners=owners,
+                context=context,
             )
         if message is not None:
             payload["message"] = message_payload(message, world)

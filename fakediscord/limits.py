@@ -48,6 +48,42 @@ def embed_length(embed: dict[str, Any]) -> int:
     return total
 
 
+def _check_url(
+    value: Any, path: tuple[str | int, ...], errors: FormErrors, *, attachment: bool = False
+) -> None:
+    """Discord keeps an embed's links as sent, but only http(s) ones (and, for images,
+    ``attachment://``): anything else is 400 "Not a well formed URL"."""
+    if value is None:
+        return
+    schemes = ("http://", "https://", "attachment://") if attachment else ("http://", "https://")
+    text = value if isinstance(value, str) else ""
+    if not text.startswith(schemes) or len(text.split("://", 1)[1]) == 0 or " " in text:
+        errors.add(path, "URL_TYPE_INVALID_URL", "Not a well formed URL.")
+
+
+def _check_embed_urls(embed: dict[str, Any], i: int, errors: FormErrors) -> None:
+    _check_url(embed.get("url"), ("embeds", i, "url"), errors)
+    author = embed.get("author")
+    if isinstance(author, dict):
+        if not _text(author.get("name")):
+            errors.add(
+                ("embeds", i, "author", "name"), "BASE_TYPE_REQUIRED", "This field is required"
+            )
+        _check_url(author.get("url"), ("embeds", i, "author", "url"), errors)
+        _check_url(
+            author.get("icon_url"), ("embeds", i, "author", "icon_url"), errors, attachment=True
+        )
+    footer = embed.get("footer")
+    if isinstance(footer, dict):
+        _check_url(
+            footer.get("icon_url"), ("embeds", i, "footer", "icon_url"), errors, attachment=True
+        )
+    for key in ("image", "thumbnail"):
+        media = embed.get(key)
+        if isinstance(media, dict):
+            _check_url(media.get("url"), ("embeds", i, key, "url"), errors, attachment=True)
+
+
 def check_embeds(embeds: Any, errors: FormErrors) -> None:
     if not isinstance(embeds, list):
         errors.add(("embeds",), "BASE_TYPE_ARRAY", "Must be an array.")
@@ -60,6 +96,7 @@ def check_embeds(embeds: Any, errors: FormErrors) -> None:
             errors.add(("embeds", i), "MODEL_TYPE_CONVERT", "Only dictionaries may be used.")
             continue
         total += embed_length(embed)
+        _check_embed_urls(embed, i, errors)
         for key, limit in (("title", EMBED_TITLE_MAX), ("description", EMBED_DESCRIPTION_MAX)):
             if len(_text(embed.get(key))) > limit:
                 errors.max_length(("embeds", i, key), limit)

@@ -116,7 +116,11 @@ def channel_payload(channel: Channel, world: World) -> dict[str, Any]:
             "type": int(channel.type),
             "last_message_id": snowflake(channel.last_message_id),
             "flags": 0,
-            "recipients": [user_payload(channel.recipient)] if channel.recipient else [],
+            "recipients": [user_payload(u) for u in channel.members]
+            if channel.members
+            else [user_payload(channel.recipient)]
+            if channel.recipient
+            else [],
         }
     payload: dict[str, Any] = {
         "id": str(channel.id),
@@ -308,6 +312,14 @@ def message_payload(message: Message, world: World) -> dict[str, Any]:
         payload["poll"] = message.poll
     if message.thread_id is not None and message.thread_id in world.channels:
         payload["thread"] = channel_payload(world.channels[message.thread_id], world)
+    return payload
+
+
+def stored_message_payload(message: Message, world: World) -> dict[str, Any]:
+    """A message as ``GET /channels/{id}/messages[/{id}]`` returns it: Discord does not keep
+    the ``nonce`` (only the create response and MESSAGE_CREATE echo it)."""
+    payload = message_payload(message, world)
+    payload.pop("nonce", None)
     return payload
 
 

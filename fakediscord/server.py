@@ -231,7 +231,10 @@ class FakeDiscord:
             if channel_id is None:
                 raise ValueError(f"{where!r} has no text channel; pass a channel")
             return self.world.channels[channel_id]
-        if where.is_dm and where.recipient is not user:
+        if where.is_private:
+            if user not in where.members:
+                raise ValueError(f"{user!r} is not in {where!r}")
+        elif where.is_dm and where.recipient is not user:
             raise ValueError(f"{user!r} is not the recipient of {where!r}")
         return where
 
@@ -276,7 +279,7 @@ class FakeDiscord:
                 "(or create FakeDiscord(strict_commands=False))"
             )
         if cmd is not None:
-            reason = can_use(cmd, user, guild, channel)
+            reason = can_use(cmd, user, guild, channel, self.world)
             if reason is not None:
                 raise PermissionError(reason)
         built = OptionBuilder(self.world, guild, user).build(
@@ -358,7 +361,7 @@ class FakeDiscord:
         if cmd is None and self.strict_commands:
             raise LookupError(f"context menu {name!r} is not registered here")
         if cmd is not None:
-            reason = can_use(cmd, user, guild, channel)
+            reason = can_use(cmd, user, guild, channel, self.world)
             if reason is not None:
                 raise PermissionError(reason)
         data: dict[str, Any] = {
@@ -543,6 +546,9 @@ class FakeDiscord:
                     guild_create_payload(guild, world, intents=i) if i & Intent.GUILDS else None
                 ),
             )
+        elif event == "GUILD_DELETE" and isinstance(obj, Guild):
+            gone = {"id": str(obj.id)}  # no "unavailable": the bot was removed
+            self.gateway.dispatch(event, lambda i: gone if i & Intent.GUILDS else None)
         elif event in ("CHANNEL_CREATE", "THREAD_CREATE") and isinstance(obj, Channel):
             data = channel_payload(obj, world)
             if event == "THREAD_CREATE":

@@ -272,6 +272,8 @@ class Channel:
     overwrites: list[Overwrite] = field(default_factory=list)
     #: DM channels: the other user.
     recipient: User | None = None
+    #: Private channels between users (a DM or group DM without the bot): who is in it.
+    members: list[User] = field(default_factory=list)
     #: Threads: who created it, archive state.
     owner_id: int | None = None
     archived: bool = False
@@ -293,6 +295,12 @@ class Channel:
     @property
     def mention(self) -> str:
         return f"<#{self.id}>"
+
+    @property
+    def is_private(self) -> bool:
+        """A DM or group DM between users, not with the bot: only user-installed apps work
+        there (interaction context 2, PRIVATE_CHANNEL)."""
+        return self.is_dm and bool(self.members)
 
     @property
     def live_messages(self) -> list[Message]:
@@ -349,6 +357,11 @@ class Guild:
 
     def member(self, user: User | int) -> Member | None:
         return self.members.get(user if isinstance(user, int) else user.id)
+
+    @property
+    def has_bot(self) -> bool:
+        """Whether the bot is a member (the app is installed to this guild)."""
+        return self.world.bot.id in self.members
 
     @property
     def bot_member(self) -> Member:
@@ -547,6 +560,8 @@ class World:
         self.messages: dict[int, Message] = {}
         self._listeners: list[WorldListener] = []
         self._names = itertools.count(1)
+        #: Users who added the app to their account (user installs).
+        self.user_installs: set[int] = set()
         owner = self.add_user(f"{bot_name}-owner")
         self.bot = self.add_user(bot_name, bot=True)
         self.application = Application(id=self.bot.id, name=bot_name, owner=owner)
@@ -591,8 +606,13 @@ class World:
         channels: Iterable[str] = ("general",),
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        with_bot: bool = True,
     ) -> Guild:
-        """A guild the bot is in: @everyone, the bot's managed role, the owner, text channels."""
+        """A guild the bot is in: @everyone, the bot's managed role, the owner, text channels.
+
+        ``with_bot=False``: a guild without the bot (the app is not installed there); the bot
+        hears nothing of it, but members who added the app to their account can still use its
+        user-installable commands there."""
         if owner is None:
             owner = self.add_user(f"{_slug(name)}-owner")
         guild = Guild(
@@ -617,11 +637,12 @@ class World:
             managed=True,
             bot_id=self.bot.id,
         )
-        guild.roles[bot_role.id] = bot_role
         guild.members[owner.id] = Member(user=owner, guild_id=guild.id, joined_at=now)
-        guild.members[self.bot.id] = Member(
-            user=self.bot, guild_id=guild.id, role_ids=[bot_role.id], joined_at=now
-        )
+        if with_bot:
+            guild.roles[bot_role.id] = bot_role
+            guild.members[self.bot.id] = Member(
+                user=self.bot, guild_id=guild.id, role_ids=[bot_role.id], joined_at=now
+            )
         self.users.setdefault(owner.id, owner)
         self.guilds[guild.id] = guild
         muted = self._listeners
@@ -631,8 +652,35 @@ class World:
                 guild.add_text_channel(channel_name)
         finally:
             self._listeners = muted
-        self.emit("GUILD_CREATE", guild)
+        if with_bot:
+            self.emit("GUILD_CREATE", guild)
         return guild
+
+    def remove_bot(self, guild: Guild) -> None:
+        """The bot is kicked (or the app removed) from ``guild``: its member and managed role
+        go, and it hears GUILD_DELETE without ``unavailable`` (Discord's "you were removed")."""
+        guild.members.pop(self.bot.id, None)
+        for role_id, role in list(guild.roles.items()):
+            if role.bot_id == self.bot.id:
+                del guild.roles[role_id]
+        self.emit("GUILD_DELETE", guild)
+
+    def install_for_user(self, user: User) -> None:
+        """``user`` adds the app to their account (a user install, integration type 1)."""
+        self.user_installs.add(user.id)
+
+    def private_channel(self, *users: User) -> Channel:
+        """A DM (two users) or group DM (more) between users, without the bot."""
+        if len(users) < 2:
+            raise ValueError("a private channel has at least two users")
+        channel = Channel(
+            id=self.snowflake(),
+            type=ChannelType.DM if len(users) == 2 else ChannelType.GROUP_DM,
+            members=list(users),
+            created_at=iso_timestamp(self.clock()),
+        )
+        self.channels[channel.id] = channel
+        return channel
 
     def guild(self, name: str) -> Guild:
         for guild in self.guilds.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from bot.i18n import t
 from bot.playground import BANNER, run_playground
 from bot.settings import BUNDLED_DIGESTS, load_settings
 from tests.e2e.conftest import restored_endpoints
@@ -51,7 +52,10 @@ async def test_playground_announces_once_and_sends_the_follower_a_dm(tmp_path: P
     assert "Reducing Reward Hacking in RLHF #1" in text[dm:]
     first_wait, second_wait = (i for i, line in enumerate(lines) if line == "> wait")
     posted = "\n".join(lines[first_wait:second_wait])
-    assert posted.count("paperbot:issue:") == 1  # the overview, once
+    # the overview, once (its footer; the recovery marker is hidden from readers)
+    assert posted.count(t("announce.thread_hint", "ko")) == 1
+    assert "paperbot:issue" not in text
+    assert "paperbot:alert" not in text
     assert "2 messages" in posted  # the thread with both papers
     assert "nothing was due" in "\n".join(lines[second_wait:])
     assert "sent 1" in text  # /status counts the one alert

@@ -61,15 +61,18 @@ class Transient(CourierError):  # noqa: N818 - the names the issue and adapters 
 
 @dataclass(frozen=True, slots=True)
 class RecentMessage:
-    """Enough of a recent message to recognise our own by its marker."""
+    """Enough of a recent message to recognise our own by its marker: ``markers`` are the
+    hidden ones (``bot.render.announcements.markers_in``); content and footers still count
+    for posts of versions that wrote the marker there."""
 
     id: int
     content: str = ""
     footers: tuple[str, ...] = field(default_factory=tuple)
+    markers: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def texts(self) -> Sequence[str]:
-        return (self.content, *self.footers)
+        return (*self.markers, self.content, *self.footers)
 
 
 class Courier(Protocol):

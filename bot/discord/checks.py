@@ -12,12 +12,9 @@ from bot.services.errors import UserFacingError
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
 
-__all__ = ["MANAGE_GUILD", "THREAD_PERMISSIONS", "NotOwner", "admin_guild_id", "is_owner"]
+__all__ = ["MANAGE_GUILD", "NotOwner", "admin_guild_id", "is_owner"]
 
 MANAGE_GUILD = discord.Permissions(manage_guild=True)
-THREAD_PERMISSIONS = discord.Permissions(
-    view_channel=True, send_messages=True, create_public_threads=True, send_messages_in_threads=True
-)
 
 
 def admin_guild_id(interaction: discord.Interaction) -> int:

@@ -99,18 +99,32 @@ class PaperBot(commands.Bot):
         guild_id = self.settings.discord.dev_guild_id
         return discord.Object(id=guild_id) if guild_id else None
 
-    async def command_hash(self) -> str:
-        """A hash of exactly what a sync would send, translations included."""
-        guild = self.command_guild
+    @property
+    def owner_guild(self) -> discord.Object | None:
+        """The owner's server, where (only) the owner's commands are registered."""
+        guild_id = self.settings.discord.owner_guild_id
+        return discord.Object(id=guild_id) if guild_id else None
+
+    async def _payloads(self, guild: discord.Object | None) -> list[dict[str, Any]]:
         translator = self.tree.translator
         payload = []
-        for command in self.tree.get_commands():  # declared globally; copied to a dev guild
+        for command in self.tree.get_commands(guild=guild):
             if translator is not None:
                 payload.append(await command.get_translated_payload(self.tree, translator))
             else:
                 payload.append(command.to_dict(self.tree))
+        return payload
+
+    async def command_hash(self) -> str:
+        """A hash of exactly what a sync would send, translations included."""
+        guild, owner = self.command_guild, self.owner_guild
         blob = json.dumps(
-            {"guild": guild.id if guild else None, "commands": payload},
+            {
+                "guild": guild.id if guild else None,
+                "commands": await self._payloads(None),  # declared globally; copied to a dev guild
+                "owner_guild": owner.id if owner else None,
+                "owner_commands": await self._payloads(owner) if owner else [],
+            },
             sort_keys=True,
             ensure_ascii=False,
         )
@@ -132,6 +146,10 @@ class PaperBot(commands.Bot):
         if guild is not None:
             self.tree.copy_global_to(guild=guild)
         synced = await self.tree.sync(guild=guild)
+        owner = self.owner_guild
+        if owner is not None and (guild is None or guild.id != owner.id):
+            owner_commands = await self.tree.sync(guild=owner)
+            log.info("synced %d owner commands to guild %s", len(owner_commands), owner.id)
         await self.store.set_meta(key, digest)
         log.info(
             "synced %d slash commands%s",
@@ -190,6 +208,10 @@ class PaperBot(commands.Bot):
         if self.catch_up_task is None and self.settings.scheduler.enabled:
             # The database decides what should have been posted while we were away.
             self.catch_up_task = asyncio.create_task(self.jobs.catch_up(), name="paperbot-catch-up")
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server (kicked, banned, or the server deleted): forget it."""
+        await self.delivery.lifecycle.forget_guild(guild.id)
 
     async def on_app_command_completion(
         self, interaction: discord.Interaction, command: object

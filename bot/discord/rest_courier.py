@@ -22,6 +22,7 @@ import aiohttp
 import discord
 
 from bot.delivery.courier import ClosedDMs, Forbidden, NotFound, RecentMessage, Transient
+from bot.render.announcements import markers_in
 
 __all__ = ["DiscordCourier"]
 
@@ -58,7 +59,8 @@ async def _mapped() -> AsyncIterator[None]:
 
 def _recent(message: discord.Message) -> RecentMessage:
     footers = tuple(embed.footer.text or "" for embed in message.embeds if embed.footer)
-    return RecentMessage(message.id, message.content, footers)
+    markers = markers_in([embed.to_dict() for embed in message.embeds])
+    return RecentMessage(message.id, message.content, footers, markers)
 
 
 class DiscordCourier:

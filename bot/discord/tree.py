@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.i18n import lang_of, t
+from bot.discord.checks import NotOwner
+from bot.i18n import MESSAGES, Lang, lang_of, seconds_to_wait, t
 from bot.services.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -28,13 +29,38 @@ def user_message(error: BaseException, locale: str | None) -> str:
         original = original.__cause__
     if isinstance(original, UserFacingError):
         return t(original.message_key, lang, **original.values)
-    if isinstance(original, app_commands.CommandOnCooldown):
-        return t("error.cooldown", lang, seconds=original.retry_after)
-    if isinstance(original, app_commands.MissingPermissions | app_commands.CheckFailure):
-        return str(original)
+    if isinstance(original, app_commands.CheckFailure):
+        return check_failure_text(original, lang)
     error_id = secrets.token_hex(4)
     log.error("unexpected error %s", error_id, exc_info=original)
     return t("error.unexpected", lang, error_id=error_id)
+
+
+def permission_names(names: list[str], lang: Lang) -> str:
+    """discord.py permission names (``embed_links``) as the client shows them, localised."""
+    shown = []
+    for name in names:
+        key = f"perm.{name}"
+        shown.append(t(key, lang) if key in MESSAGES else name.replace("_", " ").title())
+    return ", ".join(shown)
+
+
+def check_failure_text(error: app_commands.CheckFailure, lang: Lang) -> str:
+    """Every failed check in the user's language (discord.py's own texts are English)."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        seconds = seconds_to_wait(error.retry_after)
+        return t("error.cooldown", lang, seconds=seconds, count=seconds)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return t("error.guild_only", lang)
+    if isinstance(error, app_commands.MissingPermissions):
+        names = permission_names(error.missing_permissions, lang)
+        return t("error.missing_permissions", lang, permissions=names)
+    if isinstance(error, app_commands.BotMissingPermissions):
+        names = permission_names(error.missing_permissions, lang)
+        return t("error.bot_missing_permissions", lang, permissions=names)
+    if isinstance(error, NotOwner):
+        return t("error.not_owner", lang)
+    return t("error.check_failed", lang)
 
 
 async def send_ephemeral(interaction: discord.Interaction, text: str) -> None:

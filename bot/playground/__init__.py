@@ -12,6 +12,7 @@ is never opened.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import sys
 import tempfile
 from collections.abc import Callable
@@ -38,6 +39,8 @@ def build_world(fake: FakeDiscord) -> tuple[Guild, Channel, User]:
     )
     you = fake.world.add_user("you")
     guild.add_member(you, admin=True)
+    # Your bot: you own the application too (/status shows the owner's global figures).
+    fake.world.application = dataclasses.replace(fake.world.application, owner=you)
     return guild, guild.channel("papers"), you
 
 

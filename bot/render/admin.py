@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Lang, t
 from bot.render.limits import Embed
+from bot.render.user_text import quote_user_text
 from bot.store.alerts import AlertUser, Subscription
 from bot.store.guilds import DeliveryState, GuildSettings
 from bot.store.status import CommunityStatus
@@ -129,7 +130,11 @@ def status_embed(
     lang: Lang,
     zone: str,
     pending: Sequence[PendingAnnouncement] = (),
+    *,
+    include_global: bool = True,
 ) -> Embed:
+    """``include_global=False`` leaves out what is not the server's own business: the alert
+    backlog, unreachable users and alert failures (every server's members)."""
     sources = _lines(
         (
             t(
@@ -184,7 +189,7 @@ def status_embed(
                 count=count,
             )
         )
-    for reason, count in status.failed_alerts.items():
+    for reason, count in status.failed_alerts.items() if include_global else ():
         failure_lines.append(
             t(
                 "status.failure_line",
@@ -202,10 +207,9 @@ def status_embed(
     if pending:
         under_way = _lines((_pending_line(one, lang, zone) for one in pending), "")
         fields.append({"name": t("status.pending", lang), "value": under_way, "inline": False})
-    fields += [
-        {"name": t("status.alerts", lang), "value": alerts, "inline": False},
-        {"name": t("status.failures", lang), "value": failures, "inline": False},
-    ]
+    if include_global:
+        fields.append({"name": t("status.alerts", lang), "value": alerts, "inline": False})
+    fields.append({"name": t("status.failures", lang), "value": failures, "inline": False})
     return {"title": t("status.title", lang), "fields": fields}
 
 
@@ -222,8 +226,8 @@ def subscriptions_embed(subs: Sequence[Subscription], user: AlertUser | None, la
             "title": t("alerts.list_title", lang),
             "description": t("alerts.list_empty", lang),
         }
-    tags = [f"`{sub.value}`" for sub in subs if sub.kind == "tag"]
-    keywords = [f"“{sub.value}”" for sub in subs if sub.kind == "keyword"]
+    tags = [quote_user_text(sub.value) for sub in subs if sub.kind == "tag"]
+    keywords = [quote_user_text(sub.value) for sub in subs if sub.kind == "keyword"]
     fields = []
     if tags:
         fields.append({"name": t("alerts.tags", lang), "value": ", ".join(tags)[:1024]})

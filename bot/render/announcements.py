@@ -1,14 +1,22 @@
 """Announcement posts and alert DMs as plain message data, always within Discord's limits.
 
-Every message the announcer posts carries a *marker* in its embed footer
-(``paperbot:issue:<document id>``, ``paperbot:paper:<document id>:<n>``...). After a crash the
-announcer looks for the marker in the channel's recent history before posting again: the
-marker is what turns "maybe posted" into "posted" without a duplicate.
+Every message the announcer posts carries a *marker* (``paperbot:issue:<document id>``,
+``paperbot:paper:<document id>:<n>``...). After a crash the announcer looks for the marker in
+the channel's recent history before posting again: the marker is what turns "maybe posted"
+into "posted" without a duplicate.
+
+Readers never see it. The marker is the link of a zero-width embed author
+(``{"name": "\u200b", "url": "https://paperbot.invalid/m/paperbot:issue:9"}``): Discord
+stores an embed's author and returns it unchanged in the message history
+(``GET /channels/{id}/messages``), but a zero-width name leaves nothing to read or click. A
+``nonce`` would not do: Discord does not return it in the history. ``markers_in`` reads the
+markers back from a message's embeds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bot.i18n import Lang, t
 from bot.render.limits import (
@@ -30,6 +38,7 @@ __all__ = [
     "alert_marker",
     "has_marker",
     "issue_marker",
+    "markers_in",
     "missed_summary_message",
     "overview_message",
     "paper_marker",
@@ -59,13 +68,31 @@ def alert_marker(document_id: int) -> str:
     return f"paperbot:alert:{document_id}"
 
 
+MARKER_URL = "https://paperbot.invalid/m/"  # .invalid never resolves (RFC 2606)
+ZERO_WIDTH = "\u200b"
+
+
 def has_marker(texts: Sequence[str], marker: str) -> bool:
-    """Whether ``marker`` appears as a whole word in any of ``texts`` (footers, content)."""
+    """Whether ``marker`` appears as a whole word in any of ``texts`` (markers, footers, content;
+    footers and content: posts of versions that wrote the marker there)."""
     return any(marker in text.split() for text in texts)
 
 
-def _with_marker(footer: str, marker: str) -> str:
-    return f"{footer} · {marker}" if footer else marker
+def markers_in(embeds: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The markers carried by ``embeds`` (as sent, or as Discord returns them)."""
+    found: list[str] = []
+    for embed in embeds:
+        author = embed.get("author")
+        url = author.get("url") if isinstance(author, Mapping) else None
+        if isinstance(url, str) and url.startswith(MARKER_URL):
+            found.append(url.removeprefix(MARKER_URL))
+    return tuple(found)
+
+
+def _with_marker(embed: Embed, marker: str) -> Embed:
+    """``embed`` carrying ``marker`` where readers do not see it (its author is free: the
+    embeds built here never set one)."""
+    return {**embed, "author": {"name": ZERO_WIDTH, "url": MARKER_URL + marker}}
 
 
 def _period(issue: IssueRecord) -> str:
@@ -135,10 +162,11 @@ def overview_message(
         "title": issue.title,
         "description": description,
         "color": COLOUR,
-        "footer": {"text": _with_marker(t("announce.thread_hint", lang), issue_marker(issue.id))},
+        "footer": {"text": t("announce.thread_hint", lang)},
     }
     if url := safe_url(source_url):
         embed["url"] = url
+    embed = _with_marker(embed, issue_marker(issue.id))
     content = f"<@&{role_id}>" if role_id is not None else ""
     return Message(
         content=fit_content(content), embeds=fit_message([embed]), allowed_role_id=role_id
@@ -149,10 +177,8 @@ def paper_message(issue: IssueRecord, paper: PaperRecord, index: int, lang: Lang
     """One paper's detail post in the issue's thread (``index`` is 0-based)."""
     embed = paper_embed(paper, lang)
     footer = embed.get("footer", {}).get("text", "")
-    embed["footer"] = {
-        "text": _with_marker(f"{index + 1}. {footer}", paper_marker(issue.id, index))
-    }
-    return Message(embeds=fit_message([embed]))
+    embed["footer"] = {"text": f"{index + 1}. {footer}"}
+    return Message(embeds=fit_message([_with_marker(embed, paper_marker(issue.id, index))]))
 
 
 def missed_summary_message(
@@ -170,9 +196,8 @@ def missed_summary_message(
         "title": t("announce.missed_title", lang),
         "description": body + "\n\n" + listing,
         "color": COLOUR,
-        "footer": {"text": summary_marker(latest.id)},
     }
-    return Message(embeds=fit_message([embed]))
+    return Message(embeds=fit_message([_with_marker(embed, summary_marker(latest.id))]))
 
 
 def alert_embeds(
@@ -195,11 +220,7 @@ def alert_embeds(
                 labels.append(label)
     shown = ", ".join(labels[:5]) + (f" +{len(labels) - 5}" if len(labels) > 5 else "")
     count = len(matches)
-    title = (
-        t("alert.title_one", lang, labels=shown)
-        if count == 1
-        else t("alert.title", lang, count=count, labels=shown)
-    )
+    title = t("alert.title", lang, count=count, labels=shown)
     fields = []
     for key, papers in list(groups.items())[:FIELDS]:
         lines = []
@@ -219,6 +240,6 @@ def alert_embeds(
         "description": t("alert.in_issue", lang, issue=shorten(issue.title, 200)),
         "color": COLOUR,
         "fields": fields,
-        "footer": {"text": _with_marker(t("alert.footer", lang), alert_marker(issue.id))},
+        "footer": {"text": t("alert.footer", lang)},
     }
-    return fit_message([embed])
+    return fit_message([_with_marker(embed, alert_marker(issue.id))])

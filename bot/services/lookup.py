@@ -13,6 +13,7 @@ from bot.digests.models import DigestKind
 from bot.i18n import Lang, Msg
 from bot.render.limits import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
+from bot.render.user_text import quote_user_text
 from bot.services.errors import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.records import SearchPage
@@ -37,6 +38,13 @@ class Lookup:
         self.store = store
 
     # -- search ----------------------------------------------------------------------------
+
+    async def search_public(self, guild_id: int | None) -> bool:
+        """Whether ``/search`` answers for everyone here: a server's choice (public by
+        default); everywhere else (DMs, private channels) the answer is for the channel."""
+        if guild_id is None:
+            return True
+        return await self.store.preferences.search_public(guild_id)
 
     async def search(
         self,
@@ -66,7 +74,7 @@ class Lookup:
         return SearchView(embed=embed, page=page, page_number=page_number, pages=pages)
 
     async def _empty_hint(self) -> tuple[Msg, ...]:
-        popular = [f"`{tag}`" for tag, _ in (await self.store.tag_counts())[:5]]
+        popular = [quote_user_text(tag) for tag, _ in (await self.store.tag_counts())[:5]]
         hint = [Msg("search.hint_other_language")]
         if popular:
             hint.append(Msg("search.hint_tags", {"tags": ", ".join(popular)}))
@@ -91,7 +99,10 @@ class Lookup:
     async def _unknown_tag(self, raw: str) -> UnknownTagError:
         near = await self.store.nearest_tags(raw)
         hint = (
-            Msg("hint.did_you_mean", {"suggestions": ", ".join(f"`{n}`" for n in near)})
+            Msg(
+                "hint.did_you_mean",
+                {"suggestions": ", ".join(quote_user_text(n) for n in near)},
+            )
             if near
             else Msg("hint.see_tags")
         )

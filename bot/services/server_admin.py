@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo, available_timezones
 
 from bot.clock import Clock, utcnow
 from bot.delivery import Announcer
 from bot.digests.models import DigestKind
-from bot.i18n import Lang, t
+from bot.i18n import Lang, Msg, MsgList, t
 from bot.render.admin import PendingAnnouncement, reason_text, settings_embed, status_embed
 from bot.render.limits import Embed
 from bot.render.message import Message
@@ -25,6 +25,7 @@ from bot.store import Store
 from bot.store.guilds import GuildSettings
 
 __all__ = [
+    "ANNOUNCE_PERMISSIONS",
     "COMMON_TIMEZONES",
     "ServerAdmin",
     "SettingsChange",
@@ -54,6 +55,17 @@ COMMON_TIMEZONES = (
 # values only: never a token, never digest text).
 audit = logging.getLogger("bot.audit")
 
+# What the bot needs in an announcement channel (discord.py's permission names): to see it,
+# post the overview with its embed, find its own earlier posts after a crash (history), open
+# the thread and post the papers in it.
+ANNOUNCE_PERMISSIONS = (
+    "view_channel",
+    "send_messages",
+    "embed_links",
+    "read_message_history",
+    "create_public_threads",
+    "send_messages_in_threads",
+)
 DEFAULT_WEEKDAY = 0
 DEFAULT_TIME = "09:00"
 AUTOCOMPLETE_LIMIT = 25
@@ -77,6 +89,20 @@ def valid_timezone(name: str) -> str:
     except (ValueError, KeyError, OSError) as exc:
         raise UserFacingError("settings.bad_timezone", zone=name[:60]) from exc
     return name.strip()
+
+
+def check_announce_channel(granted: Collection[str], channel_mention: str) -> None:
+    """Refuse a channel where the bot lacks any permission announcements need, naming them."""
+    missing = [name for name in ANNOUNCE_PERMISSIONS if name not in granted]
+    if missing:
+        names = MsgList(tuple(Msg(f"perm.{name}") for name in missing))
+        raise UserFacingError("settings.bad_channel", channel=channel_mention, permissions=names)
+
+
+def check_ping_role(*, mentionable: bool, can_mention_everyone: bool, role_mention: str) -> None:
+    """A role the bot cannot ping would make every announcement ping nobody: refuse it."""
+    if not mentionable and not can_mention_everyone:
+        raise UserFacingError("settings.bad_role", role=role_mention)
 
 
 def parse_kinds(text: str) -> list[str]:
@@ -170,11 +196,31 @@ class ServerAdmin:
             await self.on_change(guild_id)
         return settings
 
+    async def channel_id(self, guild_id: int) -> int | None:
+        """The server's announcement channel, if it chose one."""
+        settings = await self.store.guilds.get_guild(guild_id)
+        return settings.channel_id if settings is not None else None
+
     async def show(self, guild_id: int, lang: Lang) -> Embed:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        return settings_embed(settings, lang, self.clock())
+        embed = settings_embed(settings, lang, self.clock())
+        public = await self.store.preferences.search_public(guild_id)
+        embed["fields"].append(
+            {
+                "name": t("settings.search_replies", lang),
+                "value": t("settings.search_public" if public else "settings.search_private", lang),
+                "inline": False,
+            }
+        )
+        return embed
+
+    async def set_search_public(self, guild_id: int, public: bool, lang: Lang) -> str:
+        """``/settings search-replies``: who sees ``/search`` results (needs no channel)."""
+        await self.store.preferences.set_search_public(guild_id, public, now=self.clock())
+        key = "settings.search_now_public" if public else "settings.search_now_private"
+        return t(key, lang)
 
     async def preview(self, guild_id: int, lang: Lang) -> Message:
         if await self.store.guilds.get_guild(guild_id) is None:
@@ -215,7 +261,12 @@ class ServerAdmin:
         key = {"already": "already", "busy": "busy", "lost": "busy"}.get(result.outcome, "nothing")
         return t(f"announce.now.{key}", lang)
 
-    async def status(self, guild_id: int | None, lang: Lang) -> Embed:
+    async def status(
+        self, guild_id: int | None, lang: Lang, *, include_global: bool = False
+    ) -> Embed:
+        """``/status`` for one server: its posts and failures, and the digest sources it is
+        fed from. ``include_global`` (the bot's owner only): the alert backlog, unreachable
+        users and alert failures, which concern every server's members."""
         status = await self.store.status(guild_id)
         zone = DEFAULT_TIMEZONE
         if guild_id is not None:
@@ -233,7 +284,7 @@ class ServerAdmin:
             )
             for record in status.pending_deliveries
         ]
-        return status_embed(status, lang, zone, pending)
+        return status_embed(status, lang, zone, pending, include_global=include_global)
 
 
 def _clock_time(when: dt.datetime | None, zone: str) -> str:

@@ -13,6 +13,7 @@ import hashlib
 from bot.i18n import Lang, t
 from bot.render.admin import subscriptions_embed
 from bot.render.limits import Embed
+from bot.render.user_text import plain_user_text
 from bot.services.errors import UserFacingError
 from bot.services.lookup import Lookup
 from bot.store import Store
@@ -72,7 +73,8 @@ class Subscriptions:
         choices = []
         for sub in await self.store.alerts.subscriptions(user_id):
             if needle in sub.value.casefold():
-                label = f"#{sub.value}" if sub.kind == "tag" else f"“{sub.value}”"
+                shown = plain_user_text(sub.value)
+                label = f"#{shown}" if sub.kind == "tag" else f"“{shown}”"
                 choices.append((label[:100], _choice_value(sub.kind, sub.value)))
         return choices[:AUTOCOMPLETE_LIMIT]
 

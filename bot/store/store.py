@@ -37,6 +37,7 @@ from ._ingest import DocumentHook
 from ._merge import canonical_tag
 from .alerts import AlertStore
 from .guilds import GuildStore
+from .preferences import PreferenceStore
 from .records import (
     IngestReport,
     IssueRecord,
@@ -45,6 +46,7 @@ from .records import (
     StoreStats,
     TitleSuggestion,
 )
+from .retention import RetentionStore
 from .sources import SourceStore
 from .status import CommunityStatus, community_status
 
@@ -96,6 +98,8 @@ class Store:
         self.guilds = GuildStore(db, clock=clock)
         self.alerts = AlertStore(db, clock=clock)
         self.sources = SourceStore(db)
+        self.preferences = PreferenceStore(db, clock=clock)
+        self.retention = RetentionStore(db)
         self._random = random.Random()
 
     # -- lifecycle ------------------------------------------------------------------------

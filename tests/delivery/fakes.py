@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.delivery import RecentMessage
+from bot.render.announcements import markers_in
 
 Embed = dict[str, Any]
 Fault = Callable[[str, int], BaseException | None]  # (operation, target id) -> error to raise
@@ -31,6 +32,13 @@ class Posted:
     @property
     def footers(self) -> tuple[str, ...]:
         return tuple(e.get("footer", {}).get("text", "") for e in self.embeds)
+
+    @property
+    def markers(self) -> tuple[str, ...]:
+        return markers_in(self.embeds)
+
+    def recent(self) -> RecentMessage:
+        return RecentMessage(self.id, self.content, self.footers, self.markers)
 
 
 @dataclass
@@ -66,7 +74,7 @@ class FakeCourier:
 
     async def recent_messages(self, channel_id: int, limit: int) -> list[RecentMessage]:
         messages = self.channels.get(channel_id, [])[-limit:][::-1]
-        return [RecentMessage(m.id, m.content, m.footers) for m in messages]
+        return [m.recent() for m in messages]
 
     async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
         if self.clock is not None:
@@ -79,10 +87,14 @@ class FakeCourier:
 
     async def recent_dms(self, user_id: int, limit: int) -> list[RecentMessage]:
         messages = self.dms.get(user_id, [])[-limit:][::-1]
-        return [RecentMessage(m.id, m.content, m.footers) for m in messages]
+        return [m.recent() for m in messages]
 
     def footers(self, channel_id: int) -> list[str]:
         return [f for m in self.channels.get(channel_id, []) for f in m.footers]
+
+    def markers(self, channel_id: int) -> list[str]:
+        """The (hidden) recovery markers of a channel's messages, oldest first."""
+        return [marker for m in self.channels.get(channel_id, []) for marker in m.markers]
 
 
 class FakeClock:

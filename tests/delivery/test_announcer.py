@@ -40,8 +40,8 @@ async def configure(store: Store, **extra: object) -> None:
 def markers(courier: FakeCourier, channel: int) -> Counter[str]:
     return Counter(
         word
-        for footer in courier.footers(channel)
-        for word in footer.split()
+        for marker in courier.markers(channel)
+        for word in marker.split()
         if word.startswith("paperbot:")
     )
 

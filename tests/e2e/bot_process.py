@@ -27,6 +27,7 @@ from typing import Any
 
 from bot.app import load_local_digests
 from bot.clock import iso, utcnow
+from bot.render.announcements import markers_in
 from bot.settings import load_settings
 from bot.store import Store
 from fakediscord import Channel, FakeDiscord, Guild, Message
@@ -133,19 +134,17 @@ class Scenario:
 
 
 def markers(message: Message) -> list[str]:
-    words = message.content.split()
-    for embed in message.embeds:
-        footer = embed.get("footer") or {}
-        words += str(footer.get("text", "")).split()
-    return [word for word in words if word.startswith("paperbot:")]
+    """The recovery markers a posted message carries (hidden from readers)."""
+    return list(markers_in(message.embeds))
 
 
-def footer_has(marker: str) -> Callable[[Any], bool]:
-    """A fault predicate: the request posts a message whose embed footer holds ``marker``."""
+def carries_marker(marker: str) -> Callable[[Any], bool]:
+    """A fault predicate: the request posts a message carrying ``marker`` (the recovery marker,
+    hidden from readers in the embed author's link, see ``bot.render.announcements``)."""
 
     def matches(body: Any) -> bool:
         embeds = (body.get("embeds") or []) if isinstance(body, dict) else []
-        return any(marker in str((e.get("footer") or {}).get("text", "")).split() for e in embeds)
+        return marker in markers_in(embeds)
 
     return matches
 
@@ -162,14 +161,14 @@ KILL_POINTS: dict[str, Callable[[Scenario], Fault]] = {
     "before-thread": lambda s: s.fake.faults.hang("POST", "/channels/*/messages/*/threads"),
     # 5 papers posted and recorded (with 10: the reported incident)
     "mid-thread": lambda s: s.fake.faults.hang(
-        "POST", "/channels/*/messages", when=footer_has(s.paper_marker(5))
+        "POST", "/channels/*/messages", when=carries_marker(s.paper_marker(5))
     ),
     # the last paper accepted, its answer lost: the delivery is never recorded as sent
     "before-recorded": lambda s: s.fake.faults.hang(
         "POST",
         "/channels/*/messages",
         processed=True,
-        when=footer_has(s.paper_marker(s.papers - 1)),
+        when=carries_marker(s.paper_marker(s.papers - 1)),
     ),
 }
 

@@ -134,7 +134,10 @@ async def running_bot(
     clock: Clock | None = None,
     sources: dict[str, Any] | None = None,
     http: httpx.AsyncClient | None = None,
+    owner_guild: bool = False,
 ) -> AsyncIterator[Env]:
+    """The bot in one guild ("Paper Club", channel "papers"); ``owner_guild``: that guild is
+    the owner's server (``[discord] owner_guild_id``)."""
     from bot.discord.base_urls import use_discord_endpoints
 
     with restored_endpoints():
@@ -151,7 +154,11 @@ async def running_bot(
             settings = load_settings(
                 store={"path": tmp_path / "paperbot.db"},
                 digests={"paths": digests or [BUNDLED_DIGESTS]},
-                discord={"rest_url": fake.rest_url, "gateway_url": fake.gateway_url},
+                discord={
+                    "rest_url": fake.rest_url,
+                    "gateway_url": fake.gateway_url,
+                    "owner_guild_id": guild.id if owner_guild else None,
+                },
                 scheduler=TEST_SCHEDULER,
                 sources=sources or {},
             )

@@ -45,6 +45,7 @@ async def test_follower_gets_one_dm_and_closed_dms_are_told_once(
         assert "Quantum Retrieval Transformers" in dm.text
         assert "Sparse Zebra" not in dm.text
         assert not dm.pings
+        assert "paperbot:" not in dm.text  # the recovery marker is out of sight
         assert env.fake.dms(env.bob) == []
         bob = await env.bot.store.alerts.get_user(env.bob.id)
         assert bob is not None
@@ -62,8 +63,8 @@ async def test_follower_gets_one_dm_and_closed_dms_are_told_once(
         await asyncio.sleep(0.2)
         assert ix.followups == []
 
-        # /status counts the unreachable user and why
-        carol = env.fake.world.add_user("carol", locale="en-US")
+        # /status counts the unreachable user and why (global figures: for the bot's owner)
+        carol = env.fake.world.application.owner
         env.guild.add_member(carol, admin=True)
         ix = await env.fake.slash(carol, env.channel, "status", {})
         status = (await ix.original_message()).text

@@ -121,14 +121,22 @@ async def test_admin_sets_channel_and_time_then_the_issue_appears_once(
         assert "Sparse Zebra Attention" in in_thread[1].text
         assert all(not m.pings for m in in_thread)
 
-        # /status tells the truth: the post, the local source, no failures.
-        ix = await env.fake.slash(admin, env.channel, "status", {})
+        # /status tells the truth: the post, the local source, no failures; the global alert
+        # backlog only to the bot's owner, never to another server's admins.
+        owner = env.fake.world.application.owner
+        env.guild.add_member(owner, admin=True)
+        ix = await env.fake.slash(owner, env.channel, "status", {})
         status = await ix.original_message()
         assert status.ephemeral
         assert f"<#{env.channel.id}>" in status.text
         assert "`local`" in status.text
         assert "ok" in status.text
         assert "pending 0" in status.text
+        ix = await env.fake.slash(admin, env.channel, "status", {})
+        own = await ix.original_message()
+        assert f"<#{env.channel.id}>" in own.text
+        assert "pending" not in own.text
+        assert "unreachable" not in own.text
 
 
 async def test_settings_show_preview_and_validation(env: Env) -> None:
@@ -304,3 +312,6 @@ async def test_bot_killed_while_posting_posts_exactly_once_after_restart(
         assert len(texts) == len(titles)
         for title in titles:
             assert sum(title in text for text in texts) == 1
+        # Recovery found its markers, yet readers see none of them.
+        for message in [*bot_messages(env, env.channel), *env.fake.messages(thread)]:
+            assert "paperbot:" not in message.text

@@ -25,7 +25,7 @@ import pytest
 
 from fakediscord import FakeDiscord, User
 from fakediscord.ratelimits import RateLimitConfig
-from tests.e2e.bot_process import KILL_POINTS, BotProcess, Scenario, footer_has, prepare
+from tests.e2e.bot_process import KILL_POINTS, BotProcess, Scenario, carries_marker, prepare
 from tests.e2e.conftest import Env
 from tests.e2e.test_announcements import admin_of, configure
 
@@ -159,7 +159,7 @@ async def test_a_429_storm_on_paper_messages_ends_in_one_complete_post(
             status=429,
             retry_after=0.05,
             times=12,
-            when=footer_has(scenario.paper_marker(1)),
+            when=carries_marker(scenario.paper_marker(1)),
         )
         thread_storm = fake.faults.add(
             "POST", "/channels/*/messages/*/threads", status=429, retry_after=0.05, times=5

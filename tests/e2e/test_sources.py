@@ -59,7 +59,7 @@ async def test_forum_poll_ingests_a_new_issue_and_alerts_followers_once(tmp_path
             latest = await env.fake.slash(env.bob, env.channel, "digest latest", {})
             assert "2026/06/08" in (await latest.original_message()).text
 
-            admin = env.fake.world.add_user("admin")
+            admin = env.fake.world.application.owner  # the alert backlog is the owner's view
             env.guild.add_member(admin, admin=True)
             status = await env.fake.slash(admin, env.channel, "status", {})
             text = (await status.original_message()).text

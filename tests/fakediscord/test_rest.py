@@ -274,3 +274,21 @@ async def test_guild_lookups_and_reactions(fake: FakeDiscord, scene: Scene, bot:
     assert fake.world.messages[message.id].reactions == {"👍": [fake.world.bot.id]}
     await message.remove_reaction("👍", guild.me)
     assert fake.world.messages[message.id].reactions == {"👍": []}
+
+
+async def test_history_keeps_embed_links_but_not_the_nonce(
+    fake: FakeDiscord, scene: Scene, bot: TestBot
+) -> None:
+    """What a bot can find again in the history (how paperbot recognises its own posts)."""
+    channel = text_channel(bot, scene)
+    hidden = {"name": "\u200b", "url": "https://paperbot.invalid/m/paperbot:issue:9"}
+    embed = discord.Embed.from_dict({"title": "t", "author": hidden})
+    sent = await channel.send(embed=embed, nonce="paperbot-9")
+    assert sent.nonce == "paperbot-9"  # echoed by the create response only
+    (found,) = [m async for m in channel.history(limit=1)]
+    assert found.nonce is None
+    assert found.embeds[0].author.url == hidden["url"]
+    assert found.embeds[0].author.name == "\u200b"
+    with pytest.raises(discord.HTTPException) as err:
+        await channel.send(embed=discord.Embed.from_dict({"title": "t", "url": "paperbot:x"}))
+    assert err.value.status == 400

@@ -139,3 +139,27 @@ def test_snowflakes_increase_and_encode_time() -> None:
 )
 def test_path_patterns(pattern: str, path: str, matches: bool) -> None:
     assert path_matches(pattern, path) is matches
+
+
+@pytest.mark.parametrize(
+    ("embed", "path"),
+    [
+        ({"title": "t", "url": "paperbot:issue:1"}, ["0", "url"]),
+        ({"author": {"name": "a", "url": "ftp://x"}}, ["0", "author", "url"]),
+        ({"image": {"url": "x.png"}}, ["0", "image", "url"]),
+    ],
+)
+def test_embed_links_must_be_http(embed: dict[str, Any], path: list[str]) -> None:
+    node = errors_of({"embeds": [embed]})["embeds"]
+    for part in path:
+        node = node[part]
+    assert node["_errors"][0]["code"] == "URL_TYPE_INVALID_URL"
+
+
+def test_embed_author_needs_a_name() -> None:
+    node = errors_of({"embeds": [{"author": {"url": "https://x.org"}}]})["embeds"]
+    assert node["0"]["author"]["name"]["_errors"][0]["code"] == "BASE_TYPE_REQUIRED"
+    validate_message(
+        {"embeds": [{"image": {"url": "attachment://a.png"}, "author": {"name": "\u200b"}}]},
+        creating=True,
+    )

@@ -247,7 +247,10 @@ async def test_tags_most_used_first(lookup: Lookup) -> None:
     assert en["title"] == "Tags"
     assert en["description"].startswith("`#llm` 11 · `#multimodal` 5 · ")
     assert en["footer"]["text"] == "31 tags · use them with /search and /paper random"
-    assert (ko["title"], ko["footer"]["text"]) == ("태그", "태그 31개")
+    assert (ko["title"], ko["footer"]["text"]) == (
+        "태그",
+        "태그 31개 · /검색, /논문 랜덤에서 쓸 수 있습니다",
+    )
 
 
 async def test_tags_in_an_empty_store(empty_store: Store) -> None:

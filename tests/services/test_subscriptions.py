@@ -30,7 +30,7 @@ async def test_following_twice_says_so(subscriptions: Subscriptions) -> None:
     assert await subscriptions.follow_tag(ALICE, "LLM", "en") == "You already follow `llm`."
     assert (
         await subscriptions.follow_keyword(ALICE, "RoPE", "ko")
-        == "“rope”이(가) 들어간 새 논문이 실리면 DM으로 알려 드립니다."
+        == "`rope`이(가) 들어간 새 논문이 실리면 DM으로 알려 드립니다."
     )
     assert await subscriptions.follow_keyword(ALICE, " rope ", "ko") == (
         "이미 `rope`을(를) 구독 중입니다."
@@ -51,9 +51,9 @@ async def test_unknown_tag_is_refused_with_the_nearest(
 
 async def test_keywords_are_normalised(subscriptions: Subscriptions) -> None:
     reply = await subscriptions.follow_keyword(ALICE, "  Mixture \t of   EXPERTS ", "en")
-    assert reply == "You will get a DM when a new paper mentions “mixture of experts”."
+    assert reply == "You will get a DM when a new paper mentions `mixture of experts`."
     listing = await subscriptions.listing(ALICE, "ko")
-    assert listing["fields"] == [{"name": "키워드", "value": "“mixture of experts”"}]
+    assert listing["fields"] == [{"name": "키워드", "value": "`mixture of experts`"}]
 
 
 @pytest.mark.parametrize("keyword", ["", "   ", "\n\t"])
@@ -140,7 +140,7 @@ async def test_listing_shows_tags_keywords_and_state(subscriptions: Subscription
         "description": "Alerts are on.",
         "fields": [
             {"name": "Tags", "value": "`agent`, `rl`"},
-            {"name": "Keywords", "value": "“rope”"},
+            {"name": "Keywords", "value": "`rope`"},
         ],
     }
     ko = await subscriptions.listing(ALICE, "ko")
@@ -150,7 +150,7 @@ async def test_listing_shows_tags_keywords_and_state(subscriptions: Subscription
 async def test_listing_when_following_nothing(subscriptions: Subscriptions) -> None:
     assert await subscriptions.listing(ALICE, "ko") == {
         "title": "내 주제 알림",
-        "description": "아직 구독이 없습니다. `/alerts follow`로 태그를, `/alerts keyword`로"
+        "description": "아직 구독이 없습니다. `/알림 구독`으로 태그를, `/알림 키워드`로"
         " 키워드를 구독해 보세요.",
     }
 

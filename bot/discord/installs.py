@@ -1,0 +1,37 @@
+"""Where each command can be installed and used (Discord's integration types and contexts).
+
+- Lookup (`/search`, `/paper`, `/digest`, `/tags`) and `/alerts` are for everyone, everywhere:
+  a member can add paperbot to their own account (a *user install*) and use them in any
+  server, in a DM with the bot, and in DMs or group DMs with friends (private channels, which
+  only user installs reach).
+- Server administration (`/settings`, `/announce`, `/status`) exists only where the bot was
+  added to a server (a *guild install*), in that server.
+- `/paperbot-admin` is registered to the owner's server only (``[discord] owner_guild_id``).
+
+These are sent with the command sync and enforced by Discord; the cogs still check at run time
+(``admin_guild_id``), since server admins can change who sees a command.
+"""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+__all__ = ["anywhere", "everyone", "in_servers", "server_install"]
+
+
+def anywhere() -> app_commands.AppCommandContext:
+    """Servers, the bot's DM, and private channels (DMs and group DMs between users)."""
+    return app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
+
+
+def in_servers() -> app_commands.AppCommandContext:
+    return app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
+
+
+def everyone() -> app_commands.AppInstallationType:
+    """Installed with the bot in a server, or by a user to their own account."""
+    return app_commands.AppInstallationType(guild=True, user=True)
+
+
+def server_install() -> app_commands.AppInstallationType:
+    return app_commands.AppInstallationType(guild=True, user=False)
