@@ -28,6 +28,7 @@ from bot.jobs import Jobs, PaperScheduler, build_sources
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
+from bot.services.trends import Trends
 from bot.settings import Settings
 from bot.store import Store
 
@@ -58,10 +59,12 @@ class App:
     http: httpx.AsyncClient | None = None  # remote digest sources; None: local ones only
     lookup: Lookup = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    trends: Trends = field(init=False)
 
     def __post_init__(self) -> None:
         self.lookup = Lookup(self.store, self.vocabulary)
         self.subscriptions = Subscriptions(self.store, self.lookup)
+        self.trends = Trends(self.store, clock=self.clock)
 
     @property
     def clock(self) -> Clock:
