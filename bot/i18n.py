@@ -153,7 +153,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "settings.trend_chart": ("Trend chart", "트렌드 차트"),
     "settings.trend_chart_on": ("attached to announcements", "공지에 첨부"),
-    "settings.trend_chart_off": ("not attached", "첨부 안 함"),
     # announcements
     "announce.period": ("Period: {period}", "기간: {period}"),
     "announce.papers": ("Papers ({count})", "논문 {count}편"),

@@ -149,7 +149,8 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        return settings_embed(settings, lang, self.clock())
+        chart = await self.store.trends.announce_chart(guild_id)
+        return settings_embed(settings, lang, self.clock(), trend_chart=chart)
 
     async def preview(self, guild_id: int, lang: Lang) -> Message:
         if await self.store.guilds.get_guild(guild_id) is None:
