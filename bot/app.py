@@ -78,7 +78,9 @@ class App:
     def delivery(self, courier: Courier) -> Delivery:
         """Announcer, alert DMs, scheduled jobs and the admin service, sending via ``courier``."""
         settings, clock = self.settings, self.clock
-        announcer = Announcer(self.store, courier, clock=clock)
+        announcer = Announcer(
+            self.store, courier, clock=clock, overview_files=self.trends.announcement_attachments
+        )
         alert_worker = AlertWorker(
             self.store,
             courier,
