@@ -49,8 +49,8 @@ def trend_summary(series: TrendSeries, lang: Lang) -> str:
     return fit_content(f"{header}\n{rising_line(series, lang)}")
 
 
-def chart_filename(series: TrendSeries) -> str:
-    return f"trends-{series.weeks[-1].isoformat()}-{len(series.weeks)}w.png"
+def chart_filename(series: TrendSeries, lang: Lang) -> str:
+    return f"trends-{series.weeks[-1].isoformat()}-{len(series.weeks)}w-{lang}.png"
 
 
 def chart_description(series: TrendSeries, lang: Lang) -> str:

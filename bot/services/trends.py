@@ -213,7 +213,7 @@ class Trends:
             series=series,
             lang=lang,
             summary=trend_summary(series, lang),
-            filename=chart_filename(series),
+            filename=chart_filename(series, lang),
             description=chart_description(series, lang),
         )
 

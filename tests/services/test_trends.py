@@ -213,7 +213,7 @@ async def test_announcement_chart_is_per_guild_and_off_by_default(
     assert await app.trends.announce_chart(1)
     (attachment,) = await app.trends.announcement_attachments(settings)
     assert attachment.data.startswith(PNG)
-    assert attachment.filename == "trends-2024-05-13-12w.png"
+    assert attachment.filename == "trends-2024-05-13-12w-ko.png"
     await app.trends.set_announce_chart(1, False)
     assert await app.trends.announcement_attachments(settings) == ()
 
