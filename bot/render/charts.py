@@ -99,7 +99,7 @@ def _totals(axes: Axes, series: TrendSeries, lang: Lang) -> None:
     axes.set_ylabel(t("trends.chart_all", lang), fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="x", bottom=False)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     axes.set_ylim(0, max(1, *series.totals) * 1.15)
 
 
