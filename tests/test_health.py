@@ -12,7 +12,11 @@ from bot.cli import main
 from bot.health import HEARTBEAT_KEY
 from bot.store import Store
 
-NOW = dt.datetime.now(dt.UTC)
+
+def now() -> dt.datetime:
+    """Read when the test runs: a time taken at import is minutes old by the end of a slow
+    suite, which made a "fresh" heartbeat stale."""
+    return dt.datetime.now(dt.UTC)
 
 
 async def _store_with_beat(path: Path, when: dt.datetime | None) -> None:
@@ -29,8 +33,8 @@ def _health(path: Path, capsys: object) -> tuple[int, str]:
 
 async def test_fresh_stale_missing_and_unreadable(tmp_path: Path, capsys: object) -> None:
     fresh, stale, silent = tmp_path / "fresh.db", tmp_path / "stale.db", tmp_path / "silent.db"
-    await _store_with_beat(fresh, NOW)
-    await _store_with_beat(stale, NOW - dt.timedelta(minutes=10))
+    await _store_with_beat(fresh, now())
+    await _store_with_beat(stale, now() - dt.timedelta(minutes=10))
     await _store_with_beat(silent, None)
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"not a database at all" * 100)
@@ -55,7 +59,7 @@ async def test_fresh_stale_missing_and_unreadable(tmp_path: Path, capsys: object
 
 async def test_health_neither_migrates_nor_writes(tmp_path: Path, capsys: object) -> None:
     path = tmp_path / "old.db"
-    await _store_with_beat(path, NOW)
+    await _store_with_beat(path, now())
     with sqlite3.connect(path) as db:
         db.execute("PRAGMA user_version = 1")  # as if an older paperbot had made it
     before = path.read_bytes()
@@ -68,7 +72,7 @@ async def test_health_neither_migrates_nor_writes(tmp_path: Path, capsys: object
 
 async def test_health_does_not_import_discord_py(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
-    await _store_with_beat(path, NOW)
+    await _store_with_beat(path, now())
     probe = (
         "import sys\nfrom bot.cli import main\n"
         f"code = main(['health', '--db', {str(path)!r}])\n"
