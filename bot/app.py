@@ -32,6 +32,7 @@ from bot.services.data_lifecycle import DataLifecycle
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
+from bot.services.trends import Trends
 from bot.settings import Settings
 from bot.store import Store
 
@@ -66,10 +67,12 @@ class App:
     http: httpx.AsyncClient | None = None  # remote digest sources; None: local ones only
     lookup: Lookup = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    trends: Trends = field(init=False)
 
     def __post_init__(self) -> None:
         self.lookup = Lookup(self.store)
         self.subscriptions = Subscriptions(self.store, self.lookup)
+        self.trends = Trends(self.store, clock=self.clock)
 
     @property
     def clock(self) -> Clock:
@@ -94,6 +97,7 @@ class App:
             backoff=Backoff(
                 dt.timedelta(seconds=timing.retry_base), dt.timedelta(seconds=timing.retry_cap)
             ),
+            overview_files=self.trends.announcement_attachments,
         )
         alert_worker = AlertWorker(
             self.store,

@@ -183,6 +183,21 @@ class SettingsCog(commands.Cog):
 
         await answer(interaction, work(), ephemeral=True)
 
+    @settings.command(
+        name=_("trends"), description=_("Attach the weekly trend chart to announcements")
+    )
+    @app_commands.describe(attach=_("True: attach the chart; False: do not"))
+    @app_commands.rename(attach=_("attach"))
+    async def trends(self, interaction: discord.Interaction, attach: bool) -> None:
+        guild_id = admin_guild_id(interaction)
+        lang = interaction_lang(interaction)
+
+        async def work() -> Message:
+            await self.bot.app.trends.set_announce_chart(guild_id, attach)
+            return Message(content=t("trends.chart_on" if attach else "trends.chart_off", lang))
+
+        await answer(interaction, work(), ephemeral=True)
+
     @settings.command(name=_("show"), description=_("Show the settings and the next post time"))
     async def show(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 from bot.i18n import t
@@ -122,3 +123,26 @@ async def test_playground_refuses_what_discord_would_not_send(tmp_path: Path) ->
     assert "== 검색: 환각 ==" in text
     assert "unknown command" not in text
     assert "#rlhf" in text
+
+
+async def test_playground_trends_saves_the_chart_and_prints_its_path(tmp_path: Path) -> None:
+    lines: list[str] = []
+    stdin = io.StringIO("/trends weeks:16\nlang ko\n/trends\nquit\n")
+    settings = load_settings(
+        store={"path": tmp_path / "db.sqlite"}, digests={"paths": [BUNDLED_DIGESTS]}
+    )
+    with restored_endpoints():
+        await run_playground(settings, stdin=stdin, out=lines.append)
+    text = "\n".join(lines)
+    assert "Rising: `diffusion`" in text
+    assert "떠오르는 태그: 비교할 기록이 부족합니다" in text
+    saved = [Path(line.rsplit(": ", 1)[1]) for line in lines if "[file]" in line]
+    assert [path.name for path in saved] == [
+        "trends-2024-05-13-16w-en.png",
+        "trends-2024-05-13-12w-ko.png",
+    ]
+    try:
+        for path in saved:
+            assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    finally:
+        shutil.rmtree(saved[0].parent)

@@ -28,12 +28,13 @@ errors likewise, on the slower ``error_backoff``. Recovery retries both.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
 import os
 import socket
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -48,7 +49,7 @@ from bot.render.announcements import (
     summary_marker,
     thread_name,
 )
-from bot.render.message import Message
+from bot.render.message import Attachment, Message
 from bot.store import IssueRecord, PaperRecord, Store
 from bot.store.guilds import (
     RELEASED,
@@ -151,6 +152,7 @@ class Announcer:
         backoff: Backoff | None = None,
         error_backoff: Backoff | None = None,
         history_limit: int = 50,
+        overview_files: Callable[[GuildSettings], Awaitable[Sequence[Attachment]]] | None = None,
     ) -> None:
         self.store = store
         self.courier = courier
@@ -164,6 +166,7 @@ class Announcer:
             dt.timedelta(minutes=1), dt.timedelta(hours=1)
         )
         self.history_limit = history_limit
+        self.overview_files = overview_files  # e.g. the trend chart a server chose; never fails
 
     @property
     def renewed_within(self) -> dt.timedelta:
@@ -385,8 +388,22 @@ class Announcer:
                 return message.id
         return None
 
+    async def _with_files(self, message: Message, settings: GuildSettings) -> Message:
+        if self.overview_files is None:
+            return message
+        files = tuple(await self.overview_files(settings))
+        return dataclasses.replace(message, attachments=files)
+
     async def _post(self, lease: _Lease, channel_id: int, message: Message) -> int:
         lease.check()
+        if message.attachments:
+            return await self.courier.post_message(
+                channel_id,
+                message.content or "",
+                message.embeds,
+                message.allowed_role_id,
+                files=message.attachments,
+            )
         return await self.courier.post_message(
             channel_id, message.content or "", message.embeds, message.allowed_role_id
         )
@@ -420,7 +437,9 @@ class Announcer:
             marker = issue_marker(document_id)
             found = await self._find(channel, marker, self.history_limit) if resumed else None
             overview_id = found or await self._post(
-                lease, channel, self._overview(issue, papers, settings)
+                lease,
+                channel,
+                await self._with_files(self._overview(issue, papers, settings), settings),
             )
             await self._record(claim, overview_message_id=overview_id)
 

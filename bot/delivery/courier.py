@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.render.message import Attachment
+
 __all__ = [
     "ClosedDMs",
     "Courier",
@@ -84,9 +86,12 @@ class Courier(Protocol):
         content: str,
         embeds: Sequence[Embed],
         allowed_role_id: int | None,
+        *,
+        files: Sequence[Attachment] = (),
     ) -> int:
         """Post to a channel or thread; only ``allowed_role_id`` may be pinged. Returns the
-        message id."""
+        message id. ``files`` are uploaded with it (a chart); callers without files may omit
+        the argument, so couriers that never carry files need not know it."""
         ...
 
     async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:

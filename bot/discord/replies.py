@@ -8,14 +8,15 @@ after `DEFER_AFTER` seconds, the interaction is deferred and the answer follows 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import io
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
 
 import discord
 
-from bot.render.message import Message
+from bot.render.message import Attachment, Message
 
-__all__ = ["DEFER_AFTER", "Reply", "answer"]
+__all__ = ["DEFER_AFTER", "Reply", "answer", "discord_files"]
 
 DEFER_AFTER = 1.5
 
@@ -47,9 +48,13 @@ async def answer(
     result = await task
     message, view = (result.message, result.view) if isinstance(result, Reply) else (result, None)
     embeds = [discord.Embed.from_dict(embed) for embed in message.embeds]
+    files = discord_files(message.attachments) or discord.utils.MISSING
     if interaction.response.is_done():
         await interaction.edit_original_response(
-            content=message.content, embeds=embeds, view=view or discord.utils.MISSING
+            content=message.content,
+            embeds=embeds,
+            view=view or discord.utils.MISSING,
+            attachments=files,
         )
     else:
         await interaction.response.send_message(
@@ -57,5 +62,14 @@ async def answer(
             embeds=embeds,
             view=view or discord.utils.MISSING,
             ephemeral=ephemeral,
+            files=files,
         )
     return message
+
+
+def discord_files(attachments: Sequence[Attachment]) -> list[discord.File]:
+    """Fresh ``discord.File`` objects (each can be sent once) for a message's attachments."""
+    return [
+        discord.File(io.BytesIO(one.data), filename=one.filename, description=one.description)
+        for one in attachments
+    ]

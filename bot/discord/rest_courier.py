@@ -22,7 +22,9 @@ import aiohttp
 import discord
 
 from bot.delivery.courier import ClosedDMs, Forbidden, NotFound, RecentMessage, Transient
+from bot.discord.replies import discord_files
 from bot.render.announcements import markers_in
+from bot.render.message import Attachment
 
 __all__ = ["DiscordCourier"]
 
@@ -89,6 +91,8 @@ class DiscordCourier:
         content: str,
         embeds: Sequence[Embed],
         allowed_role_id: int | None,
+        *,
+        files: Sequence[Attachment] = (),
     ) -> int:
         mentions = discord.AllowedMentions(
             everyone=False,
@@ -102,6 +106,7 @@ class DiscordCourier:
                 content=content or None,
                 embeds=[discord.Embed.from_dict(embed) for embed in embeds],
                 allowed_mentions=mentions,
+                files=discord_files(files) or discord.utils.MISSING,
             )
         return message.id
 

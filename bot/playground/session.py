@@ -6,9 +6,11 @@ import asyncio
 import datetime as dt
 import logging
 import sys
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 from bot.clock import utcnow
@@ -33,6 +35,7 @@ Type a slash command as in Discord, e.g.
   /paper random               /paper random tag:rlhf
   /paper show Chameleon       /digest latest        /digest list        /tags
   /alerts follow rlhf         /alerts list          /status
+  /trends                     /trends weeks:16      (the chart is saved; its path is shown)
   /settings channel channel:papers    /settings schedule weekday:monday time:09:00
   /announce preview           /announce now
 Under `lang ko` the Korean names work too: /검색 환각, /논문 랜덤 태그:rlhf
@@ -97,8 +100,22 @@ class Session:
     clock: ShiftedClock = field(default_factory=ShiftedClock)
     demo_issues: int = 0
 
+    files_dir: Path | None = None  # where attachments (charts) are saved; made on first use
+
     def show(self, message: Message) -> None:
         self.out(render_message(message, self.fake.world))
+        for attachment in message.attachments:
+            path = self.save(attachment.filename, attachment.data)
+            self.out(f"   [file] {attachment.filename}: {path}")
+
+    def save(self, filename: str, data: bytes) -> Path:
+        """Write an attachment where the person at the terminal can open it: a folder that
+        outlives the session (the sandbox store does not)."""
+        if self.files_dir is None:
+            self.files_dir = Path(tempfile.mkdtemp(prefix="paperbot-playground-files-"))
+        path = self.files_dir / Path(filename).name
+        path.write_bytes(data)
+        return path
 
 
 async def repl(session: Session, stdin: TextIO) -> None:

@@ -84,7 +84,11 @@ def _pending_failure(pending: PendingAnnouncement, lang: Lang) -> str | None:
     return None
 
 
-def settings_embed(settings: GuildSettings, lang: Lang, now: dt.datetime) -> Embed:
+def settings_embed(
+    settings: GuildSettings, lang: Lang, now: dt.datetime, *, trend_chart: bool = False
+) -> Embed:
+    """The settings as fields; with ``trend_chart`` a line says the weekly trend chart goes
+    with announcements (off, the default, adds nothing)."""
     schedule = settings.schedule
     next_post = schedule.next_slot_after(now)
     none = t("settings.none", lang)
@@ -106,8 +110,10 @@ def settings_embed(settings: GuildSettings, lang: Lang, now: dt.datetime) -> Emb
             ", ".join(t(f"kind.{kind}", lang) for kind in settings.kinds),
         ),
         (t("settings.language", lang), t(f"language.{settings.language}", lang)),
-        (t("settings.next_post", lang), _when(next_post, settings.timezone, lang)),
     ]
+    if trend_chart:
+        fields.append((t("settings.trend_chart", lang), t("settings.trend_chart_on", lang)))
+    fields.append((t("settings.next_post", lang), _when(next_post, settings.timezone, lang)))
     if settings.disabled_reason is not None:
         fields.append((t("settings.paused", lang), reason_text(settings.disabled_reason, lang)))
     return {

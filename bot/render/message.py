@@ -6,14 +6,27 @@ from dataclasses import dataclass, field
 
 from bot.render.limits import Embed
 
-__all__ = ["Message"]
+__all__ = ["ATTACHMENT_LIMIT", "Attachment", "Message"]
+
+# Discord takes 10 MiB per message from any bot; charts stay far below (a few hundred KB).
+ATTACHMENT_LIMIT = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a chart PNG); ``description`` is its alt text."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """Content, embeds (plain dicts within Discord's limits) and the one role allowed to be
-    pinged (announcements only; everything else pings nobody)."""
+    """Content, embeds (plain dicts within Discord's limits), files, and the one role allowed
+    to be pinged (announcements only; everything else pings nobody)."""
 
     content: str | None = None
     embeds: list[Embed] = field(default_factory=list)
     allowed_role_id: int | None = None
+    attachments: tuple[Attachment, ...] = ()

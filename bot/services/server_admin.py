@@ -205,7 +205,8 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        embed = settings_embed(settings, lang, self.clock())
+        chart = await self.store.trends.announce_chart(guild_id)
+        embed = settings_embed(settings, lang, self.clock(), trend_chart=chart)
         public = await self.store.preferences.search_public(guild_id)
         embed["fields"].append(
             {

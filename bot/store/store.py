@@ -12,8 +12,9 @@ with``) closes it.
 
 One shared ``Database`` handle (``_db``: two aiosqlite connections, one write lock) serves
 the papers and search here and the community's parts beside them: ``store.guilds`` (server
-settings, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox) and
-``store.sources`` (source health). SQL stays inside ``bot.store``.
+settings, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox),
+``store.sources`` (source health) and ``store.trends`` (weekly tag counts). SQL stays inside
+``bot.store``.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from .records import (
 from .retention import RetentionStore
 from .sources import SourceStore
 from .status import CommunityStatus, community_status
+from .trends import TrendStore
 
 __all__ = ["Store"]
 
@@ -100,6 +102,7 @@ class Store:
         self.sources = SourceStore(db)
         self.preferences = PreferenceStore(db, clock=clock)
         self.retention = RetentionStore(db)
+        self.trends = TrendStore(db, clock=clock)
         self._random = random.Random()
 
     # -- lifecycle ------------------------------------------------------------------------
