@@ -25,10 +25,12 @@ from bot.delivery import AlertWorker, Announcer, Courier, RateLimiter
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import ingest_paths
 from bot.jobs import Jobs, PaperScheduler, build_sources
+from bot.metrics import Metrics
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
 from bot.settings import Settings
+from bot.sharding import Shards
 from bot.store import Store
 
 __all__ = ["App", "Delivery", "load_local_digests", "open_app"]
@@ -58,10 +60,25 @@ class App:
     http: httpx.AsyncClient | None = None  # remote digest sources; None: local ones only
     lookup: Lookup = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    metrics: Metrics = field(init=False)  # a registry per app: several bots in one process
 
     def __post_init__(self) -> None:
         self.lookup = Lookup(self.store, self.vocabulary)
         self.subscriptions = Subscriptions(self.store, self.lookup)
+        self.metrics = Metrics()
+
+    @property
+    def shards(self) -> Shards:
+        """The shards this process runs, hence the guilds it announces in."""
+        discord = self.settings.discord
+        return Shards.of(discord.shard_count, discord.shard_ids)
+
+    @cached_property
+    def request_limiter(self) -> RateLimiter:
+        """This process's share of Discord's global limit, for every delivery request. A
+        burst of 2: a full second's worth at once would overrun Discord's fixed one-second
+        window together with the next second's tokens."""
+        return RateLimiter(self.settings.discord.requests_per_second, burst=2)
 
     @property
     def clock(self) -> Clock:
@@ -90,6 +107,9 @@ class App:
             alerts=alert_worker,
             sources=build_sources(settings, self.vocabulary, self.http, clock=clock),
             clock=clock,
+            shards=self.shards,
+            drain_outbox=settings.scheduler.drain_outbox,
+            metrics=self.metrics,
         )
         scheduler = PaperScheduler(jobs, alert_interval=settings.scheduler.alert_interval)
         server_admin = ServerAdmin(

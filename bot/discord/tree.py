@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.discord.observability import command_failed
 from bot.i18n import lang_of, t
 from bot.services.errors import UserFacingError
 
@@ -52,4 +53,5 @@ class PaperTree(app_commands.CommandTree["PaperBot"]):
     async def on_error(
         self, interaction: discord.Interaction[PaperBot], error: app_commands.AppCommandError, /
     ) -> None:
+        command_failed(self.client.app.metrics, interaction)
         await send_ephemeral(interaction, user_message(error, str(interaction.locale)))

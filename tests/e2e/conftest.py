@@ -147,7 +147,12 @@ async def running_bot(
             settings = load_settings(
                 store={"path": tmp_path / "paperbot.db"},
                 digests={"paths": digests or [BUNDLED_DIGESTS]},
-                discord={"rest_url": fake.rest_url, "gateway_url": fake.gateway_url},
+                discord={
+                    "rest_url": fake.rest_url,
+                    "gateway_url": fake.gateway_url,
+                    # like dm_per_second: tests that want Discord's limits use the emulator's
+                    "requests_per_second": 1000,
+                },
                 scheduler=TEST_SCHEDULER,
                 sources=sources or {},
             )
