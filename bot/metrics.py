@@ -7,16 +7,19 @@ serves ``registry`` at ``/metrics`` when ``[metrics] enabled``. Discord-free.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING
 
+from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 if TYPE_CHECKING:
     from bot.delivery import AnnounceResult, DrainReport
 
-__all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
+__all__ = ["CONTENT_TYPE_LATEST", "Metrics", "serve_metrics"]
 
 # Slash command latency: Discord wants a first answer within 3 s.
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0)
@@ -105,3 +108,38 @@ class Metrics:
     def exposition(self) -> bytes:
         """The registry in Prometheus's text format."""
         return generate_latest(self.registry)
+
+
+@contextlib.asynccontextmanager
+async def serve_metrics(
+    metrics: Metrics, host: str, port: int, healthy: Callable[[], bool]
+) -> AsyncIterator[int]:
+    """``GET /metrics`` (Prometheus text) and ``GET /healthz`` (200 while ``healthy()``, else
+    503) on ``host:port`` until exit; yields the port (useful with port 0)."""
+
+    async def scrape(_request: web.Request) -> web.Response:
+        response = web.Response(body=metrics.exposition())
+        response.headers["Content-Type"] = CONTENT_TYPE_LATEST
+        return response
+
+    async def health(_request: web.Request) -> web.Response:
+        ok = healthy()
+        return web.Response(
+            status=200 if ok else 503,
+            body=json.dumps({"ok": ok}),
+            content_type="application/json",
+        )
+
+    app = web.Application()
+    app.router.add_get("/metrics", scrape)
+    app.router.add_get("/healthz", health)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        server = site._server  # the bound port, when 0 asked for any free one
+        sockets = getattr(server, "sockets", None) or []
+        yield int(sockets[0].getsockname()[1]) if sockets else port
+    finally:
+        await runner.cleanup()

@@ -89,6 +89,11 @@ class PaperBot(commands.AutoShardedBot):
         self.jobs = self.delivery.jobs
         self.scheduler = self.delivery.scheduler
         self.catch_up_task: asyncio.Task[Any] | None = None
+        self.metrics_port: int | None = None  # set by the runner when [metrics] is enabled
+
+    def healthy(self) -> bool:
+        """For /healthz: ready, and every shard's gateway connection is up."""
+        return self.is_ready() and self.gateway_connected and not self.is_closed()
 
     async def launch_shard(self, gateway: Any, shard_id: int, *, initial: bool = False) -> None:
         await super().launch_shard(gateway, shard_id, initial=initial)

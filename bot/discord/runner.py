@@ -12,6 +12,7 @@ from bot.app import open_app
 from bot.clock import Clock, utcnow
 from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
+from bot.metrics import serve_metrics
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,14 @@ async def open_bot(
     async with (
         open_app(settings, clock=clock) as app,
         PaperBot(app, always_sync=always_sync) as bot,
+        contextlib.AsyncExitStack() as stack,
     ):
+        config = settings.metrics
+        if config.enabled:
+            bot.metrics_port = await stack.enter_async_context(
+                serve_metrics(app.metrics, config.host, config.port, bot.healthy)
+            )
+            log.info("metrics on http://%s:%d/metrics", config.host, bot.metrics_port)
         yield bot
 
 
