@@ -22,6 +22,7 @@ import httpx
 
 from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, Courier, RateLimiter
+from bot.delivery.ratelimit import ChannelPacer
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import ingest_paths
 from bot.jobs import Jobs, PaperScheduler, build_sources
@@ -88,6 +89,10 @@ class App:
     @cached_property
     def vocabulary(self) -> TagVocabulary:
         return load_vocabulary(self.settings.digests.tag_vocabulary)
+
+    def channel_pacer(self) -> ChannelPacer | None:
+        """Discord's per-channel limit kept before a request spends the global budget."""
+        return ChannelPacer() if self.settings.discord.pace_channels else None
 
     def delivery(self, courier: Courier) -> Delivery:
         """Announcer, alert DMs, scheduled jobs and the admin service, sending via ``courier``."""

@@ -65,6 +65,10 @@ class DiscordSettings(_Section):
     requests_per_second: float = Field(
         default=48, gt=0, description="REST requests/s this process's deliveries may use"
     )
+    pace_channels: bool = Field(
+        default=True,
+        description="keep to 5 posts per 5 s per channel before spending the global budget",
+    )
 
     @model_validator(mode="after")
     def _shards(self) -> DiscordSettings:

@@ -82,7 +82,7 @@ class PaperBot(commands.AutoShardedBot):
         self._heartbeat: asyncio.Task[None] | None = None
         self.gateway_connected = False  # the health check must fail while this is False
         # The courier needs this logged-in client; everything behind it is wired by the app.
-        self.courier = DiscordCourier(self, limiter=app.request_limiter)
+        self.courier = DiscordCourier(self, limiter=app.request_limiter, pacer=app.channel_pacer())
         watch(self, app.metrics)
         self.delivery = app.delivery(self.courier)
         self.announcer = self.delivery.announcer

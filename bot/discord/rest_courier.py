@@ -13,8 +13,9 @@ Mentions: ``AllowedMentions`` allows nothing but the announcement role the admin
 Request budget: every REST request made here first takes a token from ``limiter`` (the
 process's share of Discord's 50 requests/s per bot, ``[discord] requests_per_second``), so
 announcements and alert DMs together stay under the global limit instead of finding it with
-429s. DM channels are remembered per user (``DM_CHANNEL_CACHE`` of them; discord.py keeps only
-128): a DM costs one request once the channel is known, two the first time.
+429s; posts to one channel first keep to that channel's own limit (``ChannelPacer``). DM
+channels are remembered per user (``DM_CHANNEL_CACHE`` of them; discord.py keeps only 128): a
+DM costs one request once the channel is known, two the first time.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import aiohttp
 import discord
 
 from bot.delivery.courier import ClosedDMs, Forbidden, NotFound, RecentMessage, Transient
-from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.ratelimit import ChannelPacer, RateLimiter
 
 __all__ = ["DiscordCourier"]
 
@@ -71,11 +72,13 @@ class DiscordCourier:
         client: discord.Client,
         *,
         limiter: RateLimiter | None = None,
+        pacer: ChannelPacer | None = None,
         dm_cache_size: int = DM_CHANNEL_CACHE,
     ) -> None:
         self.client = client
         self.limiter = limiter
         self.dm_cache_size = dm_cache_size
+        self.pacer = pacer
         self._dm_channels: OrderedDict[int, int] = OrderedDict()
 
     async def _budget(self) -> None:
@@ -133,6 +136,8 @@ class DiscordCourier:
         )
         async with _mapped():
             channel = await self._target(channel_id)
+            if self.pacer is not None:
+                await self.pacer.wait(channel_id)
             await self._budget()
             message = await channel.send(
                 content=content or None,

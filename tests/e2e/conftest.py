@@ -152,6 +152,7 @@ async def running_bot(
                     "gateway_url": fake.gateway_url,
                     # like dm_per_second: tests that want Discord's limits use the emulator's
                     "requests_per_second": 1000,
+                    "pace_channels": False,
                 },
                 scheduler=TEST_SCHEDULER,
                 sources=sources or {},
