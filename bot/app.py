@@ -24,16 +24,19 @@ import httpx
 
 from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, Backoff, Courier, RateLimiter
+from bot.delivery.ratelimit import ChannelPacer
 from bot.digests.glossary import load_glossary
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import IngestTotals, fill_new_store, ingest_paths
 from bot.jobs import Jobs, PaperScheduler, Periodic, build_sources
+from bot.metrics import Metrics
 from bot.services.data_lifecycle import DataLifecycle
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
 from bot.services.trends import Trends
 from bot.settings import Settings
+from bot.sharding import Shards
 from bot.store import Store
 
 __all__ = ["App", "Delivery", "load_local_digests", "open_app", "open_store"]
@@ -68,11 +71,26 @@ class App:
     lookup: Lookup = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     trends: Trends = field(init=False)
+    metrics: Metrics = field(init=False)  # a registry per app: several bots in one process
 
     def __post_init__(self) -> None:
         self.lookup = Lookup(self.store)
         self.subscriptions = Subscriptions(self.store, self.lookup)
         self.trends = Trends(self.store, clock=self.clock)
+        self.metrics = Metrics()
+
+    @property
+    def shards(self) -> Shards:
+        """The shards this process runs, hence the guilds it announces in."""
+        discord = self.settings.discord
+        return Shards.of(discord.shard_count, discord.shard_ids)
+
+    @cached_property
+    def request_limiter(self) -> RateLimiter:
+        """This process's share of Discord's global limit, for every delivery request. A
+        burst of 2: a full second's worth at once would overrun Discord's fixed one-second
+        window together with the next second's tokens."""
+        return RateLimiter(self.settings.discord.requests_per_second, burst=2)
 
     @property
     def clock(self) -> Clock:
@@ -82,6 +100,10 @@ class App:
     @cached_property
     def vocabulary(self) -> TagVocabulary:
         return load_vocabulary(self.settings.digests.tag_vocabulary)
+
+    def channel_pacer(self) -> ChannelPacer | None:
+        """Discord's per-channel limit kept before a request spends the global budget."""
+        return ChannelPacer() if self.settings.discord.pace_channels else None
 
     def delivery(self, courier: Courier) -> Delivery:
         """Announcer, alert DMs, scheduled jobs and the admin service, sending via ``courier``."""
@@ -113,6 +135,9 @@ class App:
             alerts=alert_worker,
             sources=build_sources(settings, self.vocabulary, self.http, clock=clock),
             clock=clock,
+            shards=self.shards,
+            drain_outbox=settings.scheduler.drain_outbox,
+            metrics=self.metrics,
         )
         lifecycle = DataLifecycle(
             self.store,

@@ -12,6 +12,11 @@ missed wake-up costs nothing: the catch-up run at start-up (and the next slot) f
   settings change), an interval job draining the alert outbox, one interval job per
   digest source, and the recovery job: every few seconds it resumes announcements whose
   worker died (lease expired) or whose retry time came, so none waits for the next slot.
+
+At scale: announcements run through a bounded pool (``announce_concurrency`` guilds at once,
+whether 1,000 slot jobs fire in the same minute or the start-up catch-up finds them all due);
+the courier paces the requests to the global limit. A process runs only the guilds of its
+shards (``bot.sharding``), and drains the alert outbox only with ``drain_outbox``.
 """
 
 from __future__ import annotations
@@ -42,7 +47,9 @@ from bot.digests.sources import (
     load_state,
 )
 from bot.digests.tags import TagVocabulary
+from bot.metrics import Metrics
 from bot.settings import Settings
+from bot.sharding import Shards
 from bot.slots import Schedule
 from bot.store import Store
 
@@ -53,10 +60,13 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 ALERT_JOB = "alerts:drain"
-RECOVERY_JOB = "announce:recover"
+RECOVERY_JOB = "recovery:announcements"  # not "announce:<guild>": those are per server
 # Recovery runs overlap while a long post is in flight (claims keep them apart); without a
 # high limit APScheduler would skip, and warn about, every tick meanwhile.
 RECOVERY_MAX_INSTANCES = 50
+# Guilds announcing at once: enough to keep the request budget busy while some wait on a
+# channel's own limit (5 messages per 5 s), few enough to bound memory and open claims.
+ANNOUNCE_CONCURRENCY = 64
 
 
 def announce_job_id(guild_id: int) -> str:
@@ -123,6 +133,10 @@ class Jobs:
         alerts: AlertWorker,
         sources: Sequence[SourceJob] = (),
         clock: Clock = utcnow,
+        shards: Shards = Shards(),  # noqa: B008 - frozen, immutable
+        drain_outbox: bool = True,
+        metrics: Metrics | None = None,
+        announce_concurrency: int = ANNOUNCE_CONCURRENCY,
     ) -> None:
         self.store = store
         self.announcer = announcer
@@ -130,14 +144,36 @@ class Jobs:
         self.sources = {job.source.name: job for job in sources}
         self.clock = clock
         self.tracked = _Tracked()
+        self.shards = shards
+        self.drain_outbox = drain_outbox
+        self.metrics = metrics
+        self._announcing = asyncio.Semaphore(announce_concurrency)
 
     async def announce(self, guild_id: int) -> list[AnnounceResult]:
         """A guild's slot came: post what the database says is due there."""
-        return await self.tracked.run(self.announcer.run_due(self.clock(), guild_id=guild_id))
+        if not self.shards.owns(guild_id):  # another process's shard: its guild, its post
+            return []
+        return await self.tracked.run(self._announce_in(guild_id))
+
+    async def _announce_in(self, guild_id: int) -> list[AnnounceResult]:
+        async with self._announcing:
+            results = await self.announcer.run_due(self.clock(), guild_id=guild_id)
+        if self.metrics is not None:
+            self.metrics.observe_announcements(results)
+        return results
 
     async def catch_up(self) -> list[AnnounceResult]:
-        """At start-up: resume crashed posts and post what fell due while we were away."""
-        results = await self.tracked.run(self.announcer.run_due(self.clock()))
+        """At start-up: resume crashed posts and post what fell due while we were away, in
+        every guild of our shards, through the pool."""
+        guilds = [
+            settings.guild_id
+            for settings in await self.store.guilds.configured_guilds(enabled_only=True)
+            if self.shards.owns(settings.guild_id)
+        ]
+        per_guild = await self.tracked.run(
+            asyncio.gather(*(self._announce_in(guild_id) for guild_id in guilds))
+        )
+        results = [result for results in per_guild for result in results]
         for result in results:
             if result.outcome not in ("nothing", "busy"):
                 log.info(
@@ -163,12 +199,23 @@ class Jobs:
         return results
 
     async def drain_alerts(self) -> DrainReport:
-        return await self.tracked.run(self.alerts.drain(self.clock()))
+        return await self.tracked.run(self._drain())
+
+    async def _drain(self) -> DrainReport:
+        report = await self.alerts.drain(self.clock())
+        if self.metrics is not None:
+            self.metrics.observe_drain(report)
+            self.metrics.outbox_depth.set(await self.store.alerts.outbox_depth())
+        return report
 
     async def poll(self, name: str) -> PollReport:
         """Fetch one source, ingest what is new (queueing alerts in the same transactions),
-        persist the source's state and health, then send the alerts."""
-        return await self.tracked.run(self._poll(self.sources[name].source))
+        persist the source's state and health, then send the alerts (if this process
+        drains the outbox)."""
+        report = await self.tracked.run(self._poll(self.sources[name].source))
+        if self.metrics is not None:
+            self.metrics.observe_poll(report.source, error=report.error)
+        return report
 
     async def poll_all(self) -> list[PollReport]:
         return [await self.poll(name) for name in self.sources]
@@ -204,7 +251,7 @@ class Jobs:
             error=error,
             state=json.loads(dump_state(result.state)),
         )
-        alerts = await self.alerts.drain(self.clock()) if report.new_paper_ids else None
+        alerts = await self._drain() if report.new_paper_ids and self.drain_outbox else None
         return PollReport(
             source.name,
             documents=len(result.documents),
@@ -304,12 +351,13 @@ class PaperScheduler:
 
     async def start(self) -> None:
         self.scheduler.start()  # binds to the running loop
-        self.scheduler.add_job(
-            self.jobs.drain_alerts,
-            IntervalTrigger(seconds=self.alert_interval, timezone=dt.UTC),
-            id=ALERT_JOB,
-            replace_existing=True,
-        )
+        if self.jobs.drain_outbox:  # one process per bot: the global limit is the bot's
+            self.scheduler.add_job(
+                self.jobs.drain_alerts,
+                IntervalTrigger(seconds=self.alert_interval, timezone=dt.UTC),
+                id=ALERT_JOB,
+                replace_existing=True,
+            )
         self.scheduler.add_job(
             self.jobs.recover,
             IntervalTrigger(seconds=self.recovery_interval, timezone=dt.UTC),
@@ -340,7 +388,7 @@ class PaperScheduler:
         fire time (None when the guild is not configured)."""
         settings = await self.jobs.store.guilds.get_guild(guild_id)
         job_id = announce_job_id(guild_id)
-        if settings is None:
+        if settings is None or not self.jobs.shards.owns(guild_id):
             if self.scheduler.get_job(job_id) is not None:
                 self.scheduler.remove_job(job_id)
             return None

@@ -134,6 +134,33 @@ class DiscordSettings(_Section):
         default=None,
         description="the owner's server: /paperbot-admin is registered there only (none: nowhere)",
     )
+    # Sharding: Discord refuses a bot in more than 2,500 servers without it. None: ask Discord
+    # (GET /gateway/bot) and run every shard in this process.
+    shard_count: int | None = Field(default=None, ge=1, description="total shards of the bot")
+    shard_ids: list[int] | None = Field(
+        default=None, description="the shards this process runs (needs shard_count); None: all"
+    )
+    # Discord allows 50 requests/s per bot (interaction replies excluded). Deliveries
+    # (announcements, alert DMs) pace themselves to this; split it between processes.
+    requests_per_second: float = Field(
+        default=48, gt=0, description="REST requests/s this process's deliveries may use"
+    )
+    pace_channels: bool = Field(
+        default=True,
+        description="keep to 5 posts per 5 s per channel before spending the global budget",
+    )
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSettings:
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError("[discord] shard_ids needs shard_count")
+            bad = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if bad or not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+                raise ValueError(
+                    f"[discord] shard_ids must be distinct ids in 0..{self.shard_count - 1}"
+                )
+        return self
 
 
 class ForumSourceSettings(_Section):
@@ -162,9 +189,14 @@ class SchedulerSettings(_Section):
     alert_interval: float = Field(
         default=5, gt=0, description="seconds between drains of the alert DM outbox"
     )
-    # A first DM to someone costs two requests (open the DM channel, send), and Discord allows
-    # 50 requests/s per bot: 22 DMs/s (44 requests/s) stays under it with room for bursts.
-    dm_per_second: float = Field(default=22, gt=0, description="alert DMs sent per second")
+    # A DM costs one request once the user's DM channel is known, two the first time (open the
+    # channel, send); [discord] requests_per_second paces the requests, so first DMs go out at
+    # about half this rate.
+    dm_per_second: float = Field(default=48, gt=0, description="alert DMs sent per second")
+    drain_outbox: bool = Field(
+        default=True,
+        description="send alert DMs from this process; true in exactly one process per bot",
+    )
     # An interrupted announcement finishes by itself within 60 s of the bot (or Discord) being
     # able to post again. A killed worker's claim is free after `lease` (<= 20 s) and found by
     # the next recovery run (<= 5 s); a transient failure waits at most `retry_cap` (15 s)
@@ -198,6 +230,12 @@ class SchedulerSettings(_Section):
         return max(self.lease, self.retry_cap) + self.recovery_interval
 
 
+class MetricsSettings(_Section):
+    enabled: bool = Field(default=False, description="serve /metrics and /healthz over HTTP")
+    host: str = Field(default="127.0.0.1", description="address to listen on")
+    port: int = Field(default=9108, ge=0, le=65535, description="port (0: any free port)")
+
+
 class LogSettings(_Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -215,6 +253,7 @@ class Settings(BaseSettings):
     sources: SourcesSettings = Field(default_factory=SourcesSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     log: LogSettings = Field(default_factory=LogSettings)
+    metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     discord_token: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("DISCORD_TOKEN", "PAPERBOT_DISCORD_TOKEN"),

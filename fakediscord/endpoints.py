@@ -144,7 +144,8 @@ class Endpoints:
         return Reply(
             body={
                 "url": self.fake.gateway_url,
-                "shards": 1,
+                # Discord recommends a shard per ~1,000 guilds
+                "shards": max(1, -(-len(self.world.guilds) // self.fake.guilds_per_shard)),
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,

@@ -3,6 +3,10 @@
 HELLO -> heartbeats/ACKs -> IDENTIFY -> READY + one GUILD_CREATE per guild; RESUME replays
 what the session missed, then RESUMED. Sessions outlive connections, so a test can cut the
 socket (:meth:`GatewayServer.drop`) and watch the client resume.
+
+Sharding as Discord does it: IDENTIFY may carry ``shard: [id, count]``; the session then hears
+only about guilds with ``(guild_id >> 22) % count == id`` (READY's list, GUILD_CREATE, and every
+guild event, interactions included), and DM events go to shard 0.
 """
 
 from __future__ import annotations
@@ -32,6 +36,11 @@ log = logging.getLogger(__name__)
 PayloadFactory = Callable[[int], dict[str, Any] | None]
 
 REPLAY_BUFFER = 2000
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """Discord's rule: which shard of ``shard_count`` receives ``guild_id``'s events."""
+    return (guild_id >> 22) % shard_count
 
 
 class Connection:
@@ -80,6 +89,15 @@ class Session:
     connection: Connection | None = None
     resumable: bool = True
     presence: dict[str, Any] | None = None
+    #: ``(shard_id, shard_count)`` from IDENTIFY; ``(0, 1)`` for an unsharded client.
+    shard: tuple[int, int] = (0, 1)
+
+    def owns(self, guild_id: int | None) -> bool:
+        """Whether this session hears about ``guild_id`` (``None``: DMs, shard 0's)."""
+        shard_id, count = self.shard
+        if guild_id is None:
+            return shard_id == 0
+        return shard_of(guild_id, count) == shard_id
 
     def dispatch(self, event: str, data: dict[str, Any]) -> int:
         self.seq += 1
@@ -132,9 +150,12 @@ class GatewayServer:
 
     # -- dispatching -----------------------------------------------------------------------------
 
-    def dispatch(self, event: str, build: PayloadFactory) -> None:
-        """Send an event to every live session (buffered for sessions that are disconnected)."""
+    def dispatch(self, event: str, build: PayloadFactory, guild_id: int | None = None) -> None:
+        """Send an event to every live session of the guild's shard (shard 0 for ``None``, a
+        DM), buffered for sessions that are disconnected."""
         for session in self.live_sessions:
+            if not session.owns(guild_id):
+                continue
             data = build(session.intents)
             if data is not None:
                 session.dispatch(event, data)
@@ -247,7 +268,20 @@ class GatewayServer:
         ):
             await conn.close(4014, "Disallowed intent(s).")
             return
-        session = Session(id=secrets.token_hex(16), intents=intents)
+        shard = data.get("shard") or [0, 1]
+        if (
+            not isinstance(shard, list)
+            or len(shard) != 2
+            or not all(isinstance(n, int) for n in shard)
+            or not 0 <= shard[0] < shard[1]
+        ):
+            await conn.close(4010, "Invalid shard.")
+            return
+        session = Session(id=secrets.token_hex(16), intents=intents, shard=(shard[0], shard[1]))
+        owned = sum(1 for guild_id in self.fake.world.guilds if session.owns(guild_id))
+        if owned > self.fake.max_guilds_per_session:
+            await conn.close(4011, "Sharding required.")
+            return
         self.sessions[session.id] = session
         session.connection = conn
         conn.session = session
@@ -261,12 +295,12 @@ class GatewayServer:
                 "guilds": [
                     {"id": str(g.id), "unavailable": True}
                     for g in world.guilds.values()
-                    if g.has_bot
+                    if g.has_bot and session.owns(g.id)
                 ],
                 "session_id": session.id,
                 "session_type": "normal",
                 "resume_gateway_url": self.fake.resume_gateway_url,
-                "shard": data.get("shard") or [0, 1],
+                "shard": list(session.shard),
                 "application": {"id": str(world.application.id), "flags": world.application.flags},
                 "private_channels": [],
                 "relationships": [],
@@ -278,8 +312,11 @@ class GatewayServer:
                 "_trace": ["fakediscord"],
             },
         )
-        for guild in [g for g in world.guilds.values() if g.has_bot]:
-            session.dispatch("GUILD_CREATE", guild_create_payload(guild, world, intents=intents))
+        for guild in list(world.guilds.values()):
+            if guild.has_bot and session.owns(guild.id):
+                session.dispatch(
+                    "GUILD_CREATE", guild_create_payload(guild, world, intents=intents)
+                )
         self.signal.fire()
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:

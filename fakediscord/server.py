@@ -66,6 +66,8 @@ class FakeDiscord:
         strict_commands: bool = True,
         allowed_privileged_intents: int = PRIVILEGED_INTENTS,
         host: str = "127.0.0.1",
+        max_guilds_per_session: int = 2500,
+        guilds_per_shard: int = 1000,
     ) -> None:
         if host not in LOOPBACK_HOSTS:
             raise ValueError("fakediscord only listens on loopback")
@@ -80,6 +82,10 @@ class FakeDiscord:
         self.strict_commands = strict_commands
         self.allowed_privileged_intents = allowed_privileged_intents
         self.host = host
+        #: Discord closes a session with 4011 (sharding required) above this many guilds.
+        self.max_guilds_per_session = max_guilds_per_session
+        #: ``GET /gateway/bot`` recommends one shard per this many guilds (Discord: ~1,000).
+        self.guilds_per_shard = guilds_per_shard
 
         self.world = World(self.clock, bot_name=bot_name)
         self.commands = CommandRegistry()
@@ -254,7 +260,10 @@ class FakeDiscord:
         ix = self.interactions.create(
             type=type, user=user, channel=channel, data=data, locale=locale, message=message
         )
-        self.gateway.dispatch("INTERACTION_CREATE", lambda _intents: ix.payload)
+        guild = self.world.guild_of(channel)
+        self.gateway.dispatch(
+            "INTERACTION_CREATE", lambda _intents: ix.payload, guild.id if guild else None
+        )
         await asyncio.sleep(0)
         return ix
 
@@ -545,6 +554,7 @@ class FakeDiscord:
                 lambda i: (
                     guild_create_payload(guild, world, intents=i) if i & Intent.GUILDS else None
                 ),
+                guild.id,
             )
         elif event == "GUILD_DELETE" and isinstance(obj, Guild):
             gone = {"id": str(obj.id)}  # no "unavailable": the bot was removed
@@ -553,26 +563,33 @@ class FakeDiscord:
             data = channel_payload(obj, world)
             if event == "THREAD_CREATE":
                 data["newly_created"] = True
-            self.gateway.dispatch(event, lambda i: data if i & Intent.GUILDS else None)
+            self.gateway.dispatch(
+                event, lambda i: data if i & Intent.GUILDS else None, obj.guild_id
+            )
         elif event == "GUILD_ROLE_CREATE" and isinstance(obj, Role):
             data = {"guild_id": str(obj.guild_id), "role": role_payload(obj)}
-            self.gateway.dispatch(event, lambda i: data if i & Intent.GUILDS else None)
+            self.gateway.dispatch(
+                event, lambda i: data if i & Intent.GUILDS else None, obj.guild_id
+            )
         elif event == "GUILD_MEMBER_ADD" and isinstance(obj, Member):
             data = {**member_payload(obj), "guild_id": str(obj.guild_id)}
-            self.gateway.dispatch(event, lambda i: data if i & Intent.GUILD_MEMBERS else None)
+            self.gateway.dispatch(
+                event, lambda i: data if i & Intent.GUILD_MEMBERS else None, obj.guild_id
+            )
         elif event in ("MESSAGE_CREATE", "MESSAGE_UPDATE") and isinstance(obj, Message):
             message = obj
             needed = Intent.GUILD_MESSAGES if message.guild_id else Intent.DIRECT_MESSAGES
             self.gateway.dispatch(
                 event,
                 lambda i: message_event_payload(message, world, intents=i) if i & needed else None,
+                message.guild_id,
             )
         elif event == "MESSAGE_DELETE" and isinstance(obj, Message):
             data = {"id": str(obj.id), "channel_id": str(obj.channel_id)}
             if obj.guild_id is not None:
                 data["guild_id"] = str(obj.guild_id)
             needed = Intent.GUILD_MESSAGES if obj.guild_id else Intent.DIRECT_MESSAGES
-            self.gateway.dispatch(event, lambda i: data if i & needed else None)
+            self.gateway.dispatch(event, lambda i: data if i & needed else None, obj.guild_id)
 
     # -- attachments -----------------------------------------------------------------------------
 

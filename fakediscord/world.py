@@ -49,6 +49,13 @@ class SnowflakeGenerator:
         self._last = max(self._last + 1, candidate)
         return self._last
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose guild belongs to shard ``shard_id`` of ``shard_count`` (Discord's
+        rule: ``(id >> 22) % shard_count``), still strictly increasing."""
+        stamp = (self() >> 22) + (shard_id - (self._last >> 22)) % shard_count
+        self._last = max(self._last, stamp << 22)
+        return self._last
+
 
 @dataclass(eq=False)
 class User:
@@ -607,17 +614,19 @@ class World:
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
         with_bot: bool = True,
+        shard: tuple[int, int] | None = None,
     ) -> Guild:
         """A guild the bot is in: @everyone, the bot's managed role, the owner, text channels.
 
         ``with_bot=False``: a guild without the bot (the app is not installed there); the bot
         hears nothing of it, but members who added the app to their account can still use its
-        user-installable commands there."""
+        user-installable commands there. ``shard=(id, count)`` picks an id that a bot with
+        ``count`` shards receives on ``id``."""
         if owner is None:
             owner = self.add_user(f"{_slug(name)}-owner")
         guild = Guild(
             self,
-            id=self.snowflake(),
+            id=self.snowflake() if shard is None else self.snowflake.on_shard(*shard),
             name=name,
             owner=owner,
             locale=locale,

@@ -82,34 +82,61 @@ class AlertWorker:
 
         With ``now`` given, every claim and backoff uses it (tests); otherwise the clock is
         read per batch. Rows retried during this drain are due later, so it always ends.
+
+        At most ``concurrency`` sends run at once, and the next batch is claimed as soon as
+        the last alerts of the previous one are handed to senders (not after they are sent),
+        so the senders never wait for the database between batches and the rate limiter's
+        tokens are not wasted. An error that escapes a send stops the claiming; the sends
+        already started finish, then the error is raised.
         """
         report = DrainReport()
         issues: dict[int, IssueRecord | None] = {}
         papers: dict[int, PaperRecord] = {}
         gate = asyncio.Semaphore(self.concurrency)
-        while report.claimed < max_items:
-            current = now or self.clock()
-            claims = await self.store.alerts.claim_alerts(
-                owner=self.owner,
-                now=current,
-                lease=self.lease,
-                limit=min(self.batch, max_items - report.claimed),
-            )
-            if not claims:
-                break
-            report.claimed += len(claims)
-            for claim in claims:
-                if claim.document_id not in issues:
-                    issues[claim.document_id] = await self.store.get_issue(claim.document_id)
-            missing = sorted({pid for c in claims for pid in c.paper_ids} - papers.keys())
-            for record in await self.store.get_papers(missing):
-                papers[record.id] = record
+        running: set[asyncio.Task[None]] = set()
+        errors: list[BaseException] = []
 
-            async def one(claim: AlertClaim) -> None:
-                async with gate:
-                    await self._send(claim, issues[claim.document_id], papers, now, report)
+        async def one(claim: AlertClaim) -> None:
+            try:
+                await self._send(claim, issues[claim.document_id], papers, now, report)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # raised by drain once the others are done
+                errors.append(exc)
+            finally:
+                gate.release()
 
-            await asyncio.gather(*(one(claim) for claim in claims))
+        try:
+            while report.claimed < max_items and not errors:
+                current = now or self.clock()
+                claims = await self.store.alerts.claim_alerts(
+                    owner=self.owner,
+                    now=current,
+                    lease=self.lease,
+                    limit=min(self.batch, max_items - report.claimed),
+                )
+                if not claims:
+                    break
+                report.claimed += len(claims)
+                for claim in claims:
+                    if claim.document_id not in issues:
+                        issues[claim.document_id] = await self.store.get_issue(claim.document_id)
+                missing = sorted({pid for c in claims for pid in c.paper_ids} - papers.keys())
+                for record in await self.store.get_papers(missing):
+                    papers[record.id] = record
+                for claim in claims:  # claimed already: every one is sent, even after an error
+                    await gate.acquire()
+                    task = asyncio.create_task(one(claim))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+            if running:
+                await asyncio.wait(set(running))
+        except asyncio.CancelledError:
+            for task in running:
+                task.cancel()
+            raise
+        if errors:
+            raise errors[0]
         return report
 
     async def _send(

@@ -21,7 +21,9 @@ from discord.ext import commands
 
 from bot.app import App
 from bot.clock import utcnow
+from bot.discord.observability import watch
 from bot.discord.rest_courier import DiscordCourier
+from bot.discord.shards import resume_on_reconnect
 from bot.discord.translator import PaperTranslator
 from bot.discord.tree import PaperTree, send_ephemeral
 from bot.health import HEARTBEAT_EVERY, HEARTBEAT_KEY
@@ -39,11 +41,14 @@ EXTENSIONS: tuple[str, ...] = (
 )
 COMMAND_HASH_KEY = "discord.command_hash"
 SHUTDOWN_GRACE = 10.0  # seconds in-flight commands get to finish on shutdown
+# A 429 asking for a longer wait raises instead (discord.py's minimum): the courier turns it
+# into Transient, and the delivery goes back to its stored backoff instead of holding a lease.
+MAX_RATELIMIT_WAIT = 30.0
 # discord.py names the tasks that run commands and component callbacks like these.
 _WORK_TASK_PREFIXES = ("CommandTree-invoker", "discord-ui-view-dispatch-")
 
 
-class PaperBot(commands.Bot):
+class PaperBot(commands.AutoShardedBot):
     tree: PaperTree  # narrowed from CommandTree[Self]
 
     def __init__(
@@ -64,6 +69,9 @@ class PaperBot(commands.Bot):
             # Digest text must never ping anyone; announcements opt in to their one role.
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=app.settings.discord.shard_count,  # None: as Discord recommends
+            shard_ids=app.settings.discord.shard_ids,  # type: ignore[arg-type]  # None: all
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
         )
         self.app = app
         self.store = app.store
@@ -75,12 +83,22 @@ class PaperBot(commands.Bot):
         self._heartbeat: asyncio.Task[None] | None = None
         self.gateway_connected = False  # the health check must fail while this is False
         # The courier needs this logged-in client; everything behind it is wired by the app.
-        self.courier = DiscordCourier(self)
+        self.courier = DiscordCourier(self, limiter=app.request_limiter, pacer=app.channel_pacer())
+        watch(self, app.metrics)
         self.delivery = app.delivery(self.courier)
         self.announcer = self.delivery.announcer
         self.jobs = self.delivery.jobs
         self.scheduler = self.delivery.scheduler
         self.catch_up_task: asyncio.Task[Any] | None = None
+        self.metrics_port: int | None = None  # set by the runner when [metrics] is enabled
+
+    def healthy(self) -> bool:
+        """For /healthz: ready, and every shard's gateway connection is up."""
+        return self.is_ready() and self.gateway_connected and not self.is_closed()
+
+    async def launch_shard(self, gateway: Any, shard_id: int, *, initial: bool = False) -> None:
+        await super().launch_shard(gateway, shard_id, initial=initial)
+        resume_on_reconnect(self, shard_id)
 
     async def setup_hook(self) -> None:
         await self.tree.set_translator(PaperTranslator())

@@ -15,6 +15,7 @@ from bot.app import open_app
 from bot.clock import Clock, utcnow
 from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
+from bot.metrics import serve_metrics
 from bot.operator_errors import TokenRejectedError
 from bot.settings import Settings
 
@@ -59,7 +60,14 @@ async def open_bot(
     async with (
         open_app(settings, clock=clock) as app,
         PaperBot(app, always_sync=always_sync) as bot,
+        contextlib.AsyncExitStack() as stack,
     ):
+        config = settings.metrics
+        if config.enabled:
+            bot.metrics_port = await stack.enter_async_context(
+                serve_metrics(app.metrics, config.host, config.port, bot.healthy)
+            )
+            log.info("metrics on http://%s:%d/metrics", config.host, bot.metrics_port)
         yield bot
 
 

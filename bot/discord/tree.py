@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.checks import NotOwner
+from bot.discord.observability import command_failed
 from bot.i18n import MESSAGES, Lang, lang_of, seconds_to_wait, t
 from bot.services.errors import UserFacingError
 
@@ -78,4 +79,5 @@ class PaperTree(app_commands.CommandTree["PaperBot"]):
     async def on_error(
         self, interaction: discord.Interaction[PaperBot], error: app_commands.AppCommandError, /
     ) -> None:
+        command_failed(self.client.app.metrics, interaction)
         await send_ephemeral(interaction, user_message(error, str(interaction.locale)))

@@ -320,6 +320,13 @@ class AlertStore:
         claims.sort(key=lambda claim: claim.id)
         return claims
 
+    async def outbox_depth(self) -> int:
+        """Alerts not yet handled: pending (due or backing off) or claimed."""
+        rows = await self._db.fetch(
+            "SELECT count(*) AS n FROM alert_outbox WHERE status IN ('pending', 'claimed')"
+        )
+        return int(rows[0]["n"])
+
     async def mark_alert_sent(
         self, claim: AlertClaim, now: dt.datetime, message_id: int | None
     ) -> bool:

@@ -158,6 +158,9 @@ async def running_bot(
                     "rest_url": fake.rest_url,
                     "gateway_url": fake.gateway_url,
                     "owner_guild_id": guild.id if owner_guild else None,
+                    # like dm_per_second: tests that want Discord's limits use the emulator's
+                    "requests_per_second": 1000,
+                    "pace_channels": False,
                 },
                 scheduler=TEST_SCHEDULER,
                 sources=sources or {},
