@@ -1,0 +1,450 @@
+"""Related papers and reading-list picks: shared tags and distinctive words.
+
+A paper's *distinctive words* are the words of its text (titles, summaries, abstracts,
+commentary) that few other papers use: tf-idf, with document frequencies read from the FTS
+index's own vocabulary (``paper_search_terms``). Each word becomes a query group through
+``analysis.analyse_query`` and an FTS5 expression through ``_search.match_expression``, the
+very functions ``/search`` uses: whatever query analysis learns (Korean particles, English
+stems, a bilingual glossary) applies to related papers and picks without a change here.
+
+``related``: for each distinctive word, the papers it matches (one JSON array per word, a
+doclist walk with no ranking); for each of the paper's tags carried by at most ``TAG_LIST_MAX``
+papers, the papers carrying it. A candidate's score is the sum of the idf of the words and tags
+it shares (tags weigh ``TAG_WEIGHT`` times as much); the best candidates are then credited with
+every tag they share, common ones included. Ties go to the newer paper; the paper itself is
+never among them.
+
+``picks``: the same words and tags, summed over a reading list (a ``Profile``, kept in
+``reading_profiles``), matched in Python against the indexed tokens of a handful of new papers:
+cheap enough to run inside the ingest transaction for every user who asked for it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+from . import _reads
+from ._rows import to_json
+from ._search import match_expression
+from .analysis import QueryGroup, analyse_query, strip_particle
+from .records import PaperRecord
+
+__all__ = [
+    "Pick",
+    "Profile",
+    "RelatedPaper",
+    "Term",
+    "build_profile",
+    "distinctive_terms",
+    "picks",
+    "related",
+    "tags_only_related",
+]
+
+TERMS_PER_PAPER = 10
+PROFILE_TERMS = 24
+PROFILE_TAGS = 12
+PROFILE_PAPERS = 50  # the newest saved papers a profile is built from
+CANDIDATES = 50  # best candidates credited with all their shared tags
+TAG_WEIGHT = 1.0
+FOLLOWED_TAG_WEIGHT = 1.0
+TAG_LIST_MAX = 5_000  # tags carried by more papers are credited, not listed
+WORD_LIST_MAX = 20_000  # at most this many (newest) papers per word
+MAX_DF_SHARE = 0.08  # words in more than this share of papers are not distinctive
+MIN_DF_CAP = 20
+REASONS = 3
+
+_WORD_RE = re.compile(r"[^\W\d_](?:[\w'\-]*\w)?")
+_HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+_GLUED_PARTICLE_RE = re.compile("(?<=[A-Za-z0-9])[\uac00-\ud7a3]+$")  # Score로 -> score
+# Function words: frequent enough to be ignored in a large store anyway, but a small one
+# (a new community's first digests) cannot tell them from content words by frequency.
+_STOPWORDS = frozenset(
+    """about above after again against also among and any are been before being below between
+    both but can could did does doing down during each few for from further had has have having
+    here how into its itself just make makes made more most much must not now off once only
+    other our ours out over own same she should some such than that the their theirs them then
+    there these they this those through too under until upon very was way were what when where
+    which while who whom why will with within without would you your yours using used use uses
+    new via show shows shown paper papers propose proposes proposed work works like well
+    그리고 하는 대한 있는 통해 위해 같은 하지만 그러나 이런 이러한 것을 것이 것은 있습니다 합니다
+    됩니다 있다 한다 된다 않고 없는 같습니다 보입니다 하는지 않았나 정도 부분 경우 때문에 이번
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+# Fields and how much a word in them counts.
+_FIELD_WEIGHTS = (
+    ("title_en", 3.0),
+    ("title_ko", 3.0),
+    ("summary_en", 2.0),
+    ("summary_ko", 2.0),
+    ("abstract_en", 1.0),
+    ("abstract_ko", 1.0),
+    ("commentary", 1.0),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A distinctive word: as shown to people, its query group, its weight."""
+
+    word: str
+    group: QueryGroup
+    weight: float
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.group.alternatives[0].tokens
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedPaper:
+    """A paper close to another: its score and what they share (best first)."""
+
+    paper_id: int
+    score: float
+    tags: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return (*(f"#{tag}" for tag in self.tags), *self.words)[:REASONS]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What a reading list is about: weighted words and tags."""
+
+    terms: tuple[tuple[str, float], ...] = ()
+    tags: tuple[tuple[str, float], ...] = ()
+
+    def to_json(self) -> str:
+        return to_json({"terms": self.terms, "tags": self.tags})
+
+    @classmethod
+    def from_json(cls, text: str) -> Profile:
+        data = json.loads(text)
+        return cls(
+            terms=tuple((str(w), float(x)) for w, x in data.get("terms", [])),
+            tags=tuple((str(t), float(x)) for t, x in data.get("tags", [])),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """A new paper recommended from a reading list, with why."""
+
+    paper_id: int
+    score: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+# -- words --------------------------------------------------------------------------------
+
+
+def _display(word: str) -> str:
+    plain = _GLUED_PARTICLE_RE.sub("", word)
+    if plain != word:
+        return plain.casefold()
+    if _HANGUL_RE.search(word):
+        return strip_particle(word) or word
+    return word.casefold()
+
+
+def _group(word: str) -> QueryGroup | None:
+    """The query group of one word, as /search would analyse it; None for what is no word
+    (a particle, a lone syllable, a short Latin word)."""
+    if len(word) < (2 if _HANGUL_RE.search(word) else 3) or word.casefold() in _STOPWORDS:
+        return None
+    groups = analyse_query(word, prefix_min=10_000)
+    if len(groups) != 1 or any(alt.prefix for alt in groups[0].alternatives):
+        return None
+    return groups[0]
+
+
+def _word_counts(
+    paper: PaperRecord,
+) -> dict[tuple[str, ...], tuple[QueryGroup, Counter[str], float]]:
+    """key -> (group, surface forms seen, field-weighted count)."""
+    found: dict[tuple[str, ...], tuple[QueryGroup, Counter[str], float]] = {}
+    for name, weight in _FIELD_WEIGHTS:
+        text = getattr(paper, name)
+        if not text:
+            continue
+        for word in _WORD_RE.findall(text):
+            group = _group(word)
+            if group is None:
+                continue
+            key = group.alternatives[0].tokens
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = (group, Counter(), 0.0)
+            entry[1][_display(word)] += 1
+            found[key] = (entry[0], entry[1], entry[2] + weight)
+    return found
+
+
+async def _corpus_size(db: aiosqlite.Connection) -> int:
+    rows = list(await db.execute_fetchall("SELECT coalesce(max(id), 0) FROM papers"))
+    return max(1, int(rows[0][0]))
+
+
+async def _doc_frequencies(db: aiosqlite.Connection, tokens: Iterable[str]) -> dict[str, int]:
+    wanted = sorted(set(tokens))
+    if not wanted:
+        return {}
+    rows = await db.execute_fetchall(
+        "SELECT term, doc FROM paper_search_terms WHERE term IN (SELECT value FROM json_each(?))",
+        (to_json(wanted),),
+    )
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+def _df_cap(size: int) -> float:
+    return max(MIN_DF_CAP, size * MAX_DF_SHARE)
+
+
+async def distinctive_terms(
+    db: aiosqlite.Connection, papers: Sequence[PaperRecord], *, limit: int = TERMS_PER_PAPER
+) -> list[list[Term]]:
+    """For each paper, its ``limit`` most distinctive words, best first.
+
+    Weight: idf x (1 + ln tf), tf counted with title words x3 and summary words x2. A word is
+    kept if at least one other paper has it and at most ``MAX_DF_SHARE`` of all papers do (a
+    phrase's frequency is estimated by its rarest token).
+    """
+    counts = [_word_counts(paper) for paper in papers]
+    tokens = {token for found in counts for key in found for token in key}
+    df = await _doc_frequencies(db, tokens)
+    size = await _corpus_size(db)
+    cap = _df_cap(size)
+    result: list[list[Term]] = []
+    for found in counts:
+        terms: list[Term] = []
+        for key, (group, forms, tf) in found.items():
+            frequency = min((df.get(token, 0) for token in key), default=0)
+            if frequency < 2 or frequency > cap:
+                continue
+            idf = math.log(size / frequency)
+            word = forms.most_common(1)[0][0]
+            terms.append(Term(word, group, idf * (1.0 + math.log(tf))))
+        terms.sort(key=lambda term: (-term.weight, term.word))
+        result.append(terms[:limit])
+    return result
+
+
+# -- related papers -----------------------------------------------------------------------
+
+
+async def _tag_counts(db: aiosqlite.Connection, tags: Iterable[str]) -> dict[str, int]:
+    rows = await db.execute_fetchall(
+        "SELECT tag, paper_count FROM tags WHERE tag IN (SELECT value FROM json_each(?))",
+        (to_json(sorted(set(tags))),),
+    )
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+async def _ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]) -> list[int]:
+    rows = list(await db.execute_fetchall(sql, params))
+    return [int(value) for value in json.loads(rows[0][0] or "[]")] if rows else []
+
+
+async def _word_papers(db: aiosqlite.Connection, term: Term) -> list[int]:
+    return await _ids(
+        db,
+        "SELECT json_group_array(rowid) FROM (SELECT rowid FROM paper_search"
+        " WHERE paper_search MATCH ? ORDER BY rowid DESC LIMIT ?)",
+        (match_expression([term.group]), WORD_LIST_MAX),
+    )
+
+
+async def _tags_of(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for row in await db.execute_fetchall(
+        "SELECT paper_id, tag FROM paper_tags WHERE paper_id IN (SELECT value FROM json_each(?))",
+        (to_json(sorted(set(paper_ids))),),
+    ):
+        found.setdefault(int(row[0]), set()).add(str(row[1]))
+    return found
+
+
+def _idf(size: int, count: int) -> float:
+    return math.log(size / max(1, count)) if count else 0.0
+
+
+async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> list[RelatedPaper]:
+    """Up to ``limit`` papers closest to ``paper_id`` (never itself), best first."""
+    papers = await _reads.fetch_papers(db, [paper_id])
+    if not papers or limit <= 0:
+        return []
+    paper = papers[0]
+    size = await _corpus_size(db)
+    (terms,) = await distinctive_terms(db, [paper])
+    tag_counts = await _tag_counts(db, paper.tags)
+    tag_idf = {tag: _idf(size, count) for tag, count in tag_counts.items()}
+    scores: defaultdict[int, float] = defaultdict(float)
+    word_hits: list[set[int]] = []
+    for term in terms:
+        ids = await _word_papers(db, term)
+        word_hits.append(set(ids))
+        weight = _idf(size, len(ids))
+        for other in ids:
+            scores[other] += weight
+    listed: set[str] = set()
+    for tag, count in tag_counts.items():
+        if count <= TAG_LIST_MAX:
+            listed.add(tag)
+            ids = await _ids(
+                db, "SELECT json_group_array(paper_id) FROM paper_tags WHERE tag = ?", (tag,)
+            )
+            for other in ids:
+                scores[other] += TAG_WEIGHT * tag_idf[tag]
+    scores.pop(paper_id, None)
+    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:CANDIDATES]
+    shared_tags = await _tags_of(db, [pid for pid, _ in best])
+    ranked: list[RelatedPaper] = []
+    for other, score in best:
+        tags = sorted(shared_tags.get(other, set()) & tag_idf.keys(), key=lambda t: -tag_idf[t])
+        score += sum(TAG_WEIGHT * tag_idf[tag] for tag in tags if tag not in listed)
+        words = tuple(
+            term.word for term, hits in zip(terms, word_hits, strict=True) if other in hits
+        )
+        ranked.append(RelatedPaper(other, round(score, 4), tuple(tags), words))
+    ranked.sort(key=lambda hit: (-hit.score, -hit.paper_id))
+    return ranked[:limit]
+
+
+async def tags_only_related(
+    db: aiosqlite.Connection, paper_id: int, limit: int = 5
+) -> list[RelatedPaper]:
+    """The baseline: papers sharing the most (idf-weighted) tags, newest first on ties."""
+    papers = await _reads.fetch_papers(db, [paper_id])
+    if not papers:
+        return []
+    size = await _corpus_size(db)
+    tag_idf = {t: _idf(size, c) for t, c in (await _tag_counts(db, papers[0].tags)).items()}
+    scores: defaultdict[int, float] = defaultdict(float)
+    for tag, weight in tag_idf.items():
+        for other in await _ids(
+            db, "SELECT json_group_array(paper_id) FROM paper_tags WHERE tag = ?", (tag,)
+        ):
+            scores[other] += weight
+    scores.pop(paper_id, None)
+    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+    return [RelatedPaper(pid, round(score, 4)) for pid, score in best]
+
+
+# -- reading-list profiles and picks ------------------------------------------------------
+
+
+async def build_profile(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> Profile:
+    """The words and tags of a reading list: each word's and tag's idf summed over the papers
+    that have it (among each paper's most distinctive words)."""
+    papers = await _reads.fetch_papers(db, list(paper_ids)[:PROFILE_PAPERS])
+    if not papers:
+        return Profile()
+    size = await _corpus_size(db)
+    words: dict[tuple[str, ...], tuple[str, float]] = {}
+    for terms in await distinctive_terms(db, papers, limit=15):
+        for term in terms:
+            word, weight = words.get(term.key, (term.word, 0.0))
+            words[term.key] = (word, weight + term.weight)
+    counts = await _tag_counts(db, [tag for paper in papers for tag in paper.tags])
+    tags: defaultdict[str, float] = defaultdict(float)
+    for paper in papers:
+        for tag in paper.tags:
+            tags[tag] += _idf(size, counts.get(tag, 0))
+    best_words = sorted(words.values(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
+    best_tags = sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TAGS]
+    return Profile(
+        terms=tuple((word, round(weight, 4)) for word, weight in best_words),
+        tags=tuple((tag, round(weight, 4)) for tag, weight in best_tags if weight > 0),
+    )
+
+
+def _contains(group: QueryGroup, text: str) -> bool:
+    """Whether ``text`` (space-separated index tokens, padded) matches ``group`` as FTS5
+    would match the group's expression."""
+    for alternative in group.alternatives:
+        phrase = " ".join(alternative.tokens)
+        if alternative.prefix:
+            if f" {phrase}" in text:
+                return True
+        elif f" {phrase} " in text:
+            return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """New papers as ``picks`` sees them: index tokens and tags, and tag frequencies."""
+
+    tokens: Mapping[int, str]
+    tags: Mapping[int, frozenset[str]]
+    tag_idf: Mapping[str, float]
+
+
+async def candidates(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> Candidates:
+    ids = sorted(set(paper_ids))
+    tokens = {
+        int(row[0]): " " + " ".join(str(value or "") for value in row[1:]) + " "
+        for row in await db.execute_fetchall(
+            "SELECT rowid, title, tags, summaries, body FROM paper_search"
+            " WHERE rowid IN (SELECT value FROM json_each(?))",
+            (to_json(ids),),
+        )
+    }
+    tags = {pid: frozenset(found) for pid, found in (await _tags_of(db, ids)).items()}
+    size = await _corpus_size(db)
+    counts = await _tag_counts(db, [tag for found in tags.values() for tag in found])
+    return Candidates(tokens, tags, {tag: _idf(size, count) for tag, count in counts.items()})
+
+
+def picks(
+    profile: Profile,
+    new: Candidates,
+    *,
+    followed_tags: Iterable[str] = (),
+    limit: int = 3,
+    groups: dict[str, QueryGroup | None] | None = None,
+) -> list[Pick]:
+    """The ``limit`` new papers closest to a reading list and the tags a user follows.
+
+    Score: the profile weights of the words and tags a paper has, plus the idf of each tag the
+    user follows that it carries. Papers sharing nothing are never picked. ``groups`` caches
+    the query analysis of words across users.
+    """
+    cache = groups if groups is not None else {}
+    tag_weights = dict(profile.tags)
+    followed = set(followed_tags)
+    result: list[Pick] = []
+    for paper_id, text in new.tokens.items():
+        reasons: list[tuple[float, str]] = []
+        score = 0.0
+        carried = new.tags.get(paper_id, frozenset())
+        for tag in carried:
+            weight = tag_weights.get(tag, 0.0) * TAG_WEIGHT
+            if tag in followed:
+                weight += FOLLOWED_TAG_WEIGHT * new.tag_idf.get(tag, 1.0)
+            if weight > 0:
+                score += weight
+                reasons.append((weight + 1e6, f"#{tag}"))  # tags are named first
+        for word, weight in profile.terms:
+            if word not in cache:
+                cache[word] = _group(word)
+            group = cache[word]
+            if group is not None and _contains(group, text):
+                score += weight
+                reasons.append((weight, word))
+        if score > 0:
+            reasons.sort(key=lambda item: (-item[0], item[1]))
+            shown = tuple(dict.fromkeys(label for _, label in reasons))[:REASONS]
+            result.append(Pick(paper_id, round(score, 4), shown))
+    result.sort(key=lambda pick: (-pick.score, -pick.paper_id))
+    return result[:limit]
