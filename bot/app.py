@@ -25,6 +25,7 @@ from bot.delivery import AlertWorker, Announcer, Courier, RateLimiter
 from bot.digests.tags import TagVocabulary, load_vocabulary
 from bot.ingest import ingest_paths
 from bot.jobs import Jobs, PaperScheduler, build_sources
+from bot.services.discovery import Discovery
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
@@ -58,10 +59,12 @@ class App:
     http: httpx.AsyncClient | None = None  # remote digest sources; None: local ones only
     lookup: Lookup = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    discovery: Discovery = field(init=False)
 
     def __post_init__(self) -> None:
         self.lookup = Lookup(self.store, self.vocabulary)
         self.subscriptions = Subscriptions(self.store, self.lookup)
+        self.discovery = Discovery(self.store, self.lookup)
 
     @property
     def clock(self) -> Clock:

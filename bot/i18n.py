@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.i18n_discovery import DISCOVERY_COMMAND_TEXT, DISCOVERY_MESSAGES
+
 Lang = Literal["en", "ko"]
 
 # message id -> (English, Korean)
@@ -388,6 +390,10 @@ COMMAND_TEXT: dict[str, str] = {
     "resume": "재개",
     "Turn your alerts back on": "알림 다시 켜기",
 }
+
+# The discovery features keep their text in a module of their own.
+MESSAGES.update(DISCOVERY_MESSAGES)
+COMMAND_TEXT.update(DISCOVERY_COMMAND_TEXT)
 
 
 def lang_of(locale: str | None) -> Lang:

@@ -247,7 +247,11 @@ class Announcer:
 
     async def _post(self, channel_id: int, message: Message) -> int:
         return await self.courier.post_message(
-            channel_id, message.content or "", message.embeds, message.allowed_role_id
+            channel_id,
+            message.content or "",
+            message.embeds,
+            message.allowed_role_id,
+            components=message.components,
         )
 
     async def _deliver(self, claim: DeliveryClaim, settings: GuildSettings) -> None:

@@ -22,6 +22,7 @@ __all__ = [
 ]
 
 Embed = dict[str, Any]
+Component = dict[str, Any]  # an action row in Discord's JSON shape (buttons, select menus)
 
 
 class CourierError(Exception):
@@ -81,9 +82,12 @@ class Courier(Protocol):
         content: str,
         embeds: Sequence[Embed],
         allowed_role_id: int | None,
+        *,
+        components: Sequence[Component] = (),
     ) -> int:
         """Post to a channel or thread; only ``allowed_role_id`` may be pinged. Returns the
-        message id."""
+        message id. ``components`` carry persistent custom ids (handled by the bot whenever
+        they are pressed, across restarts), never callbacks of their own."""
         ...
 
     async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
@@ -96,7 +100,9 @@ class Courier(Protocol):
         """The newest ``limit`` messages of a channel or thread, newest first."""
         ...
 
-    async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
+    async def send_dm(
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Component] = ()
+    ) -> int:
         """DM a user; returns the message id. ``ClosedDMs`` if they do not accept DMs."""
         ...
 

@@ -35,6 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.server_settings",
     "cogs.announcements",
     "cogs.alerts",
+    "cogs.library",
 )
 COMMAND_HASH_KEY = "discord.command_hash"
 SHUTDOWN_GRACE = 10.0  # seconds in-flight commands get to finish on shutdown

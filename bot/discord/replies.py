@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.discord.components import static_view
 from bot.render.message import Message
 
 __all__ = ["DEFER_AFTER", "Reply", "answer"]
@@ -46,6 +47,8 @@ async def answer(
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
     result = await task
     message, view = (result.message, result.view) if isinstance(result, Reply) else (result, None)
+    if view is None and message.components:
+        view = static_view(message.components)
     embeds = [discord.Embed.from_dict(embed) for embed in message.embeds]
     if interaction.response.is_done():
         await interaction.edit_original_response(

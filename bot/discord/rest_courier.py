@@ -21,6 +21,7 @@ import aiohttp
 import discord
 
 from bot.delivery.courier import ClosedDMs, Forbidden, NotFound, RecentMessage, Transient
+from bot.discord.components import static_view
 
 __all__ = ["DiscordCourier"]
 
@@ -79,6 +80,8 @@ class DiscordCourier:
         content: str,
         embeds: Sequence[Embed],
         allowed_role_id: int | None,
+        *,
+        components: Sequence[Embed] = (),
     ) -> int:
         mentions = discord.AllowedMentions(
             everyone=False,
@@ -92,6 +95,7 @@ class DiscordCourier:
                 content=content or None,
                 embeds=[discord.Embed.from_dict(embed) for embed in embeds],
                 allowed_mentions=mentions,
+                view=static_view(components) if components else discord.utils.MISSING,
             )
         return message.id
 
@@ -113,12 +117,15 @@ class DiscordCourier:
             channel = await self._messageable(channel_id)
             return [_recent(message) async for message in channel.history(limit=limit)]
 
-    async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
+    async def send_dm(
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Embed] = ()
+    ) -> int:
         async with _mapped():
             channel = await self._dm_channel(user_id)
             message = await channel.send(
                 embeds=[discord.Embed.from_dict(embed) for embed in embeds],
                 allowed_mentions=discord.AllowedMentions.none(),
+                view=static_view(components) if components else discord.utils.MISSING,
             )
         return message.id
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Lang, t
+from bot.render.discovery import paper_actions
 from bot.render.limits import (
     DESCRIPTION,
     FIELD_VALUE,
@@ -152,7 +153,7 @@ def paper_message(issue: IssueRecord, paper: PaperRecord, index: int, lang: Lang
     embed["footer"] = {
         "text": _with_marker(f"{index + 1}. {footer}", paper_marker(issue.id, index))
     }
-    return Message(embeds=fit_message([embed]))
+    return Message(embeds=fit_message([embed]), components=paper_actions(paper.id, lang))
 
 
 def missed_summary_message(

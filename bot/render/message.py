@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.render.limits import Embed
 
@@ -12,8 +13,11 @@ __all__ = ["Message"]
 @dataclass(frozen=True, slots=True)
 class Message:
     """Content, embeds (plain dicts within Discord's limits) and the one role allowed to be
-    pinged (announcements only; everything else pings nobody)."""
+    pinged (announcements only; everything else pings nobody). ``components`` are action rows
+    in Discord's JSON shape whose persistent custom ids the bot handles whenever they are
+    pressed (``bot.discord.paper_actions``)."""
 
     content: str | None = None
     embeds: list[Embed] = field(default_factory=list)
     allowed_role_id: int | None = None
+    components: list[dict[str, Any]] = field(default_factory=list)
