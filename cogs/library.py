@@ -8,6 +8,7 @@ work on any message that carries them, posted before or after a restart.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.discord.paper_actions import DYNAMIC_ITEMS
-from bot.discord.replies import Reply, answer
+from bot.discord.replies import DEFER_AFTER, Reply, answer
 from bot.discord.translator import interaction_lang
 from bot.discord.views import PagedView
 from bot.i18n import Lang
@@ -107,13 +108,16 @@ class LibraryCog(commands.Cog):
     @library.command(name=_("export"), description=_("Your library as a Markdown file with BibTeX"))
     async def export(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        exported = await self.discovery.export(interaction.user.id, lang)
-        await interaction.followup.send(
-            exported.text,
-            file=discord.File(io.BytesIO(exported.data), filename=exported.filename),
-            ephemeral=True,
-        )
+        task = asyncio.ensure_future(self.discovery.export(interaction.user.id, lang))
+        done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
+        if not done:  # Discord's 3-second deadline: "thinking…", then the file
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        exported = await task
+        file = discord.File(io.BytesIO(exported.data), filename=exported.filename)
+        if interaction.response.is_done():
+            await interaction.edit_original_response(content=exported.text, attachments=[file])
+        else:
+            await interaction.response.send_message(exported.text, file=file, ephemeral=True)
 
 
 async def setup(bot: PaperBot) -> None:

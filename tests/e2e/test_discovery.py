@@ -159,7 +159,7 @@ async def test_library_remove_with_autocomplete_and_export_in_a_dm(env: Env) -> 
     assert "is not in your library" in (await ix.original_message()).text
 
     ix = await env.fake.slash(env.bob, None, "library export", {})
-    exported = await ix.followup(0)
+    exported = await ix.original_message()
     assert exported.ephemeral
     assert "3 papers" in exported.text
     (attachment,) = exported.attachments
@@ -175,7 +175,7 @@ async def test_library_remove_with_autocomplete_and_export_in_a_dm(env: Env) -> 
     assert target.title not in markdown
 
     ix = await env.fake.slash(env.alice, None, "library export", {}, locale="ko")
-    nothing = await ix.followup(0)
+    nothing = await ix.original_message()
     assert "내 서재가 비어 있습니다" in nothing.text
 
 
