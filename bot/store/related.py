@@ -27,6 +27,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
+from weakref import WeakKeyDictionary
 
 import aiosqlite
 
@@ -48,21 +51,24 @@ __all__ = [
     "tags_only_related",
 ]
 
-TERMS_PER_PAPER = 10
+TERMS_PER_PAPER = 6  # C(6, 3) = 20 triples: more makes the first query slow
 PROFILE_TERMS = 24
 PROFILE_TAGS = 12
 PROFILE_PAPERS = 50  # the newest saved papers a profile is built from
-CANDIDATES = 50  # best candidates credited with all their shared tags
-TAG_WEIGHT = 1.0
+CANDIDATES = 50  # best text matches, then scored with their shared tags too
+RANK_MAX = 3_000  # matches ranked by bm25 at most (the newest)
+TAG_WEIGHT = 0.5
+PICK_TAG_WEIGHT = 1.0
 FOLLOWED_TAG_WEIGHT = 1.0
 TAG_LIST_MAX = 5_000  # tags carried by more papers are credited, not listed
 WORD_LIST_MAX = 20_000  # at most this many (newest) papers per word
-MAX_DF_SHARE = 0.08  # words in more than this share of papers are not distinctive
+MAX_DF_SHARE = 0.15  # words in more than this share of papers are not distinctive
 MIN_DF_CAP = 20
 REASONS = 3
 
 _WORD_RE = re.compile(r"[^\W\d_](?:[\w'\-]*\w)?")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+_BM25 = "bm25(paper_search, 10.0, 6.0, 5.0, 3.0, 1.0, 0.0)"  # the search's column weights
 _GLUED_PARTICLE_RE = re.compile("(?<=[A-Za-z0-9])[\uac00-\ud7a3]+$")  # Score로 -> score
 # Function words: frequent enough to be ignored in a large store anyway, but a small one
 # (a new community's first digests) cannot tell them from content words by frequency.
@@ -157,6 +163,7 @@ def _display(word: str) -> str:
     return word.casefold()
 
 
+@lru_cache(maxsize=100_000)
 def _group(word: str) -> QueryGroup | None:
     """The query group of one word, as /search would analyse it; None for what is no word
     (a particle, a lone syllable, a short Latin word)."""
@@ -195,15 +202,37 @@ async def _corpus_size(db: aiosqlite.Connection) -> int:
     return max(1, int(rows[0][0]))
 
 
+class _DfCache:
+    """Document frequencies already read, per connection. Reading one from the index vocabulary
+    walks the word's whole doclist (milliseconds for a common word), and frequencies change
+    slowly: kept until the store has grown by a tenth."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.df: dict[str, int] = {}
+
+
+_DF_CACHES: WeakKeyDictionary[aiosqlite.Connection, _DfCache] = WeakKeyDictionary()
+DF_CACHE_MAX = 500_000
+
+
 async def _doc_frequencies(db: aiosqlite.Connection, tokens: Iterable[str]) -> dict[str, int]:
-    wanted = sorted(set(tokens))
-    if not wanted:
-        return {}
-    rows = await db.execute_fetchall(
-        "SELECT term, doc FROM paper_search_terms WHERE term IN (SELECT value FROM json_each(?))",
-        (to_json(wanted),),
-    )
-    return {str(row[0]): int(row[1]) for row in rows}
+    size = await _corpus_size(db)
+    cache = _DF_CACHES.get(db)
+    if cache is None or abs(size - cache.size) > cache.size / 10 or len(cache.df) > DF_CACHE_MAX:
+        cache = _DF_CACHES[db] = _DfCache(size)
+    wanted = set(tokens)
+    missing = sorted(wanted - cache.df.keys())
+    if missing:
+        rows = await db.execute_fetchall(
+            "SELECT term, doc FROM paper_search_terms"
+            " WHERE term IN (SELECT value FROM json_each(?))",
+            (to_json(missing),),
+        )
+        found = {str(row[0]): int(row[1]) for row in rows}
+        for token in missing:
+            cache.df[token] = found.get(token, 0)
+    return {token: cache.df[token] for token in wanted}
 
 
 def _df_cap(size: int) -> float:
@@ -211,7 +240,7 @@ def _df_cap(size: int) -> float:
 
 
 async def distinctive_terms(
-    db: aiosqlite.Connection, papers: Sequence[PaperRecord], *, limit: int = TERMS_PER_PAPER
+    db: aiosqlite.Connection, papers: Sequence[PaperRecord], *, limit: int | None = None
 ) -> list[list[Term]]:
     """For each paper, its ``limit`` most distinctive words, best first.
 
@@ -219,6 +248,7 @@ async def distinctive_terms(
     kept if at least one other paper has it and at most ``MAX_DF_SHARE`` of all papers do (a
     phrase's frequency is estimated by its rarest token).
     """
+    limit = TERMS_PER_PAPER if limit is None else limit
     counts = [_word_counts(paper) for paper in papers]
     tokens = {token for found in counts for key in found for token in key}
     df = await _doc_frequencies(db, tokens)
@@ -278,8 +308,58 @@ def _idf(size: int, count: int) -> float:
     return math.log(size / max(1, count)) if count else 0.0
 
 
+async def _count(db: aiosqlite.Connection, expression: str) -> int:
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT count(*) FROM paper_search WHERE paper_search MATCH ?", (expression,)
+        )
+    )
+    return int(rows[0][0])
+
+
+async def _ranked(
+    db: aiosqlite.Connection, expression: str, paper_id: int, total: int
+) -> list[tuple[int, float]]:
+    """The best ``CANDIDATES`` matches by bm25, as /search weighs columns; beyond ``RANK_MAX``
+    matches only the newest ``RANK_MAX`` are ranked (bm25 costs microseconds per row)."""
+    floor = 0
+    if total > RANK_MAX:
+        rows = list(
+            await db.execute_fetchall(
+                "SELECT rowid FROM paper_search WHERE paper_search MATCH ?"
+                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (expression, RANK_MAX - 1),
+            )
+        )
+        floor = int(rows[0][0]) if rows else 0
+    ranked = await db.execute_fetchall(
+        f"SELECT rowid, {_BM25} AS score FROM paper_search WHERE paper_search MATCH ?"
+        " AND rowid >= ? AND rowid <> ? ORDER BY score LIMIT ?",
+        (expression, floor, paper_id, CANDIDATES),
+    )
+    return [(int(row[0]), -float(row[1])) for row in ranked]
+
+
+def _at_least(terms: Sequence[Term], count: int) -> str:
+    """Papers with at least ``count`` of the words: far fewer than with any one of them, and
+    the ones that share what the paper is about (a method, a task and a dataset, say)."""
+    if count == 1:
+        return match_expression([term.group for term in terms], "OR")
+    return " OR ".join(
+        f"({match_expression([term.group for term in chosen])})"
+        for chosen in combinations(terms, count)
+    )
+
+
 async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> list[RelatedPaper]:
-    """Up to ``limit`` papers closest to ``paper_id`` (never itself), best first."""
+    """Up to ``limit`` papers closest to ``paper_id`` (never itself), best first.
+
+    Candidates: papers with two or more of the paper's distinctive words, ranked by bm25 over
+    all of them (title words weigh most, as in /search); too few, then papers with any one
+    of them; still too few, papers sharing its rarest tags. Each candidate's score is its text
+    score (relative to the best) plus ``TAG_WEIGHT`` times the share of the paper's tags
+    (weighted by idf) it carries.
+    """
     papers = await _reads.fetch_papers(db, [paper_id])
     if not papers or limit <= 0:
         return []
@@ -288,34 +368,37 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
     (terms,) = await distinctive_terms(db, [paper])
     tag_counts = await _tag_counts(db, paper.tags)
     tag_idf = {tag: _idf(size, count) for tag, count in tag_counts.items()}
-    scores: defaultdict[int, float] = defaultdict(float)
-    word_hits: list[set[int]] = []
-    for term in terms:
-        ids = await _word_papers(db, term)
-        word_hits.append(set(ids))
-        weight = _idf(size, len(ids))
-        for other in ids:
-            scores[other] += weight
-    listed: set[str] = set()
-    for tag, count in tag_counts.items():
-        if count <= TAG_LIST_MAX:
-            listed.add(tag)
-            ids = await _ids(
-                db, "SELECT json_group_array(paper_id) FROM paper_tags WHERE tag = ?", (tag,)
-            )
-            for other in ids:
-                scores[other] += TAG_WEIGHT * tag_idf[tag]
-    scores.pop(paper_id, None)
-    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:CANDIDATES]
-    shared_tags = await _tags_of(db, [pid for pid, _ in best])
+    text: dict[int, float] = {}
+    for shared in range(min(3, len(terms)), 0, -1):  # three words in common, then two, one
+        expression = _at_least(terms, shared)
+        total = await _count(db, expression)
+        found = await _ranked(db, expression, paper_id, total)
+        best = max((score for _, score in found), default=0.0) or 1.0
+        for other, score in found:  # a paper sharing more words ranks above one sharing fewer
+            text.setdefault(other, shared + score / best)
+        if len(text) >= limit:
+            break
+    if len(text) < limit and tag_idf:  # words alone found too little: the rarest tags
+        rarest = min(tag_idf, key=lambda tag: (tag_counts[tag], tag))
+        for other in await _ids(
+            db,
+            "SELECT json_group_array(paper_id) FROM (SELECT paper_id FROM paper_tags"
+            " WHERE tag = ? AND paper_id <> ? ORDER BY paper_id DESC LIMIT ?)",
+            (rarest, paper_id, CANDIDATES),
+        ):
+            text.setdefault(other, 0.0)
+    if not text:
+        return []
+    best_text = max(text.values()) or 1.0  # 0 when only tags found them
+    shared_tags = await _tags_of(db, text)
+    tag_total = sum(tag_idf.values()) or 1.0
+    tokens = await _tokens(db, text)
     ranked: list[RelatedPaper] = []
-    for other, score in best:
+    for other, score in text.items():
         tags = sorted(shared_tags.get(other, set()) & tag_idf.keys(), key=lambda t: -tag_idf[t])
-        score += sum(TAG_WEIGHT * tag_idf[tag] for tag in tags if tag not in listed)
-        words = tuple(
-            term.word for term, hits in zip(terms, word_hits, strict=True) if other in hits
-        )
-        ranked.append(RelatedPaper(other, round(score, 4), tuple(tags), words))
+        total_score = score / best_text + TAG_WEIGHT * sum(tag_idf[t] for t in tags) / tag_total
+        words = tuple(t.word for t in terms if _contains(t.group, tokens.get(other, "")))
+        ranked.append(RelatedPaper(other, round(total_score, 4), tuple(tags), words))
     ranked.sort(key=lambda hit: (-hit.score, -hit.paper_id))
     return ranked[:limit]
 
@@ -381,6 +464,18 @@ def _contains(group: QueryGroup, text: str) -> bool:
     return False
 
 
+async def _tokens(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[int, str]:
+    """Each paper's indexed tokens (all columns but the filter keys), padded with spaces."""
+    return {
+        int(row[0]): " " + " ".join(str(value or "") for value in row[1:]) + " "
+        for row in await db.execute_fetchall(
+            "SELECT rowid, title, tags, summaries, body FROM paper_search"
+            " WHERE rowid IN (SELECT value FROM json_each(?))",
+            (to_json(sorted(set(paper_ids))),),
+        )
+    }
+
+
 @dataclass(frozen=True, slots=True)
 class Candidates:
     """New papers as ``picks`` sees them: index tokens and tags, and tag frequencies."""
@@ -392,14 +487,7 @@ class Candidates:
 
 async def candidates(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> Candidates:
     ids = sorted(set(paper_ids))
-    tokens = {
-        int(row[0]): " " + " ".join(str(value or "") for value in row[1:]) + " "
-        for row in await db.execute_fetchall(
-            "SELECT rowid, title, tags, summaries, body FROM paper_search"
-            " WHERE rowid IN (SELECT value FROM json_each(?))",
-            (to_json(ids),),
-        )
-    }
+    tokens = await _tokens(db, ids)
     tags = {pid: frozenset(found) for pid, found in (await _tags_of(db, ids)).items()}
     size = await _corpus_size(db)
     counts = await _tag_counts(db, [tag for found in tags.values() for tag in found])
@@ -429,7 +517,7 @@ def picks(
         score = 0.0
         carried = new.tags.get(paper_id, frozenset())
         for tag in carried:
-            weight = tag_weights.get(tag, 0.0) * TAG_WEIGHT
+            weight = tag_weights.get(tag, 0.0) * PICK_TAG_WEIGHT
             if tag in followed:
                 weight += FOLLOWED_TAG_WEIGHT * new.tag_idf.get(tag, 1.0)
             if weight > 0:
