@@ -79,6 +79,15 @@ async def test_paper_related_command_in_english(env: Env) -> None:
     assert "closest first" in embed["footer"]["text"]
     assert "Decoding-time Realignment" not in embed["description"]
 
+    ix = await env.fake.slash(
+        env.alice, env.channel, "paper related", {"title": "Decoding-time Realignment"}
+    )
+    korean = await ix.original_message()
+    fits(korean)
+    assert korean.embeds[0]["title"].startswith("관련 논문: Decoding-time Realignment")
+    assert "공통점: #rlhf" in korean.embeds[0]["description"]
+    assert "가까운 순" in korean.embeds[0]["footer"]["text"]
+
     ix = await env.fake.slash(env.bob, env.channel, "paper related", {"title": "qqqzzzxx"})
     missing = await ix.original_message()
     assert missing.flags & MessageFlag.EPHEMERAL
@@ -157,6 +166,13 @@ async def test_library_remove_with_autocomplete_and_export_in_a_dm(env: Env) -> 
     assert "Removed «" in removed.text
     ix = await env.fake.slash(env.bob, None, "library remove", {"title": str(target.id)})
     assert "is not in your library" in (await ix.original_message()).text
+    await env.store.library.save(env.alice.id, target.id)
+    ix = await env.fake.slash(
+        env.alice, env.channel, "library remove", {"title": target.title[:8]}, locale="ko"
+    )
+    korean = await ix.original_message()
+    assert korean.ephemeral
+    assert "내 서재에서 뺐습니다" in korean.text
 
     ix = await env.fake.slash(env.bob, None, "library export", {})
     exported = await ix.original_message()
