@@ -14,7 +14,7 @@
    precision@5 = papers of the same planted topic among the five / 5.
 4. **Picks**: ``--users`` synthetic users, each saving 6 papers of one or two planted topics;
    an "issue" of 20 new papers, 3 of them from the user's topics; precision@3 of
-   ``related.picks`` (the profile the store keeps for the user, matched as the ingest does)
+   ``picks.picks`` (the profile the store keeps for the user, matched as the ingest does)
    against a random ranking and a tags-only ranking (idf of the tags shared with the saved
    papers).
 
@@ -38,6 +38,7 @@ from typing import Any
 
 from bench.generate import DEFAULT_SEED, FORMAT_VERSION, read_manifest
 from bot.store import Store
+from bot.store import picks as pk
 from bot.store import related as rel
 
 TOPIC_SIZE = 20  # papers per planted topic, on average
@@ -199,11 +200,11 @@ async def bench_picks(
         rng.shuffle(issue)
 
         t0 = time.perf_counter()
-        profile = await rel.build_profile(db, saved)
+        profile = await pk.build_profile(db, saved)
         profile_ms.append((time.perf_counter() - t0) * 1000)
         t0 = time.perf_counter()
-        new = await rel.candidates(db, issue)
-        picked = rel.picks(profile, new, limit=3)
+        new = await pk.candidates(db, issue)
+        picked = pk.picks(profile, new, limit=3)
         match_ms.append((time.perf_counter() - t0) * 1000)
         ours.append(precision([p.paper_id for p in picked], relevant, 3))
 

@@ -11,7 +11,7 @@ import aiosqlite
 from ._rows import to_json
 from ._search import match_expression
 from .analysis import QueryGroup, analyse_query
-from .related import Pick, Profile, candidates, picks
+from .picks import Pick, Profile, candidates, picks
 
 ACTIVE_USER = "u.paused = 0 AND u.unreachable = 0"
 

@@ -17,7 +17,7 @@ from bot.clock import Clock, iso, parse_iso, utcnow
 from bot.i18n import Lang
 
 from ._db import Database
-from .related import PROFILE_PAPERS, build_profile
+from .picks import PROFILE_PAPERS, build_profile
 
 __all__ = ["MAX_SAVED", "LibraryStore", "SaveOutcome", "SavedPaper"]
 

@@ -14,9 +14,7 @@ it shares (tags weigh ``TAG_WEIGHT`` times as much); the best candidates are the
 every tag they share, common ones included. Ties go to the newer paper; the paper itself is
 never among them.
 
-``picks``: the same words and tags, summed over a reading list (a ``Profile``, kept in
-``reading_profiles``), matched in Python against the indexed tokens of a handful of new papers:
-cheap enough to run inside the ingest transaction for every user who asked for it.
+Reading-list picks (``bot.store.picks``) build on the same words and tags.
 """
 
 from __future__ import annotations
@@ -25,8 +23,8 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from weakref import WeakKeyDictionary
@@ -40,28 +38,17 @@ from .analysis import QueryGroup, analyse_query, strip_particle
 from .records import PaperRecord
 
 __all__ = [
-    "Pick",
-    "Profile",
     "RelatedPaper",
     "Term",
-    "build_profile",
     "distinctive_terms",
-    "picks",
     "related",
     "tags_only_related",
 ]
 
 TERMS_PER_PAPER = 6  # C(6, 3) = 20 triples: more makes the first query slow
-PROFILE_TERMS = 24
-PROFILE_TAGS = 12
-PROFILE_PAPERS = 50  # the newest saved papers a profile is built from
 CANDIDATES = 50  # best text matches, then scored with their shared tags too
 RANK_MAX = 3_000  # matches ranked by bm25 at most (the newest)
 TAG_WEIGHT = 0.5
-PICK_TAG_WEIGHT = 1.0
-FOLLOWED_TAG_WEIGHT = 1.0
-TAG_LIST_MAX = 5_000  # tags carried by more papers are credited, not listed
-WORD_LIST_MAX = 20_000  # at most this many (newest) papers per word
 MAX_DF_SHARE = 0.15  # words in more than this share of papers are not distinctive
 MIN_DF_CAP = 20
 REASONS = 3
@@ -121,34 +108,6 @@ class RelatedPaper:
     @property
     def reasons(self) -> tuple[str, ...]:
         return (*(f"#{tag}" for tag in self.tags), *self.words)[:REASONS]
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """What a reading list is about: weighted words and tags."""
-
-    terms: tuple[tuple[str, float], ...] = ()
-    tags: tuple[tuple[str, float], ...] = ()
-
-    def to_json(self) -> str:
-        return to_json({"terms": self.terms, "tags": self.tags})
-
-    @classmethod
-    def from_json(cls, text: str) -> Profile:
-        data = json.loads(text)
-        return cls(
-            terms=tuple((str(w), float(x)) for w, x in data.get("terms", [])),
-            tags=tuple((str(t), float(x)) for t, x in data.get("tags", [])),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """A new paper recommended from a reading list, with why."""
-
-    paper_id: int
-    score: float
-    reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
 # -- words --------------------------------------------------------------------------------
@@ -285,15 +244,6 @@ async def _ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]) -> 
     return [int(value) for value in json.loads(rows[0][0] or "[]")] if rows else []
 
 
-async def _word_papers(db: aiosqlite.Connection, term: Term) -> list[int]:
-    return await _ids(
-        db,
-        "SELECT json_group_array(rowid) FROM (SELECT rowid FROM paper_search"
-        " WHERE paper_search MATCH ? ORDER BY rowid DESC LIMIT ?)",
-        (match_expression([term.group]), WORD_LIST_MAX),
-    )
-
-
 async def _tags_of(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[int, set[str]]:
     found: dict[int, set[str]] = {}
     for row in await db.execute_fetchall(
@@ -423,34 +373,6 @@ async def tags_only_related(
     return [RelatedPaper(pid, round(score, 4)) for pid, score in best]
 
 
-# -- reading-list profiles and picks ------------------------------------------------------
-
-
-async def build_profile(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> Profile:
-    """The words and tags of a reading list: each word's and tag's idf summed over the papers
-    that have it (among each paper's most distinctive words)."""
-    papers = await _reads.fetch_papers(db, list(paper_ids)[:PROFILE_PAPERS])
-    if not papers:
-        return Profile()
-    size = await _corpus_size(db)
-    words: dict[tuple[str, ...], tuple[str, float]] = {}
-    for terms in await distinctive_terms(db, papers, limit=15):
-        for term in terms:
-            word, weight = words.get(term.key, (term.word, 0.0))
-            words[term.key] = (word, weight + term.weight)
-    counts = await _tag_counts(db, [tag for paper in papers for tag in paper.tags])
-    tags: defaultdict[str, float] = defaultdict(float)
-    for paper in papers:
-        for tag in paper.tags:
-            tags[tag] += _idf(size, counts.get(tag, 0))
-    best_words = sorted(words.values(), key=lambda item: (-item[1], item[0]))[:PROFILE_TERMS]
-    best_tags = sorted(tags.items(), key=lambda item: (-item[1], item[0]))[:PROFILE_TAGS]
-    return Profile(
-        terms=tuple((word, round(weight, 4)) for word, weight in best_words),
-        tags=tuple((tag, round(weight, 4)) for tag, weight in best_tags if weight > 0),
-    )
-
-
 def _contains(group: QueryGroup, text: str) -> bool:
     """Whether ``text`` (space-separated index tokens, padded) matches ``group`` as FTS5
     would match the group's expression."""
@@ -474,65 +396,3 @@ async def _tokens(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[in
             (to_json(sorted(set(paper_ids))),),
         )
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Candidates:
-    """New papers as ``picks`` sees them: index tokens and tags, and tag frequencies."""
-
-    tokens: Mapping[int, str]
-    tags: Mapping[int, frozenset[str]]
-    tag_idf: Mapping[str, float]
-
-
-async def candidates(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> Candidates:
-    ids = sorted(set(paper_ids))
-    tokens = await _tokens(db, ids)
-    tags = {pid: frozenset(found) for pid, found in (await _tags_of(db, ids)).items()}
-    size = await _corpus_size(db)
-    counts = await _tag_counts(db, [tag for found in tags.values() for tag in found])
-    return Candidates(tokens, tags, {tag: _idf(size, count) for tag, count in counts.items()})
-
-
-def picks(
-    profile: Profile,
-    new: Candidates,
-    *,
-    followed_tags: Iterable[str] = (),
-    limit: int = 3,
-    groups: dict[str, QueryGroup | None] | None = None,
-) -> list[Pick]:
-    """The ``limit`` new papers closest to a reading list and the tags a user follows.
-
-    Score: the profile weights of the words and tags a paper has, plus the idf of each tag the
-    user follows that it carries. Papers sharing nothing are never picked. ``groups`` caches
-    the query analysis of words across users.
-    """
-    cache = groups if groups is not None else {}
-    tag_weights = dict(profile.tags)
-    followed = set(followed_tags)
-    result: list[Pick] = []
-    for paper_id, text in new.tokens.items():
-        reasons: list[tuple[float, str]] = []
-        score = 0.0
-        carried = new.tags.get(paper_id, frozenset())
-        for tag in carried:
-            weight = tag_weights.get(tag, 0.0) * PICK_TAG_WEIGHT
-            if tag in followed:
-                weight += FOLLOWED_TAG_WEIGHT * new.tag_idf.get(tag, 1.0)
-            if weight > 0:
-                score += weight
-                reasons.append((weight + 1e6, f"#{tag}"))  # tags are named first
-        for word, weight in profile.terms:
-            if word not in cache:
-                cache[word] = _group(word)
-            group = cache[word]
-            if group is not None and _contains(group, text):
-                score += weight
-                reasons.append((weight, word))
-        if score > 0:
-            reasons.sort(key=lambda item: (-item[0], item[1]))
-            shown = tuple(dict.fromkeys(label for _, label in reasons))[:REASONS]
-            result.append(Pick(paper_id, round(score, 4), shown))
-    result.sort(key=lambda pick: (-pick.score, -pick.paper_id))
-    return result[:limit]
