@@ -557,16 +557,21 @@ class Topic:
 class TextGen:
     """Sentences, titles and names; every choice comes from one seeded ``random.Random``."""
 
-    def __init__(self, rng: random.Random, samples: SampleText) -> None:
+    def __init__(self, rng: random.Random, samples: SampleText, topics: int = 0) -> None:
         self.rng = rng
         self.formal = Markov(samples.korean_formal)
         self.casual = Markov(samples.korean_casual)
         self.english = Markov(samples.english)
         self.tags = [tag for tag, weight in TAG_WEIGHTS for _ in range(weight)]
+        # With ``topics`` > 0 every paper draws its topic from a fixed pool of that many
+        # (papers of one topic are "related" in bench.related); 0: a fresh topic per paper.
+        pool_rng = random.Random(rng.random()) if topics else None
+        self.pool = [self.new_topic(pool_rng) for _ in range(topics)]
+        self.topic_index = -1
         self.topic = self.new_topic()
 
-    def new_topic(self) -> Topic:
-        rng = self.rng
+    def new_topic(self, rng: random.Random | None = None) -> Topic:
+        rng = rng or self.rng
         return Topic(
             methods=rng.sample(EN_METHODS, 2),
             tasks=rng.sample(EN_TASKS, 2),
@@ -575,8 +580,14 @@ class TextGen:
             model=rng.choice(EN_MODELS),
         )
 
-    def begin_paper(self) -> None:
-        self.topic = self.new_topic()
+    def begin_paper(self, topic_index: int | None = None) -> None:
+        if not self.pool:
+            self.topic = self.new_topic()
+            return
+        if topic_index is None:
+            topic_index = self.rng.randrange(len(self.pool))
+        self.topic_index = topic_index
+        self.topic = self.pool[topic_index]
 
     # -- pieces --------------------------------------------------------------------------
 
@@ -1133,14 +1144,24 @@ class Stats:
 
 
 class CorpusWriter:
-    def __init__(self, out: Path, papers: int, seed: int, *, log: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        out: Path,
+        papers: int,
+        seed: int,
+        *,
+        log: Callable[[str], None],
+        topics: int = 0,
+    ) -> None:
         self.out = out
         self.papers = papers
         self.seed = seed
         self.log = log
         self.rng = random.Random(seed)
         self.samples = SampleText.load()
-        self.gen = TextGen(self.rng, self.samples)
+        self.topics = topics
+        self.gen = TextGen(self.rng, self.samples, topics)
+        self.paper_topics: dict[str, int] = {}  # title -> topic (with a topic pool)
         self.plan = make_plan(papers, self.rng)
         self.stats = Stats()
         self.titles: set[str] = {normalise_title(n.title_en) for n in NEEDLES}
@@ -1195,12 +1216,13 @@ class CorpusWriter:
             if RESERVED_RE.search(text) or (avoid is not None and avoid.search(text)):
                 self.titles.discard(normalise_title(title))
                 continue
+            self.paper_topics[title] = gen.topic_index
             return paper
 
     def weekly_paper(self, day: date, base: GenPaper | None = None) -> GenPaper:
         gen, rng = self.gen, self.rng
         while True:
-            gen.begin_paper()
+            gen.begin_paper(self.paper_topics.get(base.title_en) if base is not None else None)
             if base is not None:
                 title, acr = base.title_en, base.title_en.split(":")[0].split(" ")[0]
                 paper = GenPaper(
@@ -1223,6 +1245,7 @@ class CorpusWriter:
                 if base is None:
                     self.titles.discard(normalise_title(title))
                 continue
+            self.paper_topics.setdefault(title, gen.topic_index)
             return paper
 
     def note_paper(self, day: date, *, avoid: re.Pattern[str] | None = None) -> GenPaper:
@@ -1242,6 +1265,7 @@ class CorpusWriter:
             if RESERVED_RE.search(text) or (avoid is not None and avoid.search(text)):
                 self.titles.discard(normalise_title(title))
                 continue
+            self.paper_topics[title] = gen.topic_index
             return paper
 
     def needle_paper(self, spec: NeedleSpec, day: date) -> GenPaper:
@@ -1264,6 +1288,7 @@ class CorpusWriter:
             paper.summary_ko = self._clean(gen.summary_ko)
             paper.summary_en = self._clean(lambda: gen.summary_en(gen.acronym()))
         self.titles.discard(normalise_title(paper.title_en))
+        self.paper_topics[spec.title_en] = self.paper_topics.pop(paper.title_en, gen.topic_index)
         paper.title_en = spec.title_en
         paper.title_ko = spec.title_ko
         if paper.arxiv_id is None:
@@ -1497,6 +1522,11 @@ class CorpusWriter:
             "relevance_queries": len(truth),
             "latency_queries": len(latency),
         }
+        if self.topics:
+            manifest["topics"] = self.topics
+            (self.out / "topics.json").write_text(
+                json.dumps(self.paper_topics, ensure_ascii=False), encoding="utf-8"
+            )
         (self.out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         return manifest
 
@@ -1613,7 +1643,12 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
 
 
 def generate(
-    papers: int, out: Path, seed: int = DEFAULT_SEED, *, log: Callable[[str], None] = print
+    papers: int,
+    out: Path,
+    seed: int = DEFAULT_SEED,
+    *,
+    log: Callable[[str], None] = print,
+    topics: int = 0,
 ) -> dict[str, Any]:
     """Write a fresh corpus into ``out`` (emptied of earlier digest files first)."""
     if out.exists():
@@ -1621,7 +1656,7 @@ def generate(
             for old in out.glob(pattern):
                 old.unlink()
     started = time.monotonic()
-    manifest = CorpusWriter(out, papers, seed, log=log).run()
+    manifest = CorpusWriter(out, papers, seed, log=log, topics=topics).run()
     manifest["seconds"] = round(time.monotonic() - started, 1)
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return manifest
@@ -1634,8 +1669,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=DEFAULT_PAPERS)
     parser.add_argument("--out", type=Path, default=Path("bench/out/corpus"))
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--topics",
+        type=int,
+        default=0,
+        help="draw each paper's topic from a pool of this many (writes topics.json); 0: none",
+    )
     args = parser.parse_args(argv)
-    manifest = generate(args.papers, args.out, args.seed, log=lambda m: print(m, file=sys.stderr))
+    manifest = generate(
+        args.papers,
+        args.out,
+        args.seed,
+        log=lambda m: print(m, file=sys.stderr),
+        topics=args.topics,
+    )
     print(json.dumps(manifest, indent=2))
     return 0
 

@@ -31,6 +31,7 @@ from bot.ingest import IngestTotals, fill_new_store, ingest_paths
 from bot.jobs import Jobs, PaperScheduler, Periodic, build_sources
 from bot.metrics import Metrics
 from bot.services.data_lifecycle import DataLifecycle
+from bot.services.discovery import Discovery
 from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
@@ -72,10 +73,12 @@ class App:
     subscriptions: Subscriptions = field(init=False)
     trends: Trends = field(init=False)
     metrics: Metrics = field(init=False)  # a registry per app: several bots in one process
+    discovery: Discovery = field(init=False)
 
     def __post_init__(self) -> None:
         self.lookup = Lookup(self.store)
         self.subscriptions = Subscriptions(self.store, self.lookup)
+        self.discovery = Discovery(self.store, self.lookup)
         self.trends = Trends(self.store, clock=self.clock)
         self.metrics = Metrics()
 

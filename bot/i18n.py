@@ -33,6 +33,8 @@ __all__ = [
     "t",
 ]
 
+from bot.i18n_discovery import DISCOVERY_COMMAND_TEXT, DISCOVERY_MESSAGES
+
 Lang = Literal["en", "ko"]
 
 # message id -> (English, Korean)
@@ -485,6 +487,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "button.forget": ("Delete my data", "내 정보 지우기"),
     "button.cancel": ("Cancel", "취소"),
 }
+
+# The discovery features keep their text in a module of their own.
+MESSAGES.update(DISCOVERY_MESSAGES)
+COMMAND_TEXT.update(DISCOVERY_COMMAND_TEXT)
 
 
 def lang_of(locale: str | None) -> Lang:

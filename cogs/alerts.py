@@ -151,6 +151,26 @@ class AlertsCog(commands.Cog):
 
         await answer(interaction, work(), ephemeral=True)
 
+    @alerts.command(
+        name=_("recommend"),
+        description=_("Papers picked from your library in your alert DMs"),
+    )
+    @app_commands.describe(mode=_("on or off"))
+    @app_commands.rename(mode=_("mode"))
+    @app_commands.choices(
+        mode=[
+            app_commands.Choice(name=_("on"), value="on"),
+            app_commands.Choice(name=_("off"), value="off"),
+        ]
+    )
+    async def recommend(
+        self, interaction: discord.Interaction, mode: app_commands.Choice[str]
+    ) -> None:
+        text = await self.bot.app.discovery.set_recommend(
+            interaction.user.id, mode.value == "on", interaction_lang(interaction)
+        )
+        await self._reply(interaction, text)
+
     @alerts.command(name=_("resume"), description=_("Turn your alerts back on"))
     async def resume(self, interaction: discord.Interaction) -> None:
         text = await self.service.resume(interaction.user.id, interaction_lang(interaction))

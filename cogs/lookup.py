@@ -20,6 +20,7 @@ from bot.discord.translator import interaction_lang
 from bot.discord.views import PagedView
 from bot.i18n import Lang, t
 from bot.render.message import Message
+from bot.services.discovery import Discovery
 from bot.services.lookup import PAGE_SIZE, Lookup, SearchView
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class SearchResultsView(PagedView):
     def __init__(
         self,
         lookup: Lookup,
+        discovery: Discovery,
         result: SearchView,
         owner_id: int,
         lang: Lang,
@@ -59,6 +61,7 @@ class SearchResultsView(PagedView):
     ) -> None:
         super().__init__(owner_id, lang)
         self.lookup = lookup
+        self.discovery = discovery
         self.query, self.tag, self.kind = query, tag, kind
         self._details_menu.placeholder = t("select.details", lang)
         if shareable:  # a private reply: the searcher may post it for everyone
@@ -116,10 +119,13 @@ class SearchResultsView(PagedView):
     async def details(
         self, interaction: discord.Interaction, select: discord.ui.Select[SearchResultsView]
     ) -> None:
-        embed = await self.lookup.paper_by_id(int(select.values[0]), interaction_lang(interaction))
-        await interaction.response.send_message(
-            embed=discord.Embed.from_dict(embed), ephemeral=True
-        )
+        discovery = self.discovery
+        lang = interaction_lang(interaction)
+
+        async def work() -> Message:  # the paper with its Related and Save buttons
+            return await discovery.paper_details(int(select.values[0]), lang)
+
+        await answer(interaction, work(), ephemeral=True)
 
 
 class DigestListView(PagedView):
@@ -158,6 +164,7 @@ class LookupCog(commands.Cog):
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
         self.lookup = bot.app.lookup
+        self.discovery = bot.app.discovery  # paper views with Related and Save
 
     # -- autocomplete ------------------------------------------------------------------------
 
@@ -205,6 +212,7 @@ class LookupCog(commands.Cog):
             result = await self.lookup.search(query, lang, tag=tag, kind=digest_kind)
             view = SearchResultsView(
                 self.lookup,
+                self.discovery,
                 result,
                 interaction.user.id,
                 lang,
@@ -229,7 +237,7 @@ class LookupCog(commands.Cog):
         lang = interaction_lang(interaction)
 
         async def work() -> Message:
-            return Message(embeds=[await self.lookup.random_paper(lang, tag=tag)])
+            return await self.discovery.random_paper(lang, tag=tag)
 
         await answer(interaction, work())
 
@@ -245,11 +253,26 @@ class LookupCog(commands.Cog):
         lang = interaction_lang(interaction)
 
         async def work() -> Message:
-            return Message(embeds=[await self.lookup.paper(title, lang)])
+            return await self.discovery.paper(title, lang)
 
         await answer(interaction, work())
 
     paper_show.autocomplete("title")(_title_autocomplete)
+
+    @paper.command(name=_("related"), description=_("Papers close to one paper"))
+    @app_commands.describe(title=_("The paper's title (start typing)"))
+    @app_commands.rename(title=_("title"))
+    async def paper_related(
+        self, interaction: discord.Interaction, title: app_commands.Range[str, 1, 300]
+    ) -> None:
+        lang = interaction_lang(interaction)
+
+        async def work() -> Message:
+            return await self.discovery.related(title, lang)
+
+        await answer(interaction, work())
+
+    paper_related.autocomplete("title")(_title_autocomplete)
 
     @digest.command(name=_("latest"), description=_("The latest digests"))
     @per_user(LOOKUP_COOLDOWN)

@@ -146,3 +146,27 @@ async def test_playground_trends_saves_the_chart_and_prints_its_path(tmp_path: P
             assert path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     finally:
         shutil.rmtree(saved[0].parent)
+
+
+async def test_playground_related_save_and_library(tmp_path: Path) -> None:
+    lines: list[str] = []
+    stdin = io.StringIO(
+        "save\n/paper show Chameleon\npress 1\nsave\n/search 환각\npick 1\nsave\n"
+        "/paper related RLHF Workflow\nlang ko\n/library list\n/library export\nquit\n"
+    )
+    settings = load_settings(
+        store={"path": tmp_path / "db.sqlite"}, digests={"paths": [BUNDLED_DIGESTS]}
+    )
+    with restored_endpoints():
+        await run_playground(settings, stdin=stdin, out=lines.append)
+    text = "\n".join(lines)
+    assert "the last reply shows no paper to save" in text
+    assert "[1] Related   [2] Save" in text  # /paper show's buttons
+    assert "== Related to: Chameleon" in text  # press 1
+    assert "shares: " in text
+    assert text.count("Saved «") == 2  # Chameleon, and the paper picked from the search
+    assert "== Related to: RLHF Workflow" in text
+    listing = text[text.index("== 내 서재 ==") :]
+    assert "**1.** [Does Fine-Tuning LLMs" in listing  # newest first
+    assert "**2.** [Chameleon" in listing
+    assert "(attached: paperbot-library.md" in text

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, utcnow
 from bot.render.announcements import alert_embeds, alert_marker, has_marker
+from bot.render.discovery import papers_actions, picks_embeds
 from bot.store import IssueRecord, PaperRecord, Store
 from bot.store.alerts import AlertClaim
 
@@ -148,7 +149,8 @@ class AlertWorker:
         report: DrainReport,
     ) -> None:
         matches = [(papers[pid], labels) for pid, labels in claim.matches if pid in papers]
-        if issue is None or not matches:
+        picks = [(papers[pid], reasons) for pid, reasons in claim.picks if pid in papers]
+        if issue is None or not (matches or picks):
             await self.store.alerts.fail_alert(claim, now or self.clock(), "issue or papers gone")
             report.failed += 1
             return
@@ -160,8 +162,14 @@ class AlertWorker:
                         await self._mark_sent(claim, now, message.id, report, recovered=True)
                         return
             await self.limiter.acquire()
-            embeds = alert_embeds(issue, matches, claim.locale)
-            message_id = await self.courier.send_dm(claim.user_id, embeds)
+            embeds = alert_embeds(issue, matches, claim.locale) if matches else []
+            embeds = picks_embeds(
+                embeds, issue, picks, claim.locale, marker=alert_marker(claim.document_id)
+            )
+            listed = [paper for paper, _ in (*matches, *picks)]
+            message_id = await self.courier.send_dm(
+                claim.user_id, embeds, components=papers_actions(listed, claim.locale)
+            )
         except (ClosedDMs, NotFound) as exc:
             when = now or self.clock()
             reason = "closed_dms" if isinstance(exc, ClosedDMs) else "unknown_user"

@@ -36,7 +36,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from bot.clock import Clock, utcnow
 from bot.render.announcements import (
@@ -396,16 +396,15 @@ class Announcer:
 
     async def _post(self, lease: _Lease, channel_id: int, message: Message) -> int:
         lease.check()
+        # Files and components only when there are some: a courier that never carries them
+        # need not know the keywords.
+        extra: dict[str, Any] = {}
         if message.attachments:
-            return await self.courier.post_message(
-                channel_id,
-                message.content or "",
-                message.embeds,
-                message.allowed_role_id,
-                files=message.attachments,
-            )
+            extra["files"] = message.attachments
+        if message.components:
+            extra["components"] = message.components
         return await self.courier.post_message(
-            channel_id, message.content or "", message.embeds, message.allowed_role_id
+            channel_id, message.content or "", message.embeds, message.allowed_role_id, **extra
         )
 
     async def _deliver(self, lease: _Lease, settings: GuildSettings) -> None:

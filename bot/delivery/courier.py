@@ -24,6 +24,7 @@ __all__ = [
 ]
 
 Embed = dict[str, Any]
+Component = dict[str, Any]  # an action row in Discord's JSON shape (buttons, select menus)
 
 
 class CourierError(Exception):
@@ -88,10 +89,13 @@ class Courier(Protocol):
         allowed_role_id: int | None,
         *,
         files: Sequence[Attachment] = (),
+        components: Sequence[Component] = (),
     ) -> int:
         """Post to a channel or thread; only ``allowed_role_id`` may be pinged. Returns the
-        message id. ``files`` are uploaded with it (a chart); callers without files may omit
-        the argument, so couriers that never carry files need not know it."""
+        message id. ``files`` are uploaded with it (a chart); ``components`` carry persistent
+        custom ids (handled by the bot whenever they are pressed, across restarts), never
+        callbacks of their own. Callers without either may omit them, so couriers that never
+        carry them need not know them."""
         ...
 
     async def create_thread(self, channel_id: int, message_id: int, name: str) -> int:
@@ -104,7 +108,9 @@ class Courier(Protocol):
         """The newest ``limit`` messages of a channel or thread, newest first."""
         ...
 
-    async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
+    async def send_dm(
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Component] = ()
+    ) -> int:
         """DM a user; returns the message id. ``ClosedDMs`` if they do not accept DMs."""
         ...
 

@@ -38,6 +38,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.announcements",
     "cogs.alerts",
     "cogs.trends",
+    "cogs.library",
 )
 COMMAND_HASH_KEY = "discord.command_hash"
 SHUTDOWN_GRACE = 10.0  # seconds in-flight commands get to finish on shutdown

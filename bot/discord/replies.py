@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import discord
 
+from bot.discord.components import static_view
 from bot.render.message import Attachment, Message
 
 __all__ = ["DEFER_AFTER", "Reply", "answer", "discord_files"]
@@ -47,6 +48,8 @@ async def answer(
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
     result = await task
     message, view = (result.message, result.view) if isinstance(result, Reply) else (result, None)
+    if view is None and message.components:
+        view = static_view(message.components)
     embeds = [discord.Embed.from_dict(embed) for embed in message.embeds]
     files = discord_files(message.attachments) or discord.utils.MISSING
     if interaction.response.is_done():

@@ -31,6 +31,7 @@ import discord
 
 from bot.delivery.courier import ClosedDMs, Forbidden, NotFound, RecentMessage, Transient
 from bot.delivery.ratelimit import ChannelPacer, RateLimiter
+from bot.discord.components import static_view
 from bot.discord.replies import discord_files
 from bot.render.announcements import markers_in
 from bot.render.message import Attachment
@@ -141,6 +142,7 @@ class DiscordCourier:
         allowed_role_id: int | None,
         *,
         files: Sequence[Attachment] = (),
+        components: Sequence[Embed] = (),
     ) -> int:
         mentions = discord.AllowedMentions(
             everyone=False,
@@ -158,6 +160,7 @@ class DiscordCourier:
                 embeds=[discord.Embed.from_dict(embed) for embed in embeds],
                 allowed_mentions=mentions,
                 files=discord_files(files) or discord.utils.MISSING,
+                view=static_view(components) if components else discord.utils.MISSING,
             )
         return message.id
 
@@ -181,7 +184,9 @@ class DiscordCourier:
             await self._budget()
             return [_recent(message) async for message in channel.history(limit=limit)]
 
-    async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
+    async def send_dm(
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Embed] = ()
+    ) -> int:
         for attempt in (1, 2):
             known = user_id in self._dm_channels
             try:
@@ -191,6 +196,7 @@ class DiscordCourier:
                     message = await channel.send(
                         embeds=[discord.Embed.from_dict(embed) for embed in embeds],
                         allowed_mentions=discord.AllowedMentions.none(),
+                        view=static_view(components) if components else discord.utils.MISSING,
                     )
                 return message.id
             except NotFound as exc:

@@ -43,6 +43,8 @@ def render_message(message: Message, world: World | None = None) -> str:
             lines.extend(
                 f"  ({i}) {o['label']}" for i, o in enumerate(component.get("options", []), start=1)
             )
+    for attachment in message.attachments:
+        lines.append(f"   (attached: {attachment.filename}, {attachment.size:,} bytes)")
     if message.flags & 64:
         lines.append("   (only you can see this)")
     text = "\n".join(lines)

@@ -20,7 +20,7 @@ from bot.discord.client import PaperBot
 from bot.playground.commands import CommandError, parse_command
 from bot.playground.render import render_message
 from bot.slots import Schedule
-from fakediscord import Channel, FakeDiscord, Guild, User
+from fakediscord import CallbackType, Channel, FakeDiscord, Guild, User
 from fakediscord.world import Message
 
 __all__ = ["HELP", "Session", "ShiftedClock", "repl"]
@@ -34,6 +34,7 @@ Type a slash command as in Discord, e.g.
   /search 환각                 /search hallucination tag:llm kind:weekly
   /paper random               /paper random tag:rlhf
   /paper show Chameleon       /digest latest        /digest list        /tags
+  /paper related Chameleon    /library list         /library export     /alerts recommend on
   /alerts follow rlhf         /alerts list          /status
   /trends                     /trends weeks:16      (the chart is saved; its path is shown)
   /settings channel channel:papers    /settings schedule weekday:monday time:09:00
@@ -41,6 +42,7 @@ Type a slash command as in Discord, e.g.
 Under `lang ko` the Korean names work too: /검색 환각, /논문 랜덤 태그:rlhf
 Then:
   press N      press button N of the last reply      pick N   choose entry N of its menu
+  save         save the paper shown in the last reply to your library (its Save button)
   lang ko|en   answer as a Korean or English client   help     quit (or Ctrl-D, Ctrl-C)
 Time and news, to see announcements and alerts without waiting a week:
   new issue    a (made-up) weekly issue arrives, as if the forum had just posted it
@@ -197,6 +199,9 @@ async def handle(session: Session, line: str) -> None:
     if word in {"press", "click", "pick"}:
         await _component(session, word, rest.strip())
         return
+    if line == "save":
+        await _save_shown(session)
+        return
     if not line.startswith("/"):
         session.out("(playground) start with / for a command, or type help")
         return
@@ -225,7 +230,10 @@ async def _component(session: Session, verb: str, arg: str) -> None:
         ix = await session.fake.select(
             message, menu["custom_id"], [menu["options"][index]["value"]], user=session.user
         )
-        session.show(await ix.original_message(within=REPLY_WAIT))
+        reply = await ix.original_message(within=REPLY_WAIT)
+        if reply.buttons:  # a paper's details: `save` and `press` act on it next
+            session.last = reply
+        session.show(reply)
         return
     buttons = message.buttons
     if not 0 <= index < len(buttons):
@@ -233,11 +241,36 @@ async def _component(session: Session, verb: str, arg: str) -> None:
     button = buttons[index]
     if button.get("disabled"):
         raise ValueError(f"button {index + 1} ({button.get('label')}) is disabled")
-    ix = await session.fake.click(message, button["custom_id"], user=session.user)
-    await ix.response(within=REPLY_WAIT)
-    updated = session.fake.world.find_message(message.id) or message
-    session.last = updated
-    session.show(updated)
+    await _press(session, message, str(button["custom_id"]))
+
+
+async def _press(session: Session, message: Message, custom_id: str) -> None:
+    """Press a button; show the message it changed, or the new reply it gave (Related, Save)."""
+    ix = await session.fake.click(message, custom_id, user=session.user, locale=session.locale)
+    response = await ix.response(within=REPLY_WAIT)
+    if response.type == CallbackType.UPDATE_MESSAGE:
+        updated = session.fake.world.find_message(message.id) or message
+        session.last = updated
+        session.show(updated)
+        return
+    reply = await ix.original_message(within=REPLY_WAIT)
+    if reply.components:  # a reply with buttons of its own becomes the one to act on
+        session.last = reply
+    session.show(reply)
+
+
+async def _save_shown(session: Session) -> None:
+    """Press the Save button of the paper the last reply shows."""
+    message = session.last
+    button = None
+    if message is not None:
+        button = next(
+            (b for b in message.buttons if str(b.get("custom_id", "")).startswith("paper:save:")),
+            None,
+        )
+    if message is None or button is None:
+        raise LookupError("the last reply shows no paper to save: try /paper show first")
+    await _press(session, message, str(button["custom_id"]))
 
 
 async def _new_issue(session: Session) -> None:

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.i18n import Lang, t
+from bot.render.discovery import paper_actions
 from bot.render.limits import (
     DESCRIPTION,
     FIELD_VALUE,
@@ -178,7 +179,10 @@ def paper_message(issue: IssueRecord, paper: PaperRecord, index: int, lang: Lang
     embed = paper_embed(paper, lang)
     footer = embed.get("footer", {}).get("text", "")
     embed["footer"] = {"text": f"{index + 1}. {footer}"}
-    return Message(embeds=fit_message([_with_marker(embed, paper_marker(issue.id, index))]))
+    return Message(
+        embeds=fit_message([_with_marker(embed, paper_marker(issue.id, index))]),
+        components=paper_actions(paper.id, lang),
+    )
 
 
 def missed_summary_message(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.render.limits import Embed
 
@@ -24,9 +25,12 @@ class Attachment:
 @dataclass(frozen=True, slots=True)
 class Message:
     """Content, embeds (plain dicts within Discord's limits), files, and the one role allowed
-    to be pinged (announcements only; everything else pings nobody)."""
+    to be pinged (announcements only; everything else pings nobody). ``components`` are action
+    rows in Discord's JSON shape whose persistent custom ids the bot handles whenever they are
+    pressed (``bot.discord.paper_actions``)."""
 
     content: str | None = None
     embeds: list[Embed] = field(default_factory=list)
     allowed_role_id: int | None = None
     attachments: tuple[Attachment, ...] = ()
+    components: list[dict[str, Any]] = field(default_factory=list)

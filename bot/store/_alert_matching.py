@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable
+from typing import Any
 
 import aiosqlite
 
 from ._rows import to_json
 from ._search import match_expression
-from .analysis import analyse_query
+from .analysis import QueryGroup, analyse_query
+from .picks import Pick, Profile, candidates, picks
 
 ACTIVE_USER = "u.paused = 0 AND u.unreachable = 0"
 
@@ -41,6 +43,49 @@ async def keyword_matches(
     )
     wanted = set(paper_ids)
     return {int(row[0]) for row in rows} & wanted
+
+
+async def reading_list_picks(
+    db: aiosqlite.Connection, paper_ids: Collection[int]
+) -> dict[int, list[Pick]]:
+    """For every active user who asked for recommendations and saved papers: the (at most
+    three) new papers closest to their reading list and followed tags."""
+    users = {
+        int(row[0]): Profile.from_json(str(row[1]))
+        for row in await db.execute_fetchall(
+            "SELECT u.user_id, p.profile FROM alert_users u JOIN reading_profiles p"
+            " USING (user_id) WHERE u.recommend = 1 AND " + ACTIVE_USER
+        )
+    }
+    if not users or not paper_ids:
+        return {}
+    followed: dict[int, set[str]] = {}
+    for row in await db.execute_fetchall(
+        "SELECT user_id, value FROM subscriptions WHERE kind = 'tag'"
+        " AND user_id IN (SELECT value FROM json_each(?))",
+        (to_json(sorted(users)),),
+    ):
+        followed.setdefault(int(row[0]), set()).add(str(row[1]))
+    new = await candidates(db, list(paper_ids))
+    groups: dict[str, QueryGroup | None] = {}
+    found: dict[int, list[Pick]] = {}
+    for user_id, profile in users.items():
+        chosen = picks(profile, new, followed_tags=followed.get(user_id, ()), groups=groups)
+        if chosen:
+            found[user_id] = chosen
+    return found
+
+
+def _merged_picks(previous: list[Any], new: list[Pick]) -> str:
+    """Picks of a still-pending alert and of papers added to its issue since: the best three."""
+    every = {
+        int(pid): (float(score), [str(reason) for reason in reasons])
+        for pid, score, reasons in previous
+    }
+    for pick in new:
+        every[pick.paper_id] = (pick.score, list(pick.reasons))
+    best = sorted(every.items(), key=lambda item: (-item[1][0], -item[0]))[:3]
+    return to_json([[pid, score, reasons] for pid, (score, reasons) in best])
 
 
 async def queue_alerts(
@@ -94,32 +139,44 @@ async def queue_alerts(
         ):
             for paper_id in found[str(row[1])]:
                 add(int(row[0]), paper_id, str(row[1]))
-    if not matched:
+    picked = await reading_list_picks(db, new_ids)  # one DM per issue carries both
+    if not matched and not picked:
         return 0
 
     existing = {
-        int(row[0]): (str(row[1]), json.loads(row[2]))
+        int(row[0]): (str(row[1]), json.loads(row[2]), json.loads(row[3]))
         for row in await db.execute_fetchall(
-            "SELECT user_id, status, matches FROM alert_outbox WHERE document_id = ?",
+            "SELECT user_id, status, matches, picks FROM alert_outbox WHERE document_id = ?",
             (document_id,),
         )
     }
     rows: list[tuple[object, ...]] = []
-    for user_id, papers in matched.items():
+    for user_id in sorted(matched.keys() | picked.keys()):
         previous = existing.get(user_id)
+        previous_picks: list[Any] = []
         if previous is not None:
             if previous[0] != "pending":
                 continue  # already being sent or done: late additions do not re-alert
             for paper_id, labels in previous[1]:
                 for label in labels:
                     add(user_id, int(paper_id), label)
+            previous_picks = previous[2]
+        papers = matched.get(user_id, {})
         ordered = sorted(papers.items(), key=lambda item: (order.get(item[0], 1 << 30), item[0]))
-        rows.append((user_id, document_id, to_json([[pid, labels] for pid, labels in ordered])))
+        rows.append(
+            (
+                user_id,
+                document_id,
+                to_json([[pid, labels] for pid, labels in ordered]),
+                _merged_picks(previous_picks, picked.get(user_id, [])),
+            )
+        )
     await db.executemany(
-        "INSERT INTO alert_outbox (user_id, document_id, matches, next_attempt_at, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, document_id) DO UPDATE"
-        " SET matches = excluded.matches, updated_at = excluded.updated_at"
-        " WHERE alert_outbox.status = 'pending'",
+        "INSERT INTO alert_outbox (user_id, document_id, matches, picks, next_attempt_at,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (user_id, document_id) DO UPDATE"
+        " SET matches = excluded.matches, picks = excluded.picks,"
+        " updated_at = excluded.updated_at WHERE alert_outbox.status = 'pending'",
         [(*row, stamp, stamp, stamp) for row in rows],
     )
     return len(rows)

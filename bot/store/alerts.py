@@ -73,10 +73,12 @@ class AlertClaim:
     owner: str
     locale: Lang
     recovered: bool  # a previous owner's lease expired: it may have sent the DM already
+    # papers picked from the user's reading list (``/alerts recommend``), best first, with why
+    picks: tuple[tuple[int, tuple[str, ...]], ...] = ()
 
     @property
     def paper_ids(self) -> list[int]:
-        return [paper_id for paper_id, _ in self.matches]
+        return [paper_id for paper_id, _ in (*self.matches, *self.picks)]
 
 
 def _lang(value: str | None) -> Lang:
@@ -289,7 +291,7 @@ class AlertStore:
                     " (status = 'pending' AND next_attempt_at <= ?)"
                     " OR (status = 'claimed' AND lease_until <= ?)"
                     " ORDER BY next_attempt_at, id LIMIT ?)"
-                    " RETURNING id, user_id, document_id, matches, attempts, last_error",
+                    " RETURNING id, user_id, document_id, matches, picks, attempts, last_error",
                     (owner, iso(now + lease), stamp, stamp, stamp, limit),
                 )
             )
@@ -314,6 +316,10 @@ class AlertStore:
                 owner=owner,
                 locale=locales.get(int(row["user_id"]), "ko"),
                 recovered=row["last_error"] == "lease expired",
+                picks=tuple(
+                    (int(paper_id), tuple(reasons))
+                    for paper_id, _score, reasons in json.loads(row["picks"])
+                ),
             )
             for row in rows
         ]

@@ -13,7 +13,8 @@ with``) closes it.
 One shared ``Database`` handle (``_db``: two aiosqlite connections, one write lock) serves
 the papers and search here and the community's parts beside them: ``store.guilds`` (server
 settings, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox),
-``store.sources`` (source health) and ``store.trends`` (weekly tag counts). SQL stays inside
+``store.sources`` (source health), ``store.trends`` (weekly tag counts) and ``store.library``
+(reading lists). SQL stays inside
 ``bot.store``.
 """
 
@@ -33,11 +34,13 @@ from bot.digests.models import DigestKind, Document
 from bot.digests.tags import TagVocabulary, bundled_vocabulary
 
 from . import _db, _ingest, _reads, _search
+from . import related as related_papers
 from ._expand import Expander
 from ._ingest import DocumentHook
 from ._merge import canonical_tag
 from .alerts import AlertStore
 from .guilds import GuildStore
+from .library import LibraryStore
 from .preferences import PreferenceStore
 from .records import (
     IngestReport,
@@ -47,6 +50,7 @@ from .records import (
     StoreStats,
     TitleSuggestion,
 )
+from .related import RelatedPaper
 from .retention import RetentionStore
 from .sources import SourceStore
 from .status import CommunityStatus, community_status
@@ -103,6 +107,7 @@ class Store:
         self.preferences = PreferenceStore(db, clock=clock)
         self.retention = RetentionStore(db)
         self.trends = TrendStore(db, clock=clock)
+        self.library = LibraryStore(db, clock=clock)
         self._random = random.Random()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -294,6 +299,11 @@ class Store:
     async def get_papers(self, paper_ids: Sequence[int]) -> list[PaperRecord]:
         """Records for ``paper_ids`` in that order; unknown ids are skipped."""
         return await _reads.fetch_papers(self.db.reader, paper_ids)
+
+    async def related(self, paper_id: int, limit: int = 5) -> list[RelatedPaper]:
+        """Up to ``limit`` papers closest to ``paper_id`` by shared tags and distinctive words
+        (through the search's own query analysis), best first, never the paper itself."""
+        return await related_papers.related(self.db.reader, paper_id, max(0, min(limit, 25)))
 
     async def random_paper(self, tag: str | None = None) -> PaperRecord | None:
         """A uniformly random paper (with ``tag`` if given), or None if there is none."""

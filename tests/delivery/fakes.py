@@ -28,6 +28,7 @@ class Posted:
     content: str
     embeds: list[Embed]
     allowed_role_id: int | None = None
+    components: list[Embed] = field(default_factory=list)
 
     @property
     def footers(self) -> tuple[str, ...]:
@@ -58,10 +59,16 @@ class FakeCourier:
             raise error
 
     async def post_message(
-        self, channel_id: int, content: str, embeds: Sequence[Embed], allowed_role_id: int | None
+        self,
+        channel_id: int,
+        content: str,
+        embeds: Sequence[Embed],
+        allowed_role_id: int | None,
+        *,
+        components: Sequence[Embed] = (),
     ) -> int:
         self._check(self.fault, "post", channel_id)
-        message = Posted(next(self._ids), content, list(embeds), allowed_role_id)
+        message = Posted(next(self._ids), content, list(embeds), allowed_role_id, list(components))
         self.channels.setdefault(channel_id, []).append(message)
         self._check(self.fault_after, "post", channel_id)
         return message.id
@@ -76,11 +83,13 @@ class FakeCourier:
         messages = self.channels.get(channel_id, [])[-limit:][::-1]
         return [m.recent() for m in messages]
 
-    async def send_dm(self, user_id: int, embeds: Sequence[Embed]) -> int:
+    async def send_dm(
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Embed] = ()
+    ) -> int:
         if self.clock is not None:
             self.dm_attempts.setdefault(user_id, []).append(self.clock())
         self._check(self.fault, "dm", user_id)
-        message = Posted(next(self._ids), "", list(embeds))
+        message = Posted(next(self._ids), "", list(embeds), components=list(components))
         self.dms.setdefault(user_id, []).append(message)
         self._check(self.fault_after, "dm", user_id)
         return message.id

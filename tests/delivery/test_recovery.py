@@ -40,10 +40,11 @@ class GatedCourier(FakeCourier):
         content: str,
         embeds: Sequence[dict[str, Any]],
         allowed_role_id: int | None,
+        **extra: Any,
     ) -> int:
         self.entered.set()
         await self.gate.wait()
-        return await super().post_message(channel_id, content, embeds, allowed_role_id)
+        return await super().post_message(channel_id, content, embeds, allowed_role_id, **extra)
 
 
 async def due_issue(store: Store, count: int = 3) -> int:

@@ -14,7 +14,7 @@ async def test_commands_are_synced_with_korean_names(env: Env) -> None:
     assert commands["search"]["name_localizations"]["ko"] == "검색"
     assert commands["search"]["description_localizations"]["ko"] == "한국어나 영어로 논문 검색"
     paper_subs = {o["name"] for o in commands["paper"]["options"]}
-    assert paper_subs == {"random", "show"}
+    assert paper_subs == {"random", "show", "related"}
 
 
 async def test_search_korean_two_syllables_answers_in_korean(env: Env) -> None:
