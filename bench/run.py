@@ -22,6 +22,9 @@
 
 Results are printed as tables and written to ``<out>/results.json``; ``--profile`` adds a
 cProfile of ingesting and searching a slice of the corpus (``<out>/profile.txt``).
+
+Why one long script: each stage feeds the next (corpus, ingest, latency, memory, relevance)
+and the report prints them together; benchmarks are run, not imported.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ Korean messages name commands as Korean clients see them (`/설정 채널`, not 
 - User text (a query, a tag or keyword as typed, a time zone...) is never pasted raw:
   ``{query!q}`` quotes it as inline code, ``{query!p}`` makes it one plain line
   (``bot.render.user_text``), so backticks, markdown and mentions show as typed.
+
+Why one long module: it is the message catalogue, data more than code; one place to
+review both languages side by side.
 """
 
 from __future__ import annotations

@@ -18,6 +18,9 @@ a cheap doclist walk; bm25 ranking, the expensive part (microseconds per matchin
 bounded per query (see ``ranked_max`` and ``_page``). Tag and kind filters are FTS terms in
 the ``keys`` column, so FTS5 intersects them with the query itself. Records are fetched for
 the page's ids only.
+
+Why over 500 lines: the search strategies (exact, typo, relaxed, expansion) share their
+ranking and paging; apart, each would re-derive the others' state.
 """
 
 from __future__ import annotations

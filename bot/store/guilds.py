@@ -13,6 +13,9 @@ once the lease runs out); or a transient error released it to the owner ``RELEAS
 its retry time, kept in ``lease_until`` (``waiting``). Recovery takes over the last two.
 
 All times come from the caller (an injected clock), written as ISO UTC text (``iso``).
+
+Why over 500 lines: settings, what is due and the delivery claims are one table family
+whose claim, renewal and release statements must be read together to trust exactly-once.
 """
 
 from __future__ import annotations
