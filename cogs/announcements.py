@@ -12,8 +12,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.checks import MANAGE_GUILD, admin_guild_id
-from bot.discord.installs import in_servers, server_install
+from bot.discord.checks import admin_guild_id
+from bot.discord.installs import server_admin_group
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.render.message import Message
@@ -23,14 +23,7 @@ if TYPE_CHECKING:
 
 
 class AnnouncementsCog(commands.Cog):
-    announce = app_commands.Group(
-        name=_("announce"),
-        description=_("Announcements of new issues"),
-        guild_only=True,
-        default_permissions=MANAGE_GUILD,
-        allowed_contexts=in_servers(),
-        allowed_installs=server_install(),
-    )
+    announce = server_admin_group(_("announce"), _("Announcements of new issues"))
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot

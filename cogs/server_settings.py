@@ -13,8 +13,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.checks import MANAGE_GUILD, admin_guild_id
-from bot.discord.installs import in_servers, server_install
+from bot.discord.checks import admin_guild_id
+from bot.discord.installs import server_admin_group
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.i18n import t
@@ -49,14 +49,7 @@ LANGUAGE_CHOICES = [
 
 
 class SettingsCog(commands.Cog):
-    settings = app_commands.Group(
-        name=_("settings"),
-        description=_("Announcement settings for this server"),
-        guild_only=True,
-        default_permissions=MANAGE_GUILD,
-        allowed_contexts=in_servers(),
-        allowed_installs=server_install(),
-    )
+    settings = server_admin_group(_("settings"), _("Announcement settings for this server"))
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot

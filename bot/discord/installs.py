@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from discord import app_commands
 
-__all__ = ["anywhere", "everyone", "in_servers", "server_install"]
+from bot.discord.checks import MANAGE_GUILD
+
+__all__ = ["anywhere", "everyone", "in_servers", "server_admin_group", "server_install"]
 
 
 def anywhere() -> app_commands.AppCommandContext:
@@ -35,3 +37,17 @@ def everyone() -> app_commands.AppInstallationType:
 
 def server_install() -> app_commands.AppInstallationType:
     return app_commands.AppInstallationType(guild=True, user=False)
+
+
+def server_admin_group(
+    name: app_commands.locale_str, description: app_commands.locale_str
+) -> app_commands.Group:
+    """A command group for a server's admins: Manage Server, guild installs, in servers only."""
+    return app_commands.Group(
+        name=name,
+        description=description,
+        guild_only=True,
+        default_permissions=MANAGE_GUILD,
+        allowed_contexts=in_servers(),
+        allowed_installs=server_install(),
+    )
