@@ -24,8 +24,8 @@ from pathlib import Path
 import bot
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
+from bot.search.analysis import cache_sizes
 from bot.store import Store
-from bot.store.analysis import cache_sizes
 
 # Code point ranges users paste from: Latin with accents, Greek, Cyrillic, CJK, Hangul,
 # kana, symbols and emoji, plus combining marks.

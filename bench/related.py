@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import DEFAULT_SEED, FORMAT_VERSION, read_manifest
+from bot.search import related as rel_terms
 from bot.store import Store
-from bot.store import picks as pk
-from bot.store import related as rel
+from bot.store.papers import picks as pk
+from bot.store.papers import related as rel
 
 TOPIC_SIZE = 20  # papers per planted topic, on average
 ISSUE_SIZE = 20
@@ -217,7 +218,7 @@ async def bench_picks(
             saved_tags.update(paper.tags)
         scores = {
             pid: sum(
-                rel._idf(size, tag_count.get(tag, 0))
+                rel_terms.idf(size, tag_count.get(tag, 0))
                 for tag in new.tags.get(pid, frozenset())
                 if tag in saved_tags
             )

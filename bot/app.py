@@ -27,9 +27,11 @@ from bot.delivery import AlertWorker, Announcer, Backoff, Courier, RateLimiter
 from bot.delivery.ratelimit import ChannelPacer
 from bot.digests.glossary import load_glossary
 from bot.digests.tags import TagVocabulary, load_vocabulary
-from bot.ingest import IngestTotals, fill_new_store, ingest_paths
-from bot.jobs import Jobs, PaperScheduler, Periodic, build_sources
-from bot.metrics import Metrics
+from bot.ingest.files import IngestTotals, fill_new_store, load_local_digests
+from bot.ingest.poll import build_sources
+from bot.runtime.jobs import Jobs, PaperScheduler, Periodic
+from bot.runtime.metrics import Metrics
+from bot.runtime.sharding import Shards
 from bot.services.data_lifecycle import DataLifecycle
 from bot.services.discovery import Discovery
 from bot.services.lookup import Lookup
@@ -37,17 +39,15 @@ from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
 from bot.services.trends import Trends
 from bot.settings import Settings
-from bot.sharding import Shards
 from bot.store import Store
 
-__all__ = ["App", "Delivery", "load_local_digests", "open_app", "open_store"]
+__all__ = ["App", "Delivery", "open_app", "open_store"]
 
 log = logging.getLogger(__name__)
 
 HTTP_TIMEOUT = 30.0  # seconds, for remote digest sources
 PURGE_JOB = "retention:purge"
 PURGE_EVERY = 24 * 3600.0  # seconds: old records are purged daily
-LOCAL_SOURCE = "local"  # the [digests] folders, as bot.jobs.build_sources names their source
 
 
 @dataclass
@@ -158,33 +158,6 @@ class App:
             self.store, announcer, on_change=scheduler.sync_guild, clock=clock
         )
         return Delivery(announcer, alert_worker, jobs, scheduler, server_admin, lifecycle)
-
-
-async def load_local_digests(store: Store, settings: Settings) -> None:
-    """Bring the configured local digests into the store (unchanged files cost nothing).
-
-    New papers queue topic alerts (the store does that on every ingest): files that arrived
-    while the bot was down still reach their followers. The read is recorded as a fetch of the
-    ``local`` source, so ``/status`` does not say "nothing fetched yet" right after it."""
-    log.info("loading digests from %s", ", ".join(map(str, settings.digests.paths)))
-    totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
-    for error in totals.errors:
-        log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
-    if settings.digests.paths:
-        first = totals.errors[0] if totals.errors else None
-        await store.sources.record(
-            LOCAL_SOURCE,
-            now=store.clock(),
-            ok=first is None,
-            error=None if first is None else f"{first.source}:{first.line}: {first.message}",
-        )
-    log.info(
-        "digests: %d new, %d updated, %d unchanged, %d failed",
-        totals.new,
-        totals.updated,
-        totals.unchanged,
-        totals.failed,
-    )
 
 
 async def open_store(

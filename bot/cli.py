@@ -24,8 +24,8 @@ from bot.app import open_store
 from bot.digests.models import DigestKind, ParseError
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
-from bot.ingest import IngestTotals, ingest_paths
-from bot.operator_errors import report_faults
+from bot.ingest.files import IngestTotals, ingest_paths
+from bot.runtime.operator_errors import report_faults
 from bot.services.lookup import Lookup, UnknownTagError
 from bot.settings import Settings, load_settings
 from bot.store import Store, needs_read_only
@@ -112,7 +112,7 @@ def _positive_int(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; an operator's mistake ends in one line on stderr (see
-    ``bot.operator_errors``): status 2 for the configuration, 1 at run time."""
+    ``bot.runtime.operator_errors``): status 2 for the configuration, 1 at run time."""
     args = build_parser().parse_args(argv)
     level: list[str] = [getattr(args, "log_level", None) or ""]
 
@@ -328,7 +328,7 @@ def cmd_playground(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     """Read the heartbeat only: light enough to run every minute, and never a writer."""
     from bot.clock import utcnow
-    from bot.health import check_health
+    from bot.runtime.health import check_health
 
     health = check_health(_db_path(args, settings), args.max_age, utcnow())
     print(health.message)

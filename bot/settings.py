@@ -38,7 +38,7 @@ TOKEN_FILE_ENV = "DISCORD_TOKEN_FILE"
 _TOKEN_KEYS = frozenset({"discord_token", "discord_token_file", "paperbot_discord_token", "token"})
 
 
-# --- what can be wrong with the configuration (bot.operator_errors turns each into one line) ---
+# --- what can be wrong with the configuration (bot.runtime.operator_errors: one line each) ---
 
 
 class ConfigError(Exception):

@@ -1,30 +1,37 @@
-"""The house plan DESIGN.md asks for, checked: what may import what, and where SQL lives."""
+"""The house plan, checked: the layers and what may import what, and where SQL lives."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).parents[1]
-# The discord-free core: everything but bot/discord/, the cogs and the entry points (cli,
-# playground), which start the Discord side.
-CORE = [
-    "bot/digests",
-    "bot/store",
-    "bot/render",
-    "bot/delivery",
-    "bot/services",
-    "bot/app.py",
-    "bot/clock.py",
-    "bot/i18n.py",
-    "bot/ingest.py",
-    "bot/jobs.py",
-    "bot/operator_errors.py",
-    "bot/settings.py",
-    "bot/slots.py",
-]
+
+# The layers, bottom to top: a unit (a package of bot/, a module at bot/'s root, or cogs) may
+# import its own layer and the layers below it, never one above, directly or through others.
+# Every unit in the tree must be placed here (``test_every_unit_has_a_layer``).
+LAYERS: tuple[frozenset[str], ...] = tuple(
+    frozenset(layer.split())
+    for layer in (
+        "bot.clock bot.settings",  # foundations
+        "bot.i18n bot.digests",  # the message catalogue; digests as typed models
+        "bot.search",  # query analysis and ranking as pure code
+        "bot.store",  # SQLite: the paper index and the community's state
+        "bot.ingest bot.render",  # digests into the store; records into messages
+        "bot.delivery",  # announcements and alert DMs through a courier
+        "bot.services",  # what commands call
+        "bot.runtime",  # the scheduler's jobs, metrics, health, operator errors
+        "bot.app",  # the one wiring point
+        "bot.discord",  # discord.py: client, tree, views
+        "bot.playground cogs",  # the bot against the emulator; slash commands
+        "bot.cli bot.__main__",  # entry points
+    )
+)
+# Where discord.py may be imported: everything else is the discord-free core.
+DISCORD_SIDE = frozenset({"bot.discord", "bot.playground", "cogs", "bot.cli", "bot.__main__"})
 
 
 def _python_files(relative: str) -> list[Path]:
@@ -54,23 +61,101 @@ def _roots(path: Path) -> set[str]:
     return {name.split(".")[0] for name in _imports(path)}
 
 
-def test_the_core_does_not_import_discord_py() -> None:
+def _module(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _unit(module: str) -> str | None:
+    """The layer unit a module belongs to: ``bot.store.papers.search`` -> ``bot.store``."""
+    parts = module.split(".")
+    if parts[0] == "cogs":
+        return "cogs"
+    if parts[0] != "bot" or len(parts) == 1:
+        return None
+    return f"bot.{parts[1]}"
+
+
+def _product_files() -> list[Path]:
+    return [*_python_files("bot"), *_python_files("cogs")]
+
+
+def _unit_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in _product_files():
+        unit = _unit(_module(path))
+        if unit is None:
+            continue
+        graph.setdefault(unit, set()).update(
+            target
+            for name in _imports(path)
+            if (target := _unit(name)) is not None and target != unit
+        )
+    return graph
+
+
+def _layer(unit: str) -> int:
+    return next(i for i, layer in enumerate(LAYERS) if unit in layer)
+
+
+def test_every_unit_has_a_layer() -> None:
+    """The layer list is checked against the tree: a new package cannot be forgotten."""
+    units = {_unit(_module(path)) for path in _product_files()} - {None}
+    placed = set().union(*LAYERS)
+    assert sorted(units - placed) == []
+    assert sorted(placed - units) == [], "a layer names something that is not in the tree"
+
+
+def test_nothing_imports_upward_even_through_others() -> None:
+    graph = _unit_graph()
+    offenders = []
+    for start in graph:
+        paths = {start: [start]}  # every unit reachable from start, with a path to it
+        todo = [start]
+        while todo:
+            unit = todo.pop()
+            for target in graph.get(unit, ()):
+                if target not in paths:
+                    paths[target] = [*paths[unit], target]
+                    todo.append(target)
+        offenders += [
+            " -> ".join(path) for target, path in paths.items() if _layer(target) > _layer(start)
+        ]
+    assert offenders == []
+
+
+def test_the_paper_index_does_not_reach_into_the_community_state() -> None:
+    """bot.store.papers (the index) is below bot.store.community (who follows what)."""
     offenders = [
-        str(path.relative_to(ROOT))
-        for relative in CORE
-        for path in _python_files(relative)
-        if "discord" in _roots(path) or any(n.startswith("bot.discord") for n in _imports(path))
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in _python_files("bot/store/papers")
+        for name in _imports(path)
+        if name.startswith("bot.store.community")
     ]
     assert offenders == []
 
 
-def test_the_store_does_not_import_the_scheduler_or_the_layers_above_it() -> None:
-    above = ("bot.services", "bot.delivery", "bot.jobs", "bot.app", "bot.render", "cogs")
+def test_search_is_pure() -> None:
+    """Query analysis and ranking run without SQLite: the store executes their plans."""
+    for path in _python_files("bot/search"):
+        assert not {"aiosqlite", "sqlite3"} & _roots(path), f"{path.name} touches SQLite"
+
+
+def test_the_core_does_not_import_discord_py() -> None:
     offenders = [
-        f"{path.relative_to(ROOT)}: {name}"
-        for path in _python_files("bot/store")
-        for name in _imports(path)
-        if name.startswith(above) or name.split(".")[0] == "apscheduler"
+        str(path.relative_to(ROOT))
+        for path in _product_files()
+        if _unit(_module(path)) not in DISCORD_SIDE
+        and ("discord" in _roots(path) or any(n.startswith("bot.discord") for n in _imports(path)))
+    ]
+    assert offenders == []
+
+
+def test_only_the_runtime_imports_the_scheduler() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in _product_files()
+        if "apscheduler" in _roots(path) and _unit(_module(path)) != "bot.runtime"
     ]
     assert offenders == []
 
@@ -117,20 +202,53 @@ def test_the_application_is_built_in_one_place() -> None:
     assert offenders == []
 
 
-def test_the_readme_map_names_every_module() -> None:
+MAPPED = ("bot", "cogs", "fakediscord")  # mapped in full; tests/ and bench/ as folders only
+
+
+def _readme_map() -> list[str]:
+    """Paths the README's layout map names, one per mention: a line's first word ending in
+    ``/`` is a folder (nested by indentation), and every ``*.py`` word on a line is a module
+    of that line's folder (or of the folder the line is indented under)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    layout = readme[readme.index("Layout (one direction") :]
-    entries = [
-        path
-        for folder in ("bot", "bot/store", "bot/discord", "bot/services", "bot/delivery", "cogs")
-        for path in sorted((ROOT / folder).iterdir())
-        if path.name not in ("__init__.py", "py.typed", "__pycache__", "sample_digests")
-        and not path.name.startswith(("_", "."))
-        and (path.suffix == ".py" or path.is_dir())
-    ]
-    missing = [
-        str(path.relative_to(ROOT))
-        for path in entries
-        if path.stem not in layout and (path.name + "/") not in layout
-    ]
-    assert missing == []
+    block = readme[readme.index("\nLayout: ") :].split("```")[1]
+    stack: list[tuple[int, str]] = []  # (indentation, folder path)
+    named: list[str] = []
+    for line in block.splitlines():
+        words = line.split()
+        if not words:
+            continue
+        indent = len(line) - len(line.lstrip())
+        while stack and stack[-1][0] >= indent and words[0].endswith("/"):
+            stack.pop()
+        if words[0].endswith("/"):
+            parent = stack[-1][1] if stack else ""
+            stack.append((indent, parent + words[0]))
+            named.append(stack[-1][1])
+            folder, words = stack[-1][1], words[1:]
+        else:  # a line indented under a folder
+            folder = next(path for level, path in reversed(stack) if level < indent)
+        named += [folder + word for word in words if re.fullmatch(r"\w+\.py", word)]
+    return named
+
+
+def _tree() -> list[str]:
+    paths = ["tests/", "bench/"]
+    for top in MAPPED:
+        for path in sorted((ROOT / top).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if "__pycache__" in path.parts:
+                continue
+            if path.is_dir():
+                paths.append(relative + "/")
+            elif path.suffix == ".py" and path.name != "__init__.py":
+                paths.append(relative)
+        paths.append(top + "/")
+    return paths
+
+
+def test_the_readme_map_is_the_tree() -> None:
+    named = _readme_map()
+    twice = sorted({path for path in named if named.count(path) > 1})
+    assert twice == [], "named more than once in the README's map"
+    assert sorted(set(_tree()) - set(named)) == [], "missing from the README's map"
+    assert sorted(set(named) - set(_tree())) == [], "in the README's map but not in the tree"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import ingest_paths
+from bot.ingest.files import ingest_paths
 from bot.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identity"

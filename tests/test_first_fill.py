@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.ingest import FIRST_FILL, STORE_PAPERS, ingest_paths
+from bot.ingest.files import FIRST_FILL, STORE_PAPERS, ingest_paths
 from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store
 from bot.store._db import connect, load_migrations, migrate

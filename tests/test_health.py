@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.cli import main
-from bot.health import HEARTBEAT_KEY
+from bot.runtime.health import HEARTBEAT_KEY
 from bot.store import Store
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.ingest import POOL_THRESHOLD, ingest_paths
+from bot.ingest.files import POOL_THRESHOLD, ingest_paths
 from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import POOL_THRESHOLD
+from bot.ingest.files import POOL_THRESHOLD
 from bot.settings import BUNDLED_DIGESTS
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")

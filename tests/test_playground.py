@@ -63,7 +63,7 @@ async def test_playground_announces_once_and_sends_the_follower_a_dm(tmp_path: P
 
 
 async def test_the_playground_never_touches_the_configured_store(tmp_path: Path) -> None:
-    from bot.ingest import ingest_paths
+    from bot.ingest.files import ingest_paths
     from bot.store import Store
 
     configured = tmp_path / "data" / "paperbot.db"

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.jobs import SlotTrigger, cron_trigger
-from bot.slots import (
+from bot.runtime.jobs import SlotTrigger, cron_trigger
+from bot.store.community.slots import (
     Due,
     IssueCandidate,
     Schedule,

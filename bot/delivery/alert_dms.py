@@ -27,7 +27,7 @@ from bot.clock import Clock, utcnow
 from bot.render.announcements import alert_embeds, alert_marker, has_marker
 from bot.render.discovery import papers_actions, picks_embeds
 from bot.store import IssueRecord, PaperRecord, Store
-from bot.store.alerts import AlertClaim
+from bot.store.community.alerts import AlertClaim
 
 from .announcer import owner_token
 from .backoff import Backoff

@@ -51,7 +51,7 @@ from bot.render.announcements import (
 )
 from bot.render.message import Attachment, Message
 from bot.store import IssueRecord, PaperRecord, Store
-from bot.store.guilds import (
+from bot.store.community.guilds import (
     RELEASED,
     DeliveryClaim,
     DeliveryRecord,

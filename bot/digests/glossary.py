@@ -2,7 +2,7 @@
 
 Data (``glossary.toml``, documented at its top), replaceable like the tag vocabulary
 (setting ``digests.glossary``). Search uses it to expand queries across languages; the
-store builds the expansion (``bot.store._expand``), this module only loads and checks.
+store builds the expansion (``bot.search.expand``), this module only loads and checks.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ from bot.discord.rest_courier import DiscordCourier
 from bot.discord.shards import resume_on_reconnect
 from bot.discord.translator import PaperTranslator
 from bot.discord.tree import PaperTree, send_ephemeral
-from bot.health import HEARTBEAT_EVERY, HEARTBEAT_KEY
 from bot.i18n import lang_of, t
+from bot.runtime.health import HEARTBEAT_EVERY, HEARTBEAT_KEY
 
 log = logging.getLogger(__name__)
 

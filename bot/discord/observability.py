@@ -2,7 +2,7 @@
 
 ``watch(bot, metrics)`` adds listeners (no overridden event methods, so ``client.py`` keeps
 its own); ``PaperTree.on_error`` calls ``command_failed``. The HTTP endpoint that serves the
-registry is ``bot.metrics.serve_metrics``, started by the runner.
+registry is ``bot.runtime.metrics.serve_metrics``, started by the runner.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
 
 __all__ = ["command_failed", "command_name", "watch"]
 

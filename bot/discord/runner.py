@@ -15,8 +15,8 @@ from bot.app import open_app
 from bot.clock import Clock, utcnow
 from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
-from bot.metrics import serve_metrics
-from bot.operator_errors import TokenRejectedError
+from bot.runtime.metrics import serve_metrics
+from bot.runtime.operator_errors import TokenRejectedError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from bot.digests.tags import load_vocabulary
 from bot.discord.client import PaperBot
 from bot.playground.commands import CommandError, parse_command
 from bot.playground.render import render_message
-from bot.slots import Schedule
+from bot.store.community.slots import Schedule
 from fakediscord import CallbackType, Channel, FakeDiscord, Guild, User
 from fakediscord.world import Message
 

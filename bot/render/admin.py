@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Lang, t
+from bot.i18n.user_text import quote_user_text
 from bot.render.limits import Embed
-from bot.render.user_text import quote_user_text
-from bot.store.alerts import AlertUser, Subscription
-from bot.store.guilds import DeliveryState, GuildSettings
-from bot.store.status import CommunityStatus
+from bot.store.community.alerts import AlertUser, Subscription
+from bot.store.community.guilds import DeliveryState, GuildSettings
+from bot.store.community.status import CommunityStatus
 
 __all__ = [
     "PendingAnnouncement",

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from bot.i18n import Lang, t
 from bot.render.limits import shorten
 from bot.render.trends import period
-from bot.store.trends import TrendSeries
+from bot.store.papers.trends import TrendSeries
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

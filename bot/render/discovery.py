@@ -15,7 +15,7 @@ from typing import Any
 from bot.i18n import Lang, t
 from bot.render.limits import DESCRIPTION, FIELD_VALUE, Embed, fit_message, shorten
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
-from bot.store.library import MAX_SAVED, SavedPaper
+from bot.store.community.library import MAX_SAVED, SavedPaper
 from bot.store.records import IssueRecord, PaperRecord
 
 __all__ = [

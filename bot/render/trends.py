@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.i18n import Lang, t
 from bot.render.limits import fit_content, shorten
-from bot.store.trends import TrendSeries
+from bot.store.papers.trends import TrendSeries
 
 __all__ = [
     "chart_description",

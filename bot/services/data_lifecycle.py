@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from bot.clock import Clock, utcnow
 from bot.i18n import Lang, t
 from bot.store import Store
-from bot.store.retention import PurgeReport
+from bot.store.community.retention import PurgeReport
 
 __all__ = ["DataLifecycle"]
 

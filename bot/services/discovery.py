@@ -23,7 +23,7 @@ from bot.render.papers import paper_title
 from bot.services.errors import NotFoundError, UserFacingError
 from bot.services.lookup import Lookup
 from bot.store import PaperRecord, Store
-from bot.store.library import MAX_SAVED
+from bot.store.community.library import MAX_SAVED
 
 __all__ = ["Discovery", "Export", "LibraryPage"]
 

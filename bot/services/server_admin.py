@@ -20,9 +20,9 @@ from bot.render.admin import PendingAnnouncement, reason_text, settings_embed, s
 from bot.render.limits import Embed
 from bot.render.message import Message
 from bot.services.errors import UserFacingError
-from bot.slots import DEFAULT_TIMEZONE, ScheduleError, parse_time
 from bot.store import Store
-from bot.store.guilds import GuildSettings
+from bot.store.community.guilds import GuildSettings
+from bot.store.community.slots import DEFAULT_TIMEZONE, ScheduleError, parse_time
 
 __all__ = [
     "ANNOUNCE_PERMISSIONS",

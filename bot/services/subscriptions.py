@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 
 from bot.i18n import Lang, t
+from bot.i18n.user_text import plain_user_text
 from bot.render.admin import subscriptions_embed
 from bot.render.limits import Embed
-from bot.render.user_text import plain_user_text
 from bot.services.errors import UserFacingError
 from bot.services.lookup import Lookup
 from bot.store import Store
-from bot.store.alerts import MAX_SUBSCRIPTIONS, SubKind, normalise_value
+from bot.store.community.alerts import MAX_SUBSCRIPTIONS, SubKind, normalise_value
 
 __all__ = ["Subscriptions"]
 

@@ -3,7 +3,7 @@
 The window is ``weeks`` consecutive ISO weeks ending with the week of the newest digest dated
 today or earlier: the current week on a live server, the last active weeks of a quiet or
 archived one (the chart's title says which weeks it shows). Counts are mentions per tag per
-week (``bot.store.trends``).
+week (``bot.store.papers.trends``).
 
 Rising tags compare the last quarter of the window (``recent_weeks``: 3 of 12 weeks, at least
 one) with the weeks before it. A tag's *share* in a period is its mentions divided by the
@@ -35,8 +35,8 @@ from bot.render.message import Attachment
 from bot.render.trends import chart_description, chart_filename, trend_summary
 from bot.services.errors import BadQueryError, NotFoundError
 from bot.store import Store
-from bot.store.guilds import GuildSettings
-from bot.store.trends import RisingTag, TrendSeries, WeekTagCount, monday_of
+from bot.store.community.guilds import GuildSettings
+from bot.store.papers.trends import RisingTag, TrendSeries, WeekTagCount, monday_of
 
 __all__ = [
     "DEFAULT_WEEKS",

@@ -1,13 +1,13 @@
 """The digest store: SQLite (via aiosqlite) holding digests, papers, mentions and search.
 
 ``Store.open(path)`` is the entry point; see ``bot.store.store`` for the lifecycle and
-``bot.store.analysis`` for how Korean and English text is indexed and queried.
+``bot.search.analysis`` for how Korean and English text is indexed and queried.
 """
 
-from ._db import MigrationError, StoreError, StoreUnusableError, read_meta
-from ._file import needs_read_only
-from ._ingest import DocumentHook, DocumentWrite
-from .records import (
+from bot.store._db import MigrationError, StoreError, StoreUnusableError, read_meta
+from bot.store._file import needs_read_only
+from bot.store.papers._ingest import DocumentHook, DocumentWrite
+from bot.store.records import (
     DocumentOutcome,
     IngestReport,
     IngestStatus,
@@ -19,7 +19,7 @@ from .records import (
     StoreStats,
     TitleSuggestion,
 )
-from .store import Store
+from bot.store.store import Store
 
 __all__ = [
     "DocumentHook",

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from ._file import StoreError, StoreUnusableError, check_file, classify
+from bot.store._file import StoreError, StoreUnusableError, check_file, classify
 
 __all__ = [
     "Database",

@@ -1,9 +1,9 @@
 """What can be wrong with a store file, found before (or while) SQLite opens it.
 
-``StoreUnusableError`` names the file and the problem; ``bot.operator_errors`` turns it into the
-one line an operator reads. ``check_file`` reads only the 100-byte SQLite header: cheap enough
-for every start, and it catches what SQLite itself reports late or vaguely (a file that is
-no database at all; one cut short by a full disk or an interrupted copy).
+``StoreUnusableError`` names the file and the problem; ``bot.runtime.operator_errors`` turns it
+into the one line an operator reads. ``check_file`` reads only the 100-byte SQLite header: cheap
+enough for every start, and it catches what SQLite itself reports late or vaguely (a file that
+is no database at all; one cut short by a full disk or an interrupted copy).
 """
 
 from __future__ import annotations

@@ -32,17 +32,23 @@ from bot.clock import Clock, utcnow
 from bot.digests.glossary import Glossary, bundled_glossary
 from bot.digests.models import DigestKind, Document
 from bot.digests.tags import TagVocabulary, bundled_vocabulary
-
-from . import _db, _ingest, _reads, _search
-from . import related as related_papers
-from ._expand import Expander
-from ._ingest import DocumentHook
-from ._merge import canonical_tag
-from .alerts import AlertStore
-from .guilds import GuildStore
-from .library import LibraryStore
-from .preferences import PreferenceStore
-from .records import (
+from bot.search.expand import Expander
+from bot.search.mentions import canonical_tag
+from bot.search.related import RelatedPaper
+from bot.store import _db
+from bot.store.community.alerts import AlertStore
+from bot.store.community.guilds import GuildStore
+from bot.store.community.library import LibraryStore
+from bot.store.community.preferences import PreferenceStore
+from bot.store.community.retention import RetentionStore
+from bot.store.community.sources import SourceStore
+from bot.store.community.status import CommunityStatus, community_status
+from bot.store.papers import _ingest, _reads
+from bot.store.papers import related as related_papers
+from bot.store.papers import search as _search
+from bot.store.papers._ingest import DocumentHook
+from bot.store.papers.trends import TrendStore
+from bot.store.records import (
     IngestReport,
     IssueRecord,
     PaperRecord,
@@ -50,11 +56,6 @@ from .records import (
     StoreStats,
     TitleSuggestion,
 )
-from .related import RelatedPaper
-from .retention import RetentionStore
-from .sources import SourceStore
-from .status import CommunityStatus, community_status
-from .trends import TrendStore
 
 __all__ = ["Store"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.delivery.ratelimit import ChannelPacer
-from bot.sharding import Shards, shard_of
+from bot.runtime.sharding import Shards, shard_of
 
 
 class FakeTime:

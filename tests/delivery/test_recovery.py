@@ -17,7 +17,7 @@ from bot.clock import utcnow
 from bot.delivery import Announcer, Transient
 from bot.delivery.backoff import Backoff
 from bot.store import Store
-from bot.store.guilds import RELEASED, delivery_state
+from bot.store.community.guilds import RELEASED, delivery_state
 from tests.delivery.fakes import FakeClock, FakeCourier
 from tests.delivery.helpers import ingest_at, issue_doc
 from tests.delivery.test_announcer import CHANNEL, SLOT, T0, configure, markers

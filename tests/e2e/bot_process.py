@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.app import load_local_digests
 from bot.clock import iso, utcnow
+from bot.ingest.files import load_local_digests
 from bot.render.announcements import markers_in
 from bot.settings import load_settings
 from bot.store import Store

@@ -15,9 +15,10 @@ import discord
 import httpx
 import pytest
 
-from bot.app import App, load_local_digests
+from bot.app import App
 from bot.clock import iso, utcnow
 from bot.discord.client import PaperBot
+from bot.ingest.files import load_local_digests
 from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 from bot.store import Store
 from fakediscord import Channel, FakeDiscord, Guild, User

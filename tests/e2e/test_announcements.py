@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import load_local_digests
+from bot.ingest.files import load_local_digests
 from bot.settings import BUNDLED_DIGESTS
-from bot.store.guilds import GuildSettings
+from bot.store.community.guilds import GuildSettings
 from fakediscord import Channel, Message, User
 from fakediscord.ratelimits import RateLimitConfig
 from tests.e2e.conftest import (

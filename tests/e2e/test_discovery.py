@@ -9,7 +9,7 @@ import pytest
 
 from bot.render.limits import TOTAL, embed_length
 from bot.settings import BUNDLED_DIGESTS
-from bot.store.library import MAX_SAVED
+from bot.store.community.library import MAX_SAVED
 from fakediscord import Message, MessageFlag, User
 from fakediscord.ratelimits import RateLimitConfig
 from tests.e2e.conftest import Env, running_bot, started_bot

@@ -10,7 +10,7 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.discord.runner import open_bot
-from bot.metrics import Metrics
+from bot.runtime.metrics import Metrics
 from bot.settings import BUNDLED_DIGESTS, load_settings
 from fakediscord import FakeDiscord
 from tests.e2e.conftest import (

@@ -174,7 +174,7 @@ async def test_heartbeat_only_while_connected_and_survives_store_errors(
 
 
 async def _heartbeat_checks(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.health import HEARTBEAT_KEY
+    from bot.runtime.health import HEARTBEAT_KEY
 
     bot = env.bot
     store = bot.store

@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from bot.app import App, load_local_digests
+from bot.app import App
 from bot.discord.base_urls import use_discord_endpoints
 from bot.discord.client import PaperBot
+from bot.ingest.files import load_local_digests
+from bot.runtime.sharding import shard_of
 from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
-from bot.sharding import shard_of
 from bot.store import Store
 from fakediscord import FakeDiscord, Guild
 from tests.e2e.conftest import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.render.admin import PendingAnnouncement, status_embed
-from bot.store.status import CommunityStatus
+from bot.store.community.status import CommunityStatus
 
 NEXT = dt.datetime(2024, 5, 13, 0, 0, 25, tzinfo=dt.UTC)
 

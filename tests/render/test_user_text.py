@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.render.user_text import plain_user_text, quote_user_text
+from bot.i18n.user_text import plain_user_text, quote_user_text
 
 ZW = "\u200b"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import App
-from bot.ingest import ingest_paths
+from bot.ingest.files import ingest_paths
 from bot.services.lookup import Lookup
 from bot.services.subscriptions import Subscriptions
 from bot.settings import BUNDLED_DIGESTS, load_settings

@@ -101,7 +101,7 @@ async def test_save_remove_list_newest_first(
 async def test_cap_and_forget(
     store: Store, discovery: Discovery, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("bot.store.library.MAX_SAVED", 3)
+    monkeypatch.setattr("bot.store.community.library.MAX_SAVED", 3)
     rows = await store.db.fetch("SELECT id FROM papers ORDER BY id LIMIT 4")
     ids = [int(row[0]) for row in rows]
     for pid in ids[:3]:

@@ -7,7 +7,7 @@ import pytest
 from bot.services.errors import NotFoundError, UserFacingError
 from bot.services.subscriptions import Subscriptions
 from bot.store import Store
-from bot.store.alerts import MAX_SUBSCRIPTIONS
+from bot.store.community.alerts import MAX_SUBSCRIPTIONS
 from tests.services.helpers import shown
 
 ALICE = 1

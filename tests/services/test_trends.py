@@ -18,7 +18,7 @@ from bot.services.errors import BadQueryError, NotFoundError
 from bot.services.trends import Trends, build_series, rising_tags
 from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store
-from bot.store.trends import RisingTag, TrendSeries, WeekTagCount
+from bot.store.papers.trends import RisingTag, TrendSeries, WeekTagCount
 from tests.delivery.fakes import FakeClock
 from tests.store.builders import daily, paper
 

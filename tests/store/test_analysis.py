@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.store.analysis import (
+from bot.search.analysis import (
     Alternative,
     QueryGroup,
     analyse_query,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from bot.store import analysis
-from bot.store.analysis import analyse_query, cache_sizes, fold, index_text
+from bot.search import analysis
+from bot.search.analysis import analyse_query, cache_sizes, fold, index_text
 
 
 def _random_text(rng: random.Random) -> str:

@@ -10,8 +10,8 @@ import json
 
 import pytest
 
-from bot.slots import ScheduleError
 from bot.store import DocumentWrite, IngestStatus, Store
+from bot.store.community.slots import ScheduleError
 from tests.delivery.helpers import ingest_at, issue_doc
 from tests.store.builders import paper, weekly
 

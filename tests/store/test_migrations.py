@@ -118,7 +118,7 @@ def test_split_statements_rejects_an_unterminated_statement() -> None:
 
 
 async def test_rank_weights_match_the_search_code(tmp_path: Path) -> None:
-    from bot.store._search import _BM25
+    from bot.store.papers.search import _BM25
 
     async with await Store.open(tmp_path / "bot.db") as store:
         rows = list(

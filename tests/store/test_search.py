@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from bot.digests.models import DigestKind
-from bot.store import PaperRecord, SearchPage, Store, _search
+from bot.store import PaperRecord, SearchPage, Store
+from bot.store.papers import search as _search
 
 from .builders import daily, note, paper, weekly
 

@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
+from bot.search.analysis import analyse_query
+from bot.search.korean import spacing_variants, strip_ending
 from bot.store import Store
-from bot.store._korean import spacing_variants, strip_ending
-from bot.store.analysis import analyse_query
 
 from .builders import daily, paper
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.store import Store
-from bot.store.trends import WeekTagCount, monday_of
+from bot.store.papers.trends import WeekTagCount, monday_of
 from tests.store.builders import daily, note, paper, weekly
 
 MAY_13 = dt.date(2024, 5, 13)  # a Monday

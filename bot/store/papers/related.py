@@ -1,0 +1,269 @@
+"""Related papers and reading-list picks: shared tags and distinctive words.
+
+A paper's *distinctive words* are the words of its text (titles, summaries, abstracts,
+commentary) that few other papers use: tf-idf, with document frequencies read from the FTS
+index's own vocabulary (``paper_search_terms``). Each word becomes a query group through
+``analysis.analyse_query`` and an FTS5 expression through ``_search.match_expression``, the
+very functions ``/search`` uses: whatever query analysis learns (Korean particles, English
+stems, a bilingual glossary) applies to related papers and picks without a change here.
+
+``related``: for each distinctive word, the papers it matches (one JSON array per word, a
+doclist walk with no ranking); for each of the paper's tags carried by at most ``TAG_LIST_MAX``
+papers, the papers carrying it. A candidate's score is the sum of the idf of the words and tags
+it shares (tags weigh ``TAG_WEIGHT`` times as much); the best candidates are then credited with
+every tag they share, common ones included. Ties go to the newer paper; the paper itself is
+never among them.
+
+Reading-list picks (``bot.store.papers.picks``) build on the same words and tags.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from weakref import WeakKeyDictionary
+
+import aiosqlite
+
+from bot.search.related import (
+    RelatedPaper,
+    Term,
+    at_least,
+    contains,
+    df_cap,
+    idf,
+    word_counts,
+)
+from bot.store._rows import to_json
+from bot.store.papers import _reads
+from bot.store.records import PaperRecord
+
+__all__ = [
+    "RelatedPaper",
+    "Term",
+    "distinctive_terms",
+    "related",
+    "tags_only_related",
+]
+
+TERMS_PER_PAPER = 6  # C(6, 3) = 20 triples: more makes the first query slow
+CANDIDATES = 50  # best text matches, then scored with their shared tags too
+RANK_MAX = 3_000  # matches ranked by bm25 at most (the newest)
+TAG_WEIGHT = 0.5
+
+_BM25 = "bm25(paper_search, 10.0, 6.0, 5.0, 3.0, 1.0, 0.0)"  # the search's column weights
+
+
+# -- words --------------------------------------------------------------------------------
+
+
+async def _corpus_size(db: aiosqlite.Connection) -> int:
+    rows = list(await db.execute_fetchall("SELECT coalesce(max(id), 0) FROM papers"))
+    return max(1, int(rows[0][0]))
+
+
+class _DfCache:
+    """Document frequencies already read, per connection. Reading one from the index vocabulary
+    walks the word's whole doclist (milliseconds for a common word), and frequencies change
+    slowly: kept until the store has grown by a tenth."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.df: dict[str, int] = {}
+
+
+_DF_CACHES: WeakKeyDictionary[aiosqlite.Connection, _DfCache] = WeakKeyDictionary()
+DF_CACHE_MAX = 500_000
+
+
+async def _doc_frequencies(db: aiosqlite.Connection, tokens: Iterable[str]) -> dict[str, int]:
+    size = await _corpus_size(db)
+    cache = _DF_CACHES.get(db)
+    if cache is None or abs(size - cache.size) > cache.size / 10 or len(cache.df) > DF_CACHE_MAX:
+        cache = _DF_CACHES[db] = _DfCache(size)
+    wanted = set(tokens)
+    missing = sorted(wanted - cache.df.keys())
+    if missing:
+        rows = await db.execute_fetchall(
+            "SELECT term, doc FROM paper_search_terms"
+            " WHERE term IN (SELECT value FROM json_each(?))",
+            (to_json(missing),),
+        )
+        found = {str(row[0]): int(row[1]) for row in rows}
+        for token in missing:
+            cache.df[token] = found.get(token, 0)
+    return {token: cache.df[token] for token in wanted}
+
+
+async def distinctive_terms(
+    db: aiosqlite.Connection, papers: Sequence[PaperRecord], *, limit: int | None = None
+) -> list[list[Term]]:
+    """For each paper, its ``limit`` most distinctive words, best first.
+
+    Weight: idf x (1 + ln tf), tf counted with title words x3 and summary words x2. A word is
+    kept if at least one other paper has it and at most ``MAX_DF_SHARE`` of all papers do (a
+    phrase's frequency is estimated by its rarest token).
+    """
+    limit = TERMS_PER_PAPER if limit is None else limit
+    counts = [word_counts(paper) for paper in papers]
+    tokens = {token for found in counts for key in found for token in key}
+    df = await _doc_frequencies(db, tokens)
+    size = await _corpus_size(db)
+    cap = df_cap(size)
+    result: list[list[Term]] = []
+    for found in counts:
+        terms: list[Term] = []
+        for key, (group, forms, tf) in found.items():
+            frequency = min((df.get(token, 0) for token in key), default=0)
+            if frequency < 2 or frequency > cap:
+                continue
+            idf = math.log(size / frequency)
+            word = forms.most_common(1)[0][0]
+            terms.append(Term(word, group, idf * (1.0 + math.log(tf))))
+        terms.sort(key=lambda term: (-term.weight, term.word))
+        result.append(terms[:limit])
+    return result
+
+
+# -- related papers -----------------------------------------------------------------------
+
+
+async def _tag_counts(db: aiosqlite.Connection, tags: Iterable[str]) -> dict[str, int]:
+    rows = await db.execute_fetchall(
+        "SELECT tag, paper_count FROM tags WHERE tag IN (SELECT value FROM json_each(?))",
+        (to_json(sorted(set(tags))),),
+    )
+    return {str(row[0]): int(row[1]) for row in rows}
+
+
+async def _ids(db: aiosqlite.Connection, sql: str, params: Sequence[object]) -> list[int]:
+    rows = list(await db.execute_fetchall(sql, params))
+    return [int(value) for value in json.loads(rows[0][0] or "[]")] if rows else []
+
+
+async def _tags_of(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for row in await db.execute_fetchall(
+        "SELECT paper_id, tag FROM paper_tags WHERE paper_id IN (SELECT value FROM json_each(?))",
+        (to_json(sorted(set(paper_ids))),),
+    ):
+        found.setdefault(int(row[0]), set()).add(str(row[1]))
+    return found
+
+
+async def _count(db: aiosqlite.Connection, expression: str) -> int:
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT count(*) FROM paper_search WHERE paper_search MATCH ?", (expression,)
+        )
+    )
+    return int(rows[0][0])
+
+
+async def _ranked(
+    db: aiosqlite.Connection, expression: str, paper_id: int, total: int
+) -> list[tuple[int, float]]:
+    """The best ``CANDIDATES`` matches by bm25, as /search weighs columns; beyond ``RANK_MAX``
+    matches only the newest ``RANK_MAX`` are ranked (bm25 costs microseconds per row)."""
+    floor = 0
+    if total > RANK_MAX:
+        rows = list(
+            await db.execute_fetchall(
+                "SELECT rowid FROM paper_search WHERE paper_search MATCH ?"
+                " ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+                (expression, RANK_MAX - 1),
+            )
+        )
+        floor = int(rows[0][0]) if rows else 0
+    ranked = await db.execute_fetchall(
+        f"SELECT rowid, {_BM25} AS score FROM paper_search WHERE paper_search MATCH ?"
+        " AND rowid >= ? AND rowid <> ? ORDER BY score LIMIT ?",
+        (expression, floor, paper_id, CANDIDATES),
+    )
+    return [(int(row[0]), -float(row[1])) for row in ranked]
+
+
+async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> list[RelatedPaper]:
+    """Up to ``limit`` papers closest to ``paper_id`` (never itself), best first.
+
+    Candidates: papers with two or more of the paper's distinctive words, ranked by bm25 over
+    all of them (title words weigh most, as in /search); too few, then papers with any one
+    of them; still too few, papers sharing its rarest tags. Each candidate's score is its text
+    score (relative to the best) plus ``TAG_WEIGHT`` times the share of the paper's tags
+    (weighted by idf) it carries.
+    """
+    papers = await _reads.fetch_papers(db, [paper_id])
+    if not papers or limit <= 0:
+        return []
+    paper = papers[0]
+    size = await _corpus_size(db)
+    (terms,) = await distinctive_terms(db, [paper])
+    tag_counts = await _tag_counts(db, paper.tags)
+    tag_idf = {tag: idf(size, count) for tag, count in tag_counts.items()}
+    text: dict[int, float] = {}
+    for shared in range(min(3, len(terms)), 0, -1):  # three words in common, then two, one
+        expression = at_least(terms, shared)
+        total = await _count(db, expression)
+        found = await _ranked(db, expression, paper_id, total)
+        best = max((score for _, score in found), default=0.0) or 1.0
+        for other, score in found:  # a paper sharing more words ranks above one sharing fewer
+            text.setdefault(other, shared + score / best)
+        if len(text) >= limit:
+            break
+    if len(text) < limit and tag_idf:  # words alone found too little: the rarest tags
+        rarest = min(tag_idf, key=lambda tag: (tag_counts[tag], tag))
+        for other in await _ids(
+            db,
+            "SELECT json_group_array(paper_id) FROM (SELECT paper_id FROM paper_tags"
+            " WHERE tag = ? AND paper_id <> ? ORDER BY paper_id DESC LIMIT ?)",
+            (rarest, paper_id, CANDIDATES),
+        ):
+            text.setdefault(other, 0.0)
+    if not text:
+        return []
+    best_text = max(text.values()) or 1.0  # 0 when only tags found them
+    shared_tags = await _tags_of(db, text)
+    tag_total = sum(tag_idf.values()) or 1.0
+    tokens = await _tokens(db, text)
+    ranked: list[RelatedPaper] = []
+    for other, score in text.items():
+        tags = sorted(shared_tags.get(other, set()) & tag_idf.keys(), key=lambda t: -tag_idf[t])
+        total_score = score / best_text + TAG_WEIGHT * sum(tag_idf[t] for t in tags) / tag_total
+        words = tuple(t.word for t in terms if contains(t.group, tokens.get(other, "")))
+        ranked.append(RelatedPaper(other, round(total_score, 4), tuple(tags), words))
+    ranked.sort(key=lambda hit: (-hit.score, -hit.paper_id))
+    return ranked[:limit]
+
+
+async def tags_only_related(
+    db: aiosqlite.Connection, paper_id: int, limit: int = 5
+) -> list[RelatedPaper]:
+    """The baseline: papers sharing the most (idf-weighted) tags, newest first on ties."""
+    papers = await _reads.fetch_papers(db, [paper_id])
+    if not papers:
+        return []
+    size = await _corpus_size(db)
+    tag_idf = {t: idf(size, c) for t, c in (await _tag_counts(db, papers[0].tags)).items()}
+    scores: defaultdict[int, float] = defaultdict(float)
+    for tag, weight in tag_idf.items():
+        for other in await _ids(
+            db, "SELECT json_group_array(paper_id) FROM paper_tags WHERE tag = ?", (tag,)
+        ):
+            scores[other] += weight
+    scores.pop(paper_id, None)
+    best = sorted(scores.items(), key=lambda item: (-item[1], -item[0]))[:limit]
+    return [RelatedPaper(pid, round(score, 4)) for pid, score in best]
+
+
+async def _tokens(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[int, str]:
+    """Each paper's indexed tokens (all columns but the filter keys), padded with spaces."""
+    return {
+        int(row[0]): " " + " ".join(str(value or "") for value in row[1:]) + " "
+        for row in await db.execute_fetchall(
+            "SELECT rowid, title, tags, summaries, body FROM paper_search"
+            " WHERE rowid IN (SELECT value FROM json_each(?))",
+            (to_json(sorted(set(paper_ids))),),
+        )
+    }
