@@ -29,7 +29,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from bot.search.korean import spacing_variants, strip_ending
+from bot.search.korean import is_verbal, spacing_variants, strip_ending
+from bot.search.stopwords import STOP_KEYS
 
 __all__ = [
     "KOREAN_PARTICLES",
@@ -64,10 +65,37 @@ _DIGIT_RE = re.compile(r"\d")
 # while the case still tells us it is an acronym.
 _ACRONYM_PLURAL_RE = re.compile(r"\b([A-Z][A-Z0-9]+)s\b")
 
-# Particles, longest first so ``에서`` wins over ``에``.
+# Particles, longest first so ``에서`` wins over ``에``. Compound particles (``만으로``,
+# ``에서의``) are what readers type in phrases: a query word keeps only its noun.
 KOREAN_PARTICLES: tuple[str, ...] = (
+    "으로만",
+    "만으로",
+    "에서의",
+    "으로의",
+    "에서는",
+    "으로는",
+    "이라는",
+    "까지",
+    "부터",
+    "처럼",
+    "에게",
+    "만의",
+    "과의",
+    "와의",
+    "에는",
+    "에도",
+    "로는",
+    "로만",
+    "라는",
+    "이나",
     "에서",
     "으로",
+    "들을",
+    "들이",
+    "들의",
+    "들은",
+    "들",
+    "만",
     "은",
     "는",
     "이",
@@ -308,10 +336,16 @@ def index_text(texts: Iterable[str | None], *, keep_words: bool = False) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Alternative:
-    """A phrase of tokens (adjacent, in order); with ``prefix`` its last token is a prefix."""
+    """A phrase of tokens (adjacent, in order); with ``prefix`` its last token is a prefix.
+
+    With ``near``, the phrases in ``near`` within a few tokens of each other, in any order
+    (``tokens`` is then all their tokens): how a glossary form of several words matches
+    (``merging models`` = ``model merging``, ``key-value 캐시``).
+    """
 
     tokens: tuple[str, ...]
     prefix: bool = False
+    near: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +376,11 @@ class QueryGroup:
     # Derived from the alternatives' chunk: not part of the group's identity.
     relaxed: tuple[Alternative, ...] = field(default=(), compare=False)
     key: tuple[str, ...] = field(default=(), compare=False)
+    # A function word (``without``, ``없이``, ``위한``): never required, never counted.
+    stop: bool = field(default=False, compare=False)
+    # A long joined Hangul compound (5+ syllables) the store segments with the index's own
+    # term statistics (``korean.segment``).
+    compound: str | None = field(default=None, compare=False)
 
     def completed(self) -> QueryGroup:
         """This group with its completion as one more alternative."""
@@ -352,6 +391,7 @@ class QueryGroup:
             self.word,
             relaxed=self.relaxed,
             key=self.key,
+            compound=self.compound,
         )
 
     def relax(self) -> QueryGroup:
@@ -360,7 +400,11 @@ class QueryGroup:
         if not extra:
             return self
         return QueryGroup(
-            tuple(dict.fromkeys((*self.alternatives, *extra))), self.word, key=self.key
+            tuple(dict.fromkeys((*self.alternatives, *extra))),
+            self.word,
+            key=self.key,
+            stop=self.stop,
+            compound=self.compound,
         )
 
 
@@ -434,13 +478,21 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
                 # The last word may be half typed: ``zero-shot tokenizer tra``. A prefix of the
                 # unstemmed word also reaches the unstemmed title words indexed for this.
                 completion = Alternative((plain,), prefix=True)
+    compound = None
+    if len(runs) == 1 and runs[0][0] and len(key[0]) >= COMPOUND_MIN and not is_verbal(key[0]):
+        compound = key[0] if _HANGUL_RE.fullmatch(key[0]) else None
     return QueryGroup(
         tuple(dict.fromkeys(alternatives)),
         word_group,
         completion,
         relaxed=tuple(relaxed),
         key=key,
+        stop=len(key) == 1 and key[0] in STOP_KEYS,
+        compound=compound,
     )
+
+
+COMPOUND_MIN = 5
 
 
 _MAX_PHRASE = 32

@@ -24,7 +24,7 @@ from bot.search.mentions import tag_key
 __all__ = ["Expander"]
 
 _NO_PREFIX = 1_000_000  # analyse forms without prefix completions
-MAX_EXPANSIONS = 12  # alternatives added per concept: each is a phrase FTS5 must match
+MAX_EXPANSIONS = 16  # alternatives added per concept: each is a phrase FTS5 must match
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,28 +37,75 @@ def _is_hangul(word: str) -> bool:
     return bool(word) and all("\uac00" <= char <= "\ud7a3" for char in word)
 
 
-def _form(form: str) -> tuple[list[tuple[str, ...]], list[Alternative]]:
-    """The keys a form is recognised by in a query, and the phrases it is searched as."""
+def _content(form: str) -> list[QueryGroup]:
     groups = analyse_query(form, prefix_min=_NO_PREFIX)
+    return [group for group in groups if not group.stop] or groups
+
+
+def _parts(groups: Sequence[QueryGroup]) -> tuple[tuple[str, ...], ...] | None:
+    """Each group's main phrase, or None if one is no plain phrase."""
+    firsts = [group.alternatives[0] for group in groups]
+    if not all(isinstance(alt, Alternative) and not alt.prefix for alt in firsts):
+        return None
+    return tuple(alt.tokens for alt in firsts if isinstance(alt, Alternative))
+
+
+def _near(parts: Sequence[tuple[str, ...]]) -> Alternative:
+    """The words near each other in any order if one is a Latin word (``model merging`` =
+    ``merging of models``); Korean words stay one phrase, in order (their bigrams make NEAR
+    too loose: ``언어의 특성과 모델`` is no 언어 모델), spaced as written (``korean``
+    handles the joined spelling)."""
+    tokens = tuple(t for part in parts for t in part)
+    if all(_is_hangul(token) for token in tokens):
+        return Alternative(tokens)
+    return Alternative(tokens, near=tuple(parts))
+
+
+def _form(form: str) -> tuple[list[tuple[str, ...]], list[Alternative]]:
+    """The keys a form is recognised by in a query, and the alternatives it is searched as.
+
+    A form of several words is searched as its words near each other in any order
+    (``model merging`` finds ``merging models``), not as one exact phrase.
+    """
+    groups = _content(form)
     if not groups:
         return [], []
     words = tuple(word for group in groups for word in group.key)
     keys = [words]
     if len(words) > 1 and all(_is_hangul(word) for word in words):
         keys.append(("".join(words),))  # 검색 증강 생성 is also typed 검색증강생성
-    firsts = [group.alternatives[0] for group in groups]
     if len(groups) == 1:
         # The main phrase only: the typed word has its own spacing variants already, and
         # every alternative is a phrase FTS5 must match.
         phrases = [alt for alt in groups[0].alternatives[:1] if isinstance(alt, Alternative)]
-    elif all(isinstance(alt, Alternative) and not alt.prefix for alt in firsts):
-        tokens = tuple(t for alt in firsts if isinstance(alt, Alternative) for t in alt.tokens)
-        phrases = [Alternative(tokens)]
-        if len(keys) == 2:  # the joined Korean spelling, indexed as one bigram run
-            phrases.extend(_form(keys[1][0])[1][:1])
-    else:
-        phrases = []
+        return keys, phrases
+    parts = _parts(groups)
+    if parts is None:
+        return keys, []
+    phrases = [_near(parts)]
+    if len(keys) == 2:  # the joined Korean spelling, indexed as one bigram run
+        phrases.extend(_form(keys[1][0])[1][:1])
     return keys, phrases
+
+
+def _mixed(forms: Iterable[str]) -> list[tuple[tuple[str, ...], Alternative]]:
+    """Mixed-script spellings of a concept: the head words of one form with the last word of
+    another (``key-value 캐시``, ``KV 캐시``, ``모델 merging``), as (key, alternative)."""
+    split: list[
+        tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...], tuple[str, ...]]
+    ] = []
+    for form in forms:
+        groups = _content(form)
+        parts = _parts(groups) if len(groups) >= 2 else None
+        if parts is None:
+            continue
+        head_key = tuple(w for group in groups[:-1] for w in group.key)
+        split.append((head_key, parts[:-1], groups[-1].key, parts[-1]))
+    found: list[tuple[tuple[str, ...], Alternative]] = []
+    for head_key, head, _, _ in split:
+        for _, _, last_key, last in split:
+            found.append(((*head_key, *last_key), _near((*head, last))))
+    return found
 
 
 class Expander:
@@ -67,6 +114,8 @@ class Expander:
     def __init__(self, glossary: Glossary, vocabulary: TagVocabulary) -> None:
         self._concepts: list[_Concept] = []
         self._index: dict[tuple[str, ...], list[int]] = {}
+        # the same keys with their words sorted: ``merging models`` names ``model merging``
+        self._unordered: dict[tuple[str, ...], list[int]] = {}
         for term in glossary.terms:
             self._add(term.forms, term.tag)
         for name, info in vocabulary.tags.items():
@@ -75,13 +124,21 @@ class Expander:
         self._longest = max((len(key) for key in self._index), default=0)
 
     def _add(self, forms: Iterable[str], tag: str | None) -> None:
+        forms = list(forms)
         concept_id = len(self._concepts)
         phrases: dict[Alternative, None] = {}
+        keyed: list[tuple[str, ...]] = []
         for form in forms:
             keys, alternatives = _form(form)
             phrases.update(dict.fromkeys(alternatives))
-            for key in keys:
-                ids = self._index.setdefault(key, [])
+            keyed.extend(keys)
+        mixed = _mixed(forms)
+        for key, alternative in mixed:
+            keyed.append(key)
+            phrases.setdefault(alternative, None)
+        for key in keyed:
+            for index, lookup in ((self._index, key), (self._unordered, tuple(sorted(key)))):
+                ids = index.setdefault(lookup, [])
                 if concept_id not in ids:
                     ids.append(concept_id)
         self._concepts.append(_Concept(tuple(phrases), tag))
@@ -168,6 +225,8 @@ class Expander:
             if len(key) > 1 and all(_is_hangul(word) for word in key):
                 keys.append(("".join(key),))  # typed spaced, listed joined
             ids = [i for candidate in keys for i in self._index.get(candidate, [])]
+            if not ids and len(key) > 1:
+                ids = list(self._unordered.get(tuple(sorted(key)), []))
             if ids:
                 return end, list(dict.fromkeys(ids))
         return None

@@ -14,9 +14,11 @@ it with indexing bridge bigrams and with a morphological analyser).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from itertools import combinations, pairwise
 
-__all__ = ["ENDINGS", "spacing_variants", "strip_ending"]
+__all__ = ["ENDINGS", "is_verbal", "segment", "spacing_variants", "strip_ending"]
 
 MAX_SPACING_VARIANTS = 4  # each is a phrase FTS5 must match: they cost
 _MAX_SPLIT_SYLLABLES = 8  # longer runs are pasted sentences, not compounds
@@ -63,6 +65,11 @@ def _bigrams(run: str) -> list[str]:
     return [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def is_verbal(run: str) -> bool:
+    """Whether a Hangul run ends like a verb or a sentence (``이루었습니다``): no compound."""
+    return run.endswith(_VERBAL_ENDINGS)
+
+
 def spacing_variants(run: str) -> list[tuple[str, ...]]:
     """Token phrases a spaced spelling of the Hangul ``run`` is indexed as, likeliest first.
 
@@ -100,3 +107,45 @@ def strip_ending(word: str, *, shortest: int = 1) -> str | None:
         if len(ending) >= shortest and word.endswith(ending) and len(word) - len(ending) >= 2:
             return word[: -len(ending)]
     return None
+
+
+SEGMENT_PART_MAX = (
+    4  # Korean words in compounds are 2-4 syllables (대규모, 최적화, 트랜스포머 is 5)
+)
+
+
+def segment(run: str, frequency: Callable[[str], int], documents: int) -> list[str]:
+    """The likeliest split of a joined Hangul compound into words, by the index's statistics.
+
+    Dynamic programming over every split point (parts of 2 to ``SEGMENT_PART_MAX`` syllables,
+    a lone syllable only where nothing else fits): a split's likelihood is the product of its
+    parts' document shares, a part's share estimated by its rarest bigram (a bigram that
+    straddles two words, ``전언`` in ``비전언어``, is rare in text that spaces them).
+    ``비전언어모델평가`` -> ``비전 언어 모델 평가``. ``frequency`` gives a bigram's document
+    frequency.
+    """
+    size = len(run)
+    total = max(documents, 1) * 2.0
+
+    def cost(part: str) -> float:
+        if len(part) == 1:
+            return 30.0  # a lone syllable: only when nothing else fits
+        rarest = min(frequency(gram) for gram in _bigrams(part))
+        return -math.log((rarest + 0.5) / total)
+
+    best: list[tuple[float, int]] = [(0.0, 0)] + [(math.inf, 0)] * size
+    for end in range(1, size + 1):
+        for length in range(1, min(SEGMENT_PART_MAX, end) + 1):
+            start = end - length
+            if best[start][0] == math.inf:
+                continue
+            score = best[start][0] + cost(run[start:end])
+            if score < best[end][0]:
+                best[end] = (score, start)
+    parts: list[str] = []
+    end = size
+    while end > 0:
+        start = best[end][1]
+        parts.append(run[start:end])
+        end = start
+    return parts[::-1]

@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from bot.search.analysis import Alternative, Conjunction, QueryGroup, query_stem
 
 __all__ = [
+    "COLUMN_WEIGHTS",
     "HEADS",
     "RANK_BUDGET",
     "Expressions",
+    "choose_correction",
     "clean_text",
     "correction_candidates",
+    "covers",
     "expressions",
+    "group_frequency",
+    "group_tokens",
     "match_expression",
     "one_edit",
     "ranked_max",
@@ -38,8 +43,14 @@ def quote(text: str) -> str:
 def _alternative(alternative: Alternative | Conjunction) -> str:
     if isinstance(alternative, Conjunction):
         return "(" + " AND ".join(_group(group) for group in alternative.groups) + ")"
+    if alternative.near:
+        parts = " ".join(quote(" ".join(part)) for part in alternative.near)
+        return f"NEAR({parts}, {NEAR_DISTANCE})"
     phrase = quote(" ".join(alternative.tokens))
     return phrase + "*" if alternative.prefix else phrase
+
+
+NEAR_DISTANCE = 3  # tokens between the words of a glossary form (``key-value 캐시를``)
 
 
 def _group(group: QueryGroup) -> str:
@@ -131,29 +142,86 @@ def expressions(
 
 
 def correction_candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
-    """Possible corrections of a word missing from the index: ``stem -> (tier, shown as)``.
+    """Possible corrections of a word missing from the index: ``term -> (tier, shown as)``.
 
-    Tier 0, one edit away: every one-edit variant of the stem (``halucin`` -> ``hallucin``),
-    looked up as is, and deletions/transpositions in the last letters of the typed word,
-    stemmed (``hallucinatoins`` -> ``hallucinations`` -> ``hallucin``). Stemming every variant
-    of the word would cost a pure-Python Snowball call each, tens of milliseconds per word.
-    Tier 1, a typo in a suffix the stemmer then could not strip: the stem's longest prefix
-    that is indexed, at most 5 letters shorter (``hallucinatiin`` -> ``hallucin``).
+    Tier 0, one edit away from what was *typed*: every one-edit variant of the surface word,
+    looked up as typed (titles index unstemmed words) and stemmed (``lage`` -> ``large`` ->
+    ``larg``), and every one-edit variant of its stem (``halucin`` -> ``hallucin``). Stemming
+    first and correcting the stem turned ``lage`` into a surname (``lag``). Tier 1, a typo in
+    a suffix the stemmer then could not strip: the stem's longest indexed prefix, at most
+    5 letters shorter (``hallucinatiin`` -> ``hallucin``). ``choose_correction`` picks.
     """
     found: dict[str, tuple[int, str]] = {}
+    for variant in sorted(one_edit(word)):
+        found.setdefault(variant, (0, variant))
+        found.setdefault(query_stem(variant), (0, variant))
     # shown with the typed word's own ending: halucination -> hallucin + ation
     ending = word[len(term) :] if word.startswith(term) else ""
     for variant in sorted(one_edit(term)):
         found.setdefault(variant, (0, variant + ending))
-    tail = max(0, len(word) - 5)
-    for i in range(tail, len(word)):
-        variants = [word[:i] + word[i + 1 :]]
-        if i + 1 < len(word):
-            variants.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
-        for variant in variants:
-            if variant:
-                found.setdefault(query_stem(variant), (0, variant))
     for length in range(len(term) - 1, max(3, len(term) - 6), -1):
         found.setdefault(term[:length], (1, term[:length]))
     found.pop(term, None)
+    found.pop(word, None)
     return found
+
+
+def choose_correction(
+    word: str, choices: dict[str, tuple[int, str]], frequency: dict[str, int]
+) -> str | None:
+    """The best indexed candidate: lower tier, then one not shorter than what was typed (a
+    shorter word is mostly a different word: ``lage`` is ``large``, not ``lag``), then the
+    term in more papers, then the longer."""
+    found = [
+        (tier, len(shown) < len(word), -frequency[term], -len(shown), term)
+        for term, (tier, shown) in choices.items()
+        if frequency.get(term, 0) > 0
+    ]
+    return min(found)[4] if found else None
+
+
+COLUMN_WEIGHTS = (1.0, 0.8, 0.8, 0.6, 0.4)
+"""How much a query term found in each column counts towards a paper's coverage of the query:
+title, authors, tags, summaries, abstracts and commentary (the columns of ``paper_search``)."""
+
+
+def covers(group: QueryGroup, text: str) -> bool:
+    """Whether ``text`` (one column's index tokens, space-padded) matches ``group`` as its
+    MATCH expression would (NEAR as all its phrases in the column)."""
+    return any(_covers(alternative, text) for alternative in group.alternatives)
+
+
+def _covers(alternative: Alternative | Conjunction, text: str) -> bool:
+    if isinstance(alternative, Conjunction):
+        return all(covers(group, text) for group in alternative.groups)
+    if alternative.near:
+        return all(f" {' '.join(part)} " in text for part in alternative.near)
+    phrase = " ".join(alternative.tokens)
+    return f" {phrase}" in text if alternative.prefix else f" {phrase} " in text
+
+
+def group_tokens(group: QueryGroup) -> set[str]:
+    """Every token of the group's alternatives (what its document frequency is read from)."""
+    found: set[str] = set()
+    for alternative in group.alternatives:
+        if isinstance(alternative, Conjunction):
+            for inner in alternative.groups:
+                found |= group_tokens(inner)
+        elif not alternative.prefix:
+            found.update(alternative.tokens)
+    return found
+
+
+def group_frequency(group: QueryGroup, docs: dict[str, int]) -> int:
+    """Estimated papers matching the group: its likeliest alternative's rarest token (a
+    prefix alternative counts as found)."""
+    best = 0
+    for alternative in group.alternatives:
+        if isinstance(alternative, Conjunction):
+            value = min((group_frequency(inner, docs) for inner in alternative.groups), default=0)
+        elif alternative.prefix:
+            value = 1
+        else:
+            value = min((docs.get(token, 0) for token in alternative.tokens), default=0)
+        best = max(best, value)
+    return best

@@ -117,8 +117,9 @@ class SearchPage(_Record):
     ``strategy`` tells how the hits were found: ``all`` (every term matched), ``corrected``
     (every term matched after one-typo corrections, listed in ``corrections``), ``relaxed``
     (every term matched once Korean words were reduced to their nouns: ``평가한`` -> ``평가``),
-    or ``none`` (nothing to search for). ``any`` is no longer produced: a search never claims
-    papers that match only some of the query's terms.
+    ``any`` (no paper has every term: papers with some of the meaningful terms, ranked by how
+    much of the query they cover), or ``none`` (nothing to search for). With ``all``,
+    ``corrected`` or ``relaxed``, papers with some of the terms follow the full matches.
     """
 
     query: str

@@ -222,9 +222,11 @@ class Store:
         by any 2-syllable part, a lone syllable as a prefix; English words by stem; accents
         and case are ignored; the last word also matches as a prefix; glossary terms and tag
         aliases also match their other forms (양자화 = quantization), ranked after exact
-        matches. All terms must match; failing that, terms are corrected by one typo; failing
-        that, Korean words are reduced to their nouns; otherwise nothing matches (see
-        ``SearchPage.strategy``). Ties go to recent, often mentioned papers. ``tag``
+        matches. Papers with all terms come first; failing that, terms are corrected by one
+        typo; failing that, Korean words are reduced to their nouns. Papers with only some of
+        the meaningful terms follow, ranked by how much of the query they cover; function
+        words (``without``, ``없이``) are never required (see ``SearchPage.strategy``). Ties
+        go to recent, often mentioned papers. ``tag``
         keeps papers with that tag, or with the tag an alias of it means (``강화학습`` ->
         ``rl``), ``kind`` papers mentioned in a digest of that kind. ``limit`` is capped at 100.
         """
@@ -295,6 +297,8 @@ class Store:
             if found is not None:
                 return await self.get_paper(found)
         page = await self.search(text, limit=1)
+        if page.strategy == "any":  # some of the words only: not the paper the text names
+            return None
         return page.hits[0].paper if page.hits else None
 
     async def get_papers(self, paper_ids: Sequence[int]) -> list[PaperRecord]:

@@ -35,7 +35,8 @@ async def test_search_renders_one_page_in_both_languages(lookup: Lookup) -> None
 async def test_search_collapses_spaces_and_finds_korean(lookup: Lookup) -> None:
     spaced = await lookup.search("  mixture   of\texperts ", "en")
     assert spaced.embed["title"] == "Search: mixture of experts"
-    assert [hit.paper.title_en for hit in spaced.page.hits] == [
+    # first (issue 17: papers with some of the words follow the full matches)
+    assert [hit.paper.title_en for hit in spaced.page.hits][:1] == [
         "From Sparse to Soft Mixtures of Experts"
     ]
     korean = await lookup.search("환각", "ko")

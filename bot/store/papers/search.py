@@ -23,21 +23,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
+import re
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Sequence
 
 import aiosqlite
 
 from bot.digests.models import DigestKind
-from bot.search.analysis import Alternative, QueryGroup, analyse_query
+from bot.search.analysis import Alternative, QueryGroup, analyse_query, query_stem
 from bot.search.expand import Expander
+from bot.search.korean import segment
 from bot.search.mentions import canonical_tag, kind_key, tag_key
+from bot.search.phonetic import MIN_SCORE, PhoneticBridge, is_loanword_shaped
 from bot.search.plan import (
+    COLUMN_WEIGHTS,
     Expressions,
+    choose_correction,
     clean_text,
     correction_candidates,
+    covers,
     expressions,
+    group_frequency,
+    group_tokens,
     match_expression,
     ranked_max,
 )
@@ -231,33 +241,46 @@ than EXPANSION_MIN_DOCS: small stores are fast anyway) is dropped (``Expander.pr
 
 
 class TermFrequencies:
-    """Which expansion tokens are too frequent to expand to, cached per store.
+    """Document frequencies of index terms, cached per store.
 
-    Reading document frequencies from the FTS vocabulary costs 1-25 ms per query at 100,000
-    papers, more than the expansion saves; the expansion tokens are a fixed set (the glossary
-    and tag aliases) and frequencies change only with an ingest, so they are cached until the
-    store's next ingest (``clear``) or for ``ttl`` seconds (another process may ingest).
+    Reading one from the FTS vocabulary costs up to milliseconds (a common term's doclist is
+    walked) and frequencies change only with an ingest, so they are cached until the store's
+    next ingest (``clear``) or for ``ttl`` seconds (another process may ingest). ``frequent``
+    says which expansion tokens are too frequent to expand to; ``docs`` serves the partial
+    matches' weights, compound segmentation and the phonetic bridge. Also holds the phonetic
+    bridge built from the title vocabulary (rebuilt after ``ttl``).
     """
 
     def __init__(self, ttl: float = 600.0, limit: int = 20_000) -> None:
         self._ttl, self._limit = ttl, limit
         self._docs: dict[str, int] = {}
+        self._size: int | None = None
         self._too_many: float | None = None
         self._since = time.monotonic()
+        self.bridge: PhoneticBridge | None = None
+        self._bridge_since = 0.0
 
     def clear(self) -> None:
         self._docs.clear()
         self._too_many = None
+        self._size = None
         self._since = time.monotonic()
 
-    async def frequent(self, db: aiosqlite.Connection, tokens: set[str]) -> set[str]:
-        if not tokens:
-            return set()
+    def _expire(self) -> None:
         if time.monotonic() - self._since > self._ttl or len(self._docs) > self._limit:
             self.clear()
-        if self._too_many is None:
+
+    async def size(self, db: aiosqlite.Connection) -> int:
+        """Papers in the store (the highest paper id: cheap, and close enough)."""
+        self._expire()
+        if self._size is None:
             rows = list(await db.execute_fetchall("SELECT max(rowid) FROM paper_search"))
-            self._too_many = max(EXPANSION_MIN_DOCS, EXPANSION_MAX_SHARE * int(rows[0][0] or 0))
+            self._size = max(1, int(rows[0][0] or 0))
+        return self._size
+
+    async def docs(self, db: aiosqlite.Connection, tokens: set[str]) -> dict[str, int]:
+        """Papers containing each token (0 for a token not indexed)."""
+        self._expire()
         missing = sorted(tokens.difference(self._docs))
         if missing:
             self._docs.update(dict.fromkeys(missing, 0))
@@ -267,7 +290,38 @@ class TermFrequencies:
                 (json.dumps(missing, ensure_ascii=False),),
             ):
                 self._docs[str(row[0])] = int(row[1])
-        return {token for token in tokens if self._docs[token] > self._too_many}
+        return {token: self._docs.get(token, 0) for token in tokens}
+
+    async def frequent(self, db: aiosqlite.Connection, tokens: set[str]) -> set[str]:
+        if not tokens:
+            return set()
+        if self._too_many is None:
+            size = await self.size(db)
+            self._too_many = max(EXPANSION_MIN_DOCS, EXPANSION_MAX_SHARE * size)
+        docs = await self.docs(db, tokens)
+        return {token for token in tokens if docs[token] > self._too_many}
+
+    async def phonetic(self, db: aiosqlite.Connection) -> PhoneticBridge:
+        """The bridge from Hangul loanwords to the English words of titles, built on first use
+        from the papers' English titles (names of models and methods are title words; the
+        whole index vocabulary would take seconds to read at 100,000 papers)."""
+        if self.bridge is None or time.monotonic() - self._bridge_since > BRIDGE_TTL:
+            terms: Counter[str] = Counter()
+            for (title,) in await db.execute_fetchall(_TITLES):
+                if title:
+                    terms.update(set(_TITLE_WORD_RE.findall(str(title).casefold())))
+            self.bridge = PhoneticBridge(terms, await self.size(db))
+            self._bridge_since = time.monotonic()
+        return self.bridge
+
+
+_TITLE_WORD_RE = re.compile("[a-z]{3,}")
+# a paper merged from one mention keeps its text in the mention only
+_TITLES = (
+    "SELECT coalesce(p.title_en, (SELECT m.title_en FROM mentions AS m"
+    " WHERE m.paper_id = p.id AND m.title_en IS NOT NULL LIMIT 1)) FROM papers AS p"
+)
+BRIDGE_TTL = 3_600.0
 
 
 async def _corrections(
@@ -313,14 +367,161 @@ async def _corrections(
     corrections: dict[str, str] = {}
     for group in groups:
         choices = options.get(group, {})
-        found = [(-choices[t][0], frequency[t], t) for t in choices if t in frequency]
-        if found and group.word is not None:
-            best = max(found)[2]
+        best = choose_correction(group.word, choices, frequency) if group.word else None
+        if best is not None and group.word is not None:
             corrected.append(QueryGroup((Alternative((best,)),), key=(best,)))
             corrections[group.word] = choices[best][1]
         else:
             corrected.append(group)
     return corrected, corrections
+
+
+async def _segment(
+    db: aiosqlite.Connection, groups: list[QueryGroup], frequencies: TermFrequencies
+) -> list[QueryGroup]:
+    """Long joined Korean compounds split into their words, as a spaced query would be: the
+    split the index's own bigram statistics make likeliest (``korean.segment``)."""
+    if not any(group.compound for group in groups):
+        return groups
+    grams = {
+        group.compound[i : i + 2]
+        for group in groups
+        if group.compound
+        for i in range(len(group.compound) - 1)
+    }
+    docs = await frequencies.docs(db, grams)
+    size = await frequencies.size(db)
+    out: list[QueryGroup] = []
+    for group in groups:
+        if not group.compound:
+            out.append(group)
+            continue
+        parts = segment(group.compound, lambda gram: docs.get(gram, 0), size)
+        split = [g for g in analyse_query(" ".join(parts), prefix_min=10_000) if not g.stop]
+        out.extend(split if len(split) >= 2 else [group])
+    return list(dict.fromkeys(out))
+
+
+BRIDGE_RARE_SHARE = 0.002  # a Hangul word in fewer papers than this is "rare"
+BRIDGE_RARE_MIN = 3
+BRIDGE_TERMS = 2
+
+
+async def _bridge(
+    db: aiosqlite.Connection, groups: list[QueryGroup], frequencies: TermFrequencies
+) -> list[QueryGroup]:
+    """Hangul loanwords the index barely knows (``라마``, ``미스트랄``) also match the English
+    title words that sound like them (``llama``, ``mistral``: ``bot.search.phonetic``)."""
+    loanwords = [
+        group
+        for group in groups
+        if len(group.key) == 1
+        and 2 <= len(group.key[0]) <= 8
+        and _is_hangul(group.key[0])
+        and is_loanword_shaped(group.key[0])
+    ]
+    if not loanwords:
+        return groups
+    docs = await frequencies.docs(db, {t for group in loanwords for t in group_tokens(group)})
+    size = await frequencies.size(db)
+    rare = max(BRIDGE_RARE_MIN, BRIDGE_RARE_SHARE * size)
+    wanted = [group for group in loanwords if group_frequency(group, docs) < rare]
+    if not wanted:
+        return groups
+    bridge = await frequencies.phonetic(db)
+    out: list[QueryGroup] = []
+    for group in groups:
+        if group not in wanted:
+            out.append(group)
+            continue
+        extra: dict[Alternative, None] = {}
+        for candidate in bridge.candidates(group.key[0], limit=BRIDGE_TERMS):
+            if candidate.score >= MIN_SCORE:
+                extra[Alternative((query_stem(candidate.term),))] = None
+                extra[Alternative((candidate.term,))] = None
+        alternatives = tuple(dict.fromkeys((*group.alternatives, *extra)))
+        out.append(QueryGroup(alternatives, group.word, group.completion, group.relaxed, group.key))
+    return out
+
+
+def _is_hangul(word: str) -> bool:
+    return bool(word) and all("\uac00" <= char <= "\ud7a3" for char in word)
+
+
+PARTIAL_MAX = 100
+"""Papers matching some but not all of the query: the best this many by bm25 are ranked by how
+much of the query they cover."""
+
+
+async def _partial(
+    db: aiosqlite.Connection,
+    groups: Sequence[QueryGroup],
+    frequencies: TermFrequencies,
+    keys: Sequence[str],
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[int, float]], int]:
+    """Papers sharing some of the query's meaningful terms, after those sharing all of them.
+
+    Retrieval is any term (OR, minus the papers matching all terms, which rank above); the
+    best ``PARTIAL_MAX`` by bm25 are then ranked by *coverage*: the share of the query's
+    terms they contain, each weighted by its idf and by the column it is found in (title over
+    tags over summaries over commentary), so a paper with most of the query ranks high and one
+    with a single common word low. Scores fall in (-3, -2): below every full match.
+    """
+    if len(groups) < 2:
+        return [], 0
+    docs = await frequencies.docs(db, {t for group in groups for t in group_tokens(group)})
+    size = await frequencies.size(db)
+    weights = [
+        math.log(1.0 + size / frequency) if (frequency := group_frequency(g, docs)) else 0.0
+        for g in groups
+    ]
+    present = [group for group, weight in zip(groups, weights, strict=True) if weight > 0]
+    if not present:
+        return [], 0
+    planned = expressions(present, "OR", keys, exclude=groups)
+    total = await _count(db, planned.full)
+    if total == 0:
+        return [], 0
+    cap = ranked_max(present, len(keys))
+    ranked = await _page(db, planned, total, cap, PARTIAL_MAX, 0)
+    columns = await _columns(db, [paper_id for paper_id, _ in ranked])
+    whole = sum(weights)
+    best = max((score for _, score in ranked), default=0.0) or 1.0
+    scored: list[tuple[int, float]] = []
+    for paper_id, bm25 in ranked:
+        texts = columns.get(paper_id)
+        if texts is None:
+            continue
+        covered = 0.0
+        for group, weight in zip(groups, weights, strict=True):
+            if weight:
+                found = [
+                    w for w, text in zip(COLUMN_WEIGHTS, texts, strict=True) if covers(group, text)
+                ]
+                covered += weight * max(found, default=0.0)
+        if covered <= 0:
+            continue
+        score = covered / whole + 0.1 * max(0.0, bm25) / best
+        scored.append((paper_id, round(score, 6)))
+    scored.sort(key=lambda item: (-item[1], -item[0]))
+    page = [(paper_id, score / 2.0 - 3.0) for paper_id, score in scored[offset : offset + limit]]
+    return page, len(scored)
+
+
+async def _columns(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> dict[int, list[str]]:
+    """Each paper's index tokens per weighted column, space-padded."""
+    if not paper_ids:
+        return {}
+    return {
+        int(row[0]): [f" {value or ''} " for value in row[1:]]
+        for row in await db.execute_fetchall(
+            "SELECT rowid, title, authors, tags, summaries, body FROM paper_search"
+            " WHERE rowid IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted(set(paper_ids))),),
+        )
+    }
 
 
 async def search(
@@ -343,42 +544,61 @@ async def search(
         keys.append(tag_key(canonical_tag(clean_text(tag))))
     if kind is not None:
         keys.append(kind_key(DigestKind(kind).value))
-    groups = analyse_query(query)
+    # function words (없이, without) are never required: a paper is not about them (a query
+    # of nothing else is searched as typed, all words required)
+    typed = analyse_query(query)
+    groups = [group for group in typed if not group.stop] or typed
     empty = SearchPage(query=query, total=0, offset=offset, limit=limit, strategy="none")
     if not groups:
         return empty
     strategy: SearchStrategy = "all"
     corrections: dict[str, str] = {}
     try:
+        groups = await _segment(db, groups, frequencies)
+        groups = await _bridge(db, groups, frequencies)
+        current = groups
         page, total = await _run_expanded(db, groups, expander, frequencies, keys, limit, offset)
         if total == 0 and any(group.completion for group in groups):
-            groups = [group.completed() for group in groups]  # the last word, half typed
+            current = groups = [group.completed() for group in groups]  # half typed
             page, total = await _run_expanded(
                 db, groups, expander, frequencies, keys, limit, offset
             )
         if total == 0:
             corrected, corrections = await _corrections(db, groups)
             if corrections:
-                strategy = "corrected"
+                strategy, current = "corrected", corrected
                 page, total = await _run_expanded(
                     db, corrected, expander, frequencies, keys, limit, offset
                 )
             if total == 0 and any(group.relaxed for group in corrected):
-                # The relevance floor: still every concept of the query, never "any word"
-                # ("nonexistent paper xyz" must not claim the papers that say "paper").
                 strategy = "relaxed"
-                relaxed = [group.relax() for group in corrected]
+                current = [group.relax() for group in corrected]
                 page, total = await _run_expanded(
-                    db, relaxed, expander, frequencies, keys, limit, offset
+                    db, current, expander, frequencies, keys, limit, offset
                 )
-            if total == 0:
-                strategy, corrections = "all", {}
+        if total < offset + limit and not groups[0].stop:
+            # Recall first: papers with some of the terms, ranked by how much they cover.
+            wide = expander.expand(current) if expander is not None else None
+            more, rest = await _partial(
+                db,
+                wide or current,
+                frequencies,
+                keys,
+                max(0, offset + limit - max(total, offset)),
+                max(0, offset - total),
+            )
+            if rest and total == 0:
+                strategy = "any"
+            page, total = page + more, total + rest
+        if total == 0:
+            strategy, corrections = "all", {}
     except sqlite3.OperationalError as exc:
         if "fts5" not in str(exc):
             raise
         # Cannot happen by construction (see module docstring); never let it reach a user.
         log.exception("search for %r produced a bad MATCH expression", query)
         return empty
+    page = page[:limit]
     papers = {paper.id: paper for paper in await _reads.fetch_papers(db, [i for i, _ in page])}
     hits = prefer([SearchHit(paper=papers[i], score=score) for i, score in page if i in papers])
     return SearchPage(
