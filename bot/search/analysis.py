@@ -378,9 +378,13 @@ class QueryGroup:
     key: tuple[str, ...] = field(default=(), compare=False)
     # A function word (``without``, ``없이``, ``위한``): never required, never counted.
     stop: bool = field(default=False, compare=False)
-    # A long joined Hangul compound (5+ syllables) the store segments with the index's own
-    # term statistics (``korean.segment``).
+    # A long joined Hangul compound (5+ syllables, as typed, particle and all) the store
+    # segments with the index's own term statistics (``korean.segment``).
     compound: str | None = field(default=None, compare=False)
+    # The Hangul word as typed (``뮤제로``: its key strips ``로`` as if a particle), and what
+    # follows it in the chunk (``블립2``: ``2``): what the phonetic bridge reads.
+    hangul: str | None = field(default=None, compare=False)
+    tail: tuple[str, ...] = field(default=(), compare=False)
 
     def completed(self) -> QueryGroup:
         """This group with its completion as one more alternative."""
@@ -392,6 +396,8 @@ class QueryGroup:
             relaxed=self.relaxed,
             key=self.key,
             compound=self.compound,
+            hangul=self.hangul,
+            tail=self.tail,
         )
 
     def relax(self) -> QueryGroup:
@@ -405,6 +411,8 @@ class QueryGroup:
             key=self.key,
             stop=self.stop,
             compound=self.compound,
+            hangul=self.hangul,
+            tail=self.tail,
         )
 
 
@@ -478,9 +486,14 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
                 # The last word may be half typed: ``zero-shot tokenizer tra``. A prefix of the
                 # unstemmed word also reaches the unstemmed title words indexed for this.
                 completion = Alternative((plain,), prefix=True)
-    compound = None
-    if len(runs) == 1 and runs[0][0] and len(key[0]) >= COMPOUND_MIN and not is_verbal(key[0]):
-        compound = key[0] if _HANGUL_RE.fullmatch(key[0]) else None
+    compound = hangul = None
+    tail: tuple[str, ...] = ()
+    first = runs[0][0]
+    if first and _HANGUL_RE.fullmatch(first):
+        hangul = first
+        tail = tuple(tokens[len(_bigrams(first)) :])
+        if len(runs) == 1 and len(first) >= COMPOUND_MIN and not is_verbal(first):
+            compound = first
     return QueryGroup(
         tuple(dict.fromkeys(alternatives)),
         word_group,
@@ -489,6 +502,8 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
         key=key,
         stop=len(key) == 1 and key[0] in STOP_KEYS,
         compound=compound,
+        hangul=hangul,
+        tail=tail,
     )
 
 

@@ -204,6 +204,7 @@ async def _run_expanded(
     keys: Sequence[str],
     limit: int,
     offset: int,
+    bridged: Sequence[QueryGroup] | None = None,
 ) -> tuple[list[tuple[int, float]], int]:
     """Like ``_run`` (AND), with glossary expansion: the papers the typed words find, ranked,
     then the papers found only through the expansion, ranked among themselves. Two tiers
@@ -215,9 +216,12 @@ async def _run_expanded(
     expansion's, and it is skipped.
     """
     page, first = await _run(db, groups, "AND", keys, limit, offset)
-    if expander is None or first >= EXPAND_BELOW:
+    if (expander is None and bridged is None) or first >= EXPAND_BELOW:
         return page, first
-    wide = expander.expand(groups)
+    base = bridged if bridged is not None else groups
+    wide = expander.expand(base) if expander is not None else None
+    if wide is None and bridged is not None:
+        wide = list(bridged)
     if wide is not None:
         frequent = await frequencies.frequent(db, Expander.added(wide, groups))
         wide = Expander.prune(wide, groups, frequent)
@@ -402,46 +406,73 @@ async def _segment(
     return list(dict.fromkeys(out))
 
 
-BRIDGE_RARE_SHARE = 0.002  # a Hangul word in fewer papers than this is "rare"
-BRIDGE_RARE_MIN = 3
+BRIDGE_RARE_SHARE = 0.01  # a Hangul word in fewer papers than this share is "rare"
+BRIDGE_RARE_MIN = 20
 BRIDGE_TERMS = 2
 
 
 async def _bridge(
     db: aiosqlite.Connection, groups: list[QueryGroup], frequencies: TermFrequencies
-) -> list[QueryGroup]:
-    """Hangul loanwords the index barely knows (``라마``, ``미스트랄``) also match the English
-    title words that sound like them (``llama``, ``mistral``: ``bot.search.phonetic``)."""
+) -> list[QueryGroup] | None:
+    """``groups`` where Hangul loanwords the index barely knows (``라마``, ``미스트랄``) also
+    match the English words that sound like them (``llama``, ``mistral``:
+    ``bot.search.phonetic``), or None if there is none. Like a glossary expansion, what only
+    the bridge finds ranks after what the typed words find."""
     loanwords = [
         group
         for group in groups
-        if len(group.key) == 1
-        and 2 <= len(group.key[0]) <= 8
-        and _is_hangul(group.key[0])
-        and is_loanword_shaped(group.key[0])
+        if group.hangul is not None
+        and 2 <= len(group.hangul) <= 8
+        and is_loanword_shaped(group.hangul)
     ]
     if not loanwords:
-        return groups
-    docs = await frequencies.docs(db, {t for group in loanwords for t in group_tokens(group)})
+        return None
     size = await frequencies.size(db)
     rare = max(BRIDGE_RARE_MIN, BRIDGE_RARE_SHARE * size)
-    wanted = [group for group in loanwords if group_frequency(group, docs) < rare]
+    docs = await frequencies.docs(db, {t for group in loanwords for t in group_tokens(group)})
+    wanted: list[QueryGroup] = []
+    for group in loanwords:
+        # tokens' frequencies bound the group's from above; count exactly only if needed
+        if (
+            group_frequency(group, docs) < rare
+            or await _count(db, match_expression([group])) < rare
+        ):
+            wanted.append(group)
     if not wanted:
-        return groups
+        return None
     bridge = await frequencies.phonetic(db)
     out: list[QueryGroup] = []
+    changed = False
     for group in groups:
-        if group not in wanted:
+        if group not in wanted or group.hangul is None:
             out.append(group)
             continue
+        words = dict.fromkeys((group.hangul, *(k for k in group.key[:1] if _is_hangul(k))))
+        found = sorted(
+            (c for word in words for c in bridge.candidates(word, limit=BRIDGE_TERMS)),
+            key=lambda c: -c.score,
+        )
         extra: dict[Alternative, None] = {}
-        for candidate in bridge.candidates(group.key[0], limit=BRIDGE_TERMS):
-            if candidate.score >= MIN_SCORE:
-                extra[Alternative((query_stem(candidate.term),))] = None
-                extra[Alternative((candidate.term,))] = None
+        for candidate in found:
+            if candidate.score >= MIN_SCORE and len(extra) < 2 * BRIDGE_TERMS:
+                for term in dict.fromkeys((query_stem(candidate.term), candidate.term)):
+                    extra[Alternative((term, *group.tail))] = None
+        if not extra:
+            out.append(group)
+            continue
+        changed = True
         alternatives = tuple(dict.fromkeys((*group.alternatives, *extra)))
-        out.append(QueryGroup(alternatives, group.word, group.completion, group.relaxed, group.key))
-    return out
+        out.append(
+            QueryGroup(
+                alternatives,
+                group.word,
+                group.completion,
+                group.relaxed,
+                group.key,
+                hangul=group.hangul,
+            )
+        )
+    return out if changed else None
 
 
 def _is_hangul(word: str) -> bool:
@@ -555,13 +586,16 @@ async def search(
     corrections: dict[str, str] = {}
     try:
         groups = await _segment(db, groups, frequencies)
-        groups = await _bridge(db, groups, frequencies)
+        bridged = await _bridge(db, groups, frequencies)
         current = groups
-        page, total = await _run_expanded(db, groups, expander, frequencies, keys, limit, offset)
+        page, total = await _run_expanded(
+            db, groups, expander, frequencies, keys, limit, offset, bridged
+        )
         if total == 0 and any(group.completion for group in groups):
             current = groups = [group.completed() for group in groups]  # half typed
+            bridged = None if bridged is None else [g.completed() for g in bridged]
             page, total = await _run_expanded(
-                db, groups, expander, frequencies, keys, limit, offset
+                db, groups, expander, frequencies, keys, limit, offset, bridged
             )
         if total == 0:
             corrected, corrections = await _corrections(db, groups)
@@ -578,10 +612,11 @@ async def search(
                 )
         if total < offset + limit and not groups[0].stop:
             # Recall first: papers with some of the terms, ranked by how much they cover.
-            wide = expander.expand(current) if expander is not None else None
+            base = bridged if bridged is not None and current is groups else current
+            wide = expander.expand(base) if expander is not None else None
             more, rest = await _partial(
                 db,
-                wide or current,
+                wide or base,
                 frequencies,
                 keys,
                 max(0, offset + limit - max(total, offset)),
