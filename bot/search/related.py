@@ -19,6 +19,7 @@ from itertools import combinations
 
 from bot.search.analysis import Alternative, QueryGroup, analyse_query, strip_particle
 from bot.search.plan import match_expression
+from bot.search.stopwords import FILLERS, STOP_KEYS, is_sentence_ending
 
 __all__ = [
     "REASONS",
@@ -35,7 +36,7 @@ __all__ = [
 ]
 
 
-MAX_DF_SHARE = 0.15  # words in more than this share of papers are not distinctive
+MAX_DF_SHARE = 0.08  # words in more than this share of papers are not distinctive
 
 
 MIN_DF_CAP = 20
@@ -121,12 +122,18 @@ def display_word(word: str) -> str:
 def word_group(word: str) -> QueryGroup | None:
     """The query group of one word, as /search would analyse it; None for what is no word
     (a particle, a lone syllable, a short Latin word)."""
-    if len(word) < (2 if _HANGUL_RE.search(word) else 3) or word.casefold() in _STOPWORDS:
+    folded = word.casefold()
+    if len(word) < (2 if _HANGUL_RE.search(word) else 3) or folded in _STOPWORDS:
         return None
+    if folded in FILLERS or (_HANGUL_RE.search(word) and is_sentence_ending(word)):
+        return None  # what commentary says about any paper: 나왔군요, 그냥, various, number
     groups = analyse_query(word, prefix_min=10_000)
     if len(groups) != 1 or not phrases(groups[0]) or any(a.prefix for a in phrases(groups[0])):
         return None
-    return groups[0]
+    group = groups[0]
+    if group.stop or any(key in FILLERS or key in STOP_KEYS for key in group.key):
+        return None  # 논문을 -> 논문, approaches -> approach
+    return group
 
 
 def word_counts(

@@ -38,6 +38,8 @@ KOREAN = frozenset(
 # Words commentary uses about any paper (related papers must not name them as a reason).
 FILLERS = frozenset(
     """various number approach approaches method methods result results model models paper
+    approach method result model task work perform improv signific effect simpl differ larg
+    small base show propos numb variou
     papers work works task tasks show shows shown propose proposes proposed new based
     performance better improve improves improved improvement large small different
     significant significantly effective effectively simple also however thus therefore

@@ -10,8 +10,9 @@ stems, a bilingual glossary) applies to related papers and picks without a chang
 ``related``: for each distinctive word, the papers it matches (one JSON array per word, a
 doclist walk with no ranking); for each of the paper's tags carried by at most ``TAG_LIST_MAX``
 papers, the papers carrying it. A candidate's score is the sum of the idf of the words and tags
-it shares (tags weigh ``TAG_WEIGHT`` times as much); the best candidates are then credited with
-every tag they share, common ones included. Ties go to the newer paper; the paper itself is
+it shares (tags weigh ``TAG_WEIGHT`` times as much); papers sharing a rare tag are candidates
+too, whatever their wording; every candidate is credited with every tag it shares, common
+ones included. Ties go to the newer paper; the paper itself is
 never among them.
 
 Reading-list picks (``bot.store.papers.picks``) build on the same words and tags.
@@ -51,7 +52,10 @@ __all__ = [
 TERMS_PER_PAPER = 6  # C(6, 3) = 20 triples: more makes the first query slow
 CANDIDATES = 50  # best text matches, then scored with their shared tags too
 RANK_MAX = 3_000  # matches ranked by bm25 at most (the newest)
-TAG_WEIGHT = 0.5
+TAG_WEIGHT = 1.0
+TAG_LIST_MAX = 2_000  # a tag on more papers is read for scoring only, never listed
+TAG_CANDIDATES = 30  # newest papers listed per tag
+TAG_MAX_SHARE = 0.2  # a tag on more of the papers says nothing (llm on an LLM archive)
 
 _BM25 = "bm25(paper_search, 10.0, 6.0, 5.0, 3.0, 1.0, 0.0)"  # the search's column weights
 
@@ -188,11 +192,13 @@ async def _ranked(
 async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> list[RelatedPaper]:
     """Up to ``limit`` papers closest to ``paper_id`` (never itself), best first.
 
-    Candidates: papers with two or more of the paper's distinctive words, ranked by bm25 over
-    all of them (title words weigh most, as in /search); too few, then papers with any one
-    of them; still too few, papers sharing its rarest tags. Each candidate's score is its text
-    score (relative to the best) plus ``TAG_WEIGHT`` times the share of the paper's tags
-    (weighted by idf) it carries.
+    Candidates come from text AND from tags. Text: papers with three, two, or one of the
+    paper's distinctive words, ranked by bm25 over all of them (title words weigh most, as in
+    /search). Tags: the newest papers carrying each of its tags that at most ``TAG_LIST_MAX``
+    papers carry, so that a paper whose neighbours share its rare tag but little wording still
+    finds them. Each candidate's score is its text score (relative to the best) plus
+    ``TAG_WEIGHT`` times the share of the paper's tag weight (idf: rarer tags count more) it
+    carries.
     """
     papers = await _reads.fetch_papers(db, [paper_id])
     if not papers or limit <= 0:
@@ -212,15 +218,18 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
             text.setdefault(other, shared + score / best)
         if len(text) >= limit:
             break
-    if len(text) < limit and tag_idf:  # words alone found too little: the rarest tags
-        rarest = min(tag_idf, key=lambda tag: (tag_counts[tag], tag))
+    listed = min(TAG_LIST_MAX, size * TAG_MAX_SHARE)
+    for tag in sorted(tag_idf, key=lambda t: (tag_counts[t], t)):  # rarest first
+        if tag_counts[tag] > listed:
+            continue
         for other in await _ids(
             db,
             "SELECT json_group_array(paper_id) FROM (SELECT paper_id FROM paper_tags"
             " WHERE tag = ? AND paper_id <> ? ORDER BY paper_id DESC LIMIT ?)",
-            (rarest, paper_id, CANDIDATES),
+            (tag, paper_id, TAG_CANDIDATES),
         ):
             text.setdefault(other, 0.0)
+    text.pop(paper_id, None)
     if not text:
         return []
     best_text = max(text.values()) or 1.0  # 0 when only tags found them
@@ -231,6 +240,8 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
     for other, score in text.items():
         tags = sorted(shared_tags.get(other, set()) & tag_idf.keys(), key=lambda t: -tag_idf[t])
         total_score = score / best_text + TAG_WEIGHT * sum(tag_idf[t] for t in tags) / tag_total
+        if total_score <= 0:
+            continue
         words = tuple(t.word for t in terms if contains(t.group, tokens.get(other, "")))
         ranked.append(RelatedPaper(other, round(total_score, 4), tuple(tags), words))
     ranked.sort(key=lambda hit: (-hit.score, -hit.paper_id))
