@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
+    "MAX_KEY",
     "MIN_SCORE",
     "Candidate",
     "PhoneticBridge",
@@ -45,6 +47,7 @@ __all__ = [
 ]
 
 MIN_SCORE = 0.67  # candidates below this are not worth proposing (bench/search_eval/phonetic.py)
+MAX_KEY = 40  # a longer key is a pasted sentence, not a word
 
 _VOWELS = "aeiou"
 
@@ -82,7 +85,8 @@ _DIPHTHONGS = {"ei": "a", "ai": "i", "ou": "o", "au": "o"}
 
 
 def _syllables(word: str) -> Iterable[tuple[int, int, int]]:
-    for char in word:
+    """(lead, medial, tail) indices of each Hangul syllable; other characters are skipped."""
+    for char in unicodedata.normalize("NFC", word):
         code = ord(char)
         if _SYLLABLE_BASE <= code <= _SYLLABLE_LAST:
             index = code - _SYLLABLE_BASE
@@ -175,6 +179,7 @@ _LATIN_CONSONANTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 _SIBILANTS = frozenset({"tch", "ch", "sh"})  # 배치 batch, 플래시 flash: 이 after them
 _LATIN_WORD = re.compile(r"[a-z]+")
 MAX_KEYS = 4  # alternative keys kept per English term
+_RANK_COST = 0.03  # an alternative key's match weighs this much less per rank
 Sounds = tuple[str, ...]  # the ways one spelling may sound, the usual first
 
 
@@ -326,16 +331,17 @@ def _keys(sounds: list[Sounds]) -> list[str]:
 
 
 def latin_keys(term: str) -> list[str]:
-    """Every key an English term may have (at most :data:`MAX_KEYS`), the usual one first:
-    spellings that sound two ways (ch, th, soft g, s between vowels) and a plural's singular."""
+    """Every key an English term may have (at most :data:`MAX_KEYS`), the usual one first,
+    then spellings that sound two ways (ch, th, soft g, s between vowels), then a plural's
+    singular; a later key weighs a little less (:class:`PhoneticBridge`)."""
     words = _LATIN_WORD.findall(term.lower())
-    sounds = [sound for word in words for sound in _latin_sounds(_silent_e(word))]
-    keys = _keys(sounds)
-    if len(words) == 1 and (singular := _singular(words[0])) is not None:
-        for key in _keys(_latin_sounds(_silent_e(singular)))[:2]:
-            if key not in keys:
-                keys.insert(1, key)
-    return keys[:MAX_KEYS]
+    keys = _keys([sound for word in words for sound in _latin_sounds(_silent_e(word))])
+    singular = _singular(words[0]) if len(words) == 1 else None
+    if singular is None:
+        return keys[:MAX_KEYS]
+    keys = keys[: MAX_KEYS - 1]
+    key = _keys(_latin_sounds(_silent_e(singular)))[0]
+    return keys if key in keys else [*keys, key]
 
 
 def latin_key(term: str) -> str:
@@ -367,7 +373,7 @@ class Candidate:
 class _Entry:
     key: str
     bone: str  # skeleton(key)
-    terms: tuple[tuple[str, float], ...]  # (term, prior 0..1), best first
+    terms: tuple[tuple[str, float], ...]  # (term, weight 0..1: prior and key rank), best first
 
 
 def _allowed_edits(length: int) -> float:
@@ -392,9 +398,10 @@ class PhoneticBridge:
         total = max(documents or 0, max(frequencies.values(), default=1), 1)
         grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for term, frequency in frequencies.items():
-            for key in latin_keys(term):
+            for rank, key in enumerate(latin_keys(term)):
                 if len(key) >= 2:
-                    grouped[key].append((term, _prior(frequency, total, len(skeleton(key)))))
+                    prior = _prior(frequency, total, len(skeleton(key)))
+                    grouped[key].append((term, (0.7 + 0.3 * prior) * (1 - _RANK_COST * rank)))
         self._entries: dict[tuple[str, int], list[_Entry]] = defaultdict(list)
         for key, terms in grouped.items():
             bone = skeleton(key)
@@ -406,10 +413,14 @@ class PhoneticBridge:
 
     def candidates(self, hangul_word: str, limit: int = 3) -> list[Candidate]:
         """English terms that ``hangul_word`` may transcribe, best first: the closest keys
-        first (an exact key before any other), then the higher score."""
+        first (an exact key before any other), then the higher score. Nothing for a word no
+        loanword could be (:func:`is_loanword_shaped`); the caller drops what scores below
+        :data:`MIN_SCORE`."""
+        if limit <= 0 or not is_loanword_shaped(hangul_word):
+            return []
         key = hangul_key(hangul_word)
         bone = skeleton(key)
-        if len(bone) < 2 or limit <= 0:
+        if not 2 <= len(bone) <= MAX_KEY:
             return []
         allowed = _allowed_edits(len(bone))
         found: dict[str, tuple[float, float]] = {}
@@ -418,8 +429,8 @@ class PhoneticBridge:
             if distance > allowed:
                 continue
             closeness = 1.0 - distance / max(len(bone), len(entry.bone))
-            for term, prior in entry.terms:
-                score = _score(closeness, prior, len(bone))
+            for term, weight in entry.terms:
+                score = _score(closeness, weight, len(bone))
                 if term not in found or (distance, -score) < (found[term][0], -found[term][1]):
                     found[term] = (distance, score)
         ranked = sorted(found.items(), key=lambda item: (item[1][0], -item[1][1], item[0]))
@@ -462,7 +473,7 @@ def _prior(frequency: int, documents: int, length: int) -> float:
     return usual * (1.0 - common)
 
 
-def _score(closeness: float, prior: float, length: int) -> float:
-    """Closeness of the keys, weighed by the term's prior and by how long the key is."""
-    weight = min(1.0, length / 6)
-    return closeness * (0.7 + 0.3 * prior) * (0.8 + 0.2 * weight)
+def _score(closeness: float, weight: float, length: int) -> float:
+    """Closeness of the keys, weighed by the term (prior, key rank) and the query key's length:
+    short keys match more words by chance."""
+    return closeness * weight * (0.8 + 0.2 * min(1.0, length / 6))
