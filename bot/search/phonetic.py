@@ -28,7 +28,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -176,6 +176,11 @@ _LATIN_CONSONANTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("m", ("M",)), ("n", ("N",)), ("h", ("H",)), ("w", ("W",)), ("r", ("L",)), ("c", ("K",)),
     ("g", ("K",)),
 )  # fmt: skip
+# One regular expression per table: the first spelling that matches, in the tables' order.
+_VOWEL_SPELLING = re.compile("|".join(spelling for spelling, _ in _LATIN_VOWELS))
+_VOWEL_SOUNDS = dict(_LATIN_VOWELS)
+_CONSONANT_SPELLING = re.compile("|".join(spelling for spelling, _ in _LATIN_CONSONANTS))
+_CONSONANT_SOUNDS = dict(_LATIN_CONSONANTS)
 _SIBILANTS = frozenset({"tch", "ch", "sh"})  # 배치 batch, 플래시 flash: 이 after them
 _LATIN_WORD = re.compile(r"[a-z]+")
 MAX_KEYS = 4  # alternative keys kept per English term
@@ -192,19 +197,22 @@ def _is_vowel(word: str, i: int) -> bool:
 
 
 def _vowel_at(word: str, i: int) -> tuple[Sounds, int]:
-    for spelling, sound in _LATIN_VOWELS:
-        end = i + len(spelling)
-        if not word.startswith(spelling, i) or (len(spelling) > 1 and _glide(word, end)):
-            continue
-        if word[end:] == "re":  # 스코어 score, 코어 core: the vowel, then 어
-            return (sound,), len(spelling) + 2
-        if word.startswith("r", end) and not _is_vowel(word, end + 1):
-            coloured = _r_coloured(word, spelling, sound, end)
-            return (coloured, coloured + "L"), len(spelling) + 1  # 마르코프 markov
-        if spelling == "e" and _magic_e(word, i):
-            return ("e", ""), 1
-        return (sound,), len(spelling)
-    return ("",), 1
+    found = _VOWEL_SPELLING.match(word, i)
+    if found is None:
+        return ("",), 1
+    spelling = found.group()
+    end = found.end()
+    if len(spelling) > 1 and _glide(word, end):
+        spelling, end = word[i], i + 1
+    sound = _VOWEL_SOUNDS[spelling]
+    if word[end:] == "re":  # 스코어 score, 코어 core: the vowel, then 어
+        return (sound,), len(spelling) + 2
+    if word.startswith("r", end) and not _is_vowel(word, end + 1):
+        coloured = _r_coloured(word, spelling, sound, end)
+        return (coloured, coloured + "L"), len(spelling) + 1  # 마르코프 markov
+    if spelling == "e" and _magic_e(word, i):
+        return ("e", ""), 1
+    return (sound,), len(spelling)
 
 
 def _glide(word: str, end: int) -> bool:
@@ -275,13 +283,14 @@ def _consonant_at(word: str, i: int) -> tuple[Sounds, int]:
     found = _context_consonant(word, i)
     if found is not None:
         return found
-    for spelling, sounds in _LATIN_CONSONANTS:
-        if word.startswith(spelling, i):
-            end = i + len(spelling)
-            if spelling in _SIBILANTS and not _is_vowel(word, end) and word[end:] != "e":
-                sounds = tuple(sound + "i" if sound in ("S", "J") else sound for sound in sounds)
-            return sounds, len(spelling)
-    return ("",), 1
+    match = _CONSONANT_SPELLING.match(word, i)
+    if match is None:
+        return ("",), 1
+    spelling, end = match.group(), match.end()
+    sounds = _CONSONANT_SOUNDS[spelling]
+    if spelling in _SIBILANTS and not _is_vowel(word, end) and word[end:] != "e":
+        sounds = tuple(sound + "i" if sound in ("S", "J") else sound for sound in sounds)
+    return sounds, len(spelling)
 
 
 def _latin_sounds(word: str) -> list[Sounds]:
@@ -390,8 +399,8 @@ def _allowed_edits(length: int) -> float:
 class PhoneticBridge:
     """English index terms found by the sound of a Hangul word.
 
-    Built once from ``{term: document frequency}``. A lookup scans, in C (rapidfuzz), only the
-    keys that share the query key's first symbol and are about as long.
+    Built once from ``{term: document frequency}``. A lookup compares, in C (rapidfuzz), only
+    the keys that share half of the query's skeleton (:meth:`_near`).
     """
 
     def __init__(self, frequencies: Mapping[str, int], documents: int | None = None) -> None:
@@ -402,14 +411,17 @@ class PhoneticBridge:
                 if len(key) >= 2:
                     prior = _prior(frequency, total, len(skeleton(key)))
                     grouped[key].append((term, (0.7 + 0.3 * prior) * (1 - _RANK_COST * rank)))
-        self._entries: dict[tuple[str, int], list[_Entry]] = defaultdict(list)
+        self._exact: dict[str, list[_Entry]] = defaultdict(list)
+        self._halves: dict[_Half, tuple[list[str], list[_Entry]]] = {}
         for key, terms in grouped.items():
             bone = skeleton(key)
             ranked = tuple(sorted(terms, key=lambda t: (-t[1], t[0])))
-            self._entries[(bone[0], len(bone))].append(_Entry(key, bone, ranked))
-        self._bones = {
-            bucket: [entry.bone for entry in entries] for bucket, entries in self._entries.items()
-        }
+            entry = _Entry(key, bone, ranked)
+            self._exact[bone].append(entry)
+            for half in _halves_of(bone):
+                bones, entries = self._halves.setdefault(half, ([], []))
+                bones.append(bone)
+                entries.append(entry)
 
     def candidates(self, hangul_word: str, limit: int = 3) -> list[Candidate]:
         """English terms that ``hangul_word`` may transcribe, best first: the closest keys
@@ -424,38 +436,109 @@ class PhoneticBridge:
             return []
         allowed = _allowed_edits(len(bone))
         found: dict[str, tuple[float, float]] = {}
-        for entry in self._near(bone, int(allowed)):
-            distance = _distance(key, bone, entry)
-            if distance > allowed:
-                continue
-            closeness = 1.0 - distance / max(len(bone), len(entry.bone))
-            for term, weight in entry.terms:
-                score = _score(closeness, weight, len(bone))
-                if term not in found or (distance, -score) < (found[term][0], -found[term][1]):
-                    found[term] = (distance, score)
+        for distance, entries in self._by_distance(key, bone, allowed):
+            for entry in entries:
+                closeness = 1.0 - distance / max(len(bone), len(entry.bone))
+                for term, weight in entry.terms[:limit]:
+                    score = _score(closeness, weight, len(bone))
+                    known = found.get(term)
+                    if known is None or (known[0] == distance and known[1] < score):
+                        found[term] = (distance, score)
+            if len(found) >= limit:  # farther keys would rank after these
+                break
         ranked = sorted(found.items(), key=lambda item: (item[1][0], -item[1][1], item[0]))
         return [Candidate(term, round(score, 4)) for term, (_, score) in ranked[:limit]]
 
-    def _near(self, bone: str, edits: int) -> list[_Entry]:
-        near: list[_Entry] = []
-        for length in range(max(1, len(bone) - edits), len(bone) + edits + 1):
-            bucket = (bone[0], length)
-            bones = self._bones.get(bucket)
-            if not bones:
+    def _by_distance(
+        self, key: str, bone: str, allowed: float
+    ) -> Iterator[tuple[float, list[_Entry]]]:
+        """Entries within ``allowed`` of ``key``, grouped by distance, nearest first.
+
+        Skeletons differ by one edit at most (beyond that, long keys allow vowel classes
+        only). Distances under 1 come from the same skeleton alone, so the one-edit search
+        runs only when the caller asks for more than those.
+        """
+        same = [(entry, 0) for entry in self._exact.get(bone, [])]
+        levels = _levels(key, same, allowed)
+        while levels and levels[0][0] < 1:
+            yield levels.pop(0)
+        if allowed >= 1:
+            seen = {entry.key for entry, _ in same}
+            near = [item for item in self._near(bone) if item[0].key not in seen]
+            merged = dict(levels)
+            for distance, entries in _levels(key, near, allowed):
+                merged.setdefault(distance, []).extend(entries)
+            levels = sorted(merged.items())
+        yield from levels
+
+    def _near(self, bone: str) -> list[tuple[_Entry, int]]:
+        """Entries whose skeleton is one edit (or none) from ``bone``, with that distance.
+
+        One edit leaves either the first half of ``bone`` or the rest intact, so a match is
+        among the keys that start with that first half or end with that rest (and are one
+        symbol longer, shorter or as long): a few small buckets, scanned in C.
+        """
+        near: dict[str, tuple[_Entry, int]] = {}
+        for half in _halves_wanted(bone):
+            bucket = self._halves.get(half)
+            if bucket is None:
                 continue
-            entries = self._entries[bucket]
+            bones, entries = bucket
             matches = process.extract(
-                bone, bones, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+                bone, bones, scorer=Levenshtein.distance, score_cutoff=1, limit=None
             )
-            near.extend(entries[index] for _, _, index in matches)
-        return near
+            for _, distance, index in matches:
+                near[entries[index].key] = (entries[index], int(distance))
+        return list(near.values())
 
 
-def _distance(key: str, bone: str, entry: _Entry) -> float:
-    """Edit distance of two keys where a vowel-class difference costs half an edit."""
-    consonants = Levenshtein.distance(bone, entry.bone)
-    full = Levenshtein.distance(key, entry.key)
-    return consonants + 0.5 * (full - consonants)
+def _levels(
+    key: str, near: list[tuple[_Entry, int]], allowed: float
+) -> list[tuple[float, list[_Entry]]]:
+    """``near`` (entries with their skeleton distance) grouped by their distance to ``key``
+    (a vowel-class difference costs half an edit), nearest first; beyond ``allowed`` dropped."""
+    if not near:
+        return []
+    levels: dict[float, list[_Entry]] = defaultdict(list)
+    keys = [entry.key for entry, _ in near]
+    for _, full, index in process.extract(key, keys, scorer=Levenshtein.distance, limit=None):
+        entry, consonants = near[index]
+        distance = consonants + 0.5 * (full - consonants)
+        if distance <= allowed:
+            levels[distance].append(entry)
+    return sorted(levels.items())
+
+
+_Half = tuple[str, int, bool]  # (prefix or suffix of a skeleton, skeleton length, is prefix)
+
+
+def _split(length: int) -> tuple[int, int]:
+    """How a skeleton of ``length`` symbols is cut in two: prefix and suffix lengths."""
+    return length // 2, length - length // 2
+
+
+def _halves_wanted(bone: str) -> Iterable[_Half]:
+    """The buckets holding every skeleton one edit from ``bone``."""
+    prefix, suffix = _split(len(bone))
+    for length in (len(bone) - 1, len(bone), len(bone) + 1):
+        yield bone[:prefix], length, True
+        yield bone[-suffix:], length, False
+
+
+def _halves_of(bone: str) -> set[_Half]:
+    """The buckets ``bone`` is filed in: those a query one symbol longer, shorter or as long
+    would look in."""
+    length = len(bone)
+    halves: set[_Half] = set()
+    for query in (length - 1, length, length + 1):
+        if query < 2:
+            continue
+        prefix, suffix = _split(query)
+        if prefix <= length:
+            halves.add((bone[:prefix], length, True))
+        if suffix <= length:
+            halves.add((bone[length - suffix :], length, False))
+    return halves
 
 
 def _prior(frequency: int, documents: int, length: int) -> float:
