@@ -46,7 +46,7 @@ __all__ = [
     "skeleton",
 ]
 
-MIN_SCORE = 0.67  # candidates below this are not worth proposing (bench/search_eval/phonetic.py)
+MIN_SCORE = 0.68  # below this a proposal is not worth making: bench/search_eval/phonetic.py
 MAX_KEY = 40  # a longer key is a pasted sentence, not a word
 
 _VOWELS = "aeiou"
@@ -222,10 +222,11 @@ def _glide(word: str, end: int) -> bool:
 
 def _magic_e(word: str, i: int) -> bool:
     """Whether the e at ``i`` may be the silent e of a compound's first part (baseline,
-    pipeline, framework): vowel, one consonant, e, consonant."""
+    pipeline, framework): a, i, o or u, one consonant, e, a consonant. Not after e: that is a
+    prefix (detection, decoder)."""
     return (
         1 < i < len(word) - 2
-        and _is_vowel(word, i - 2)
+        and word[i - 2] in ("a", "i", "o", "u")
         and not _is_vowel(word, i - 1)
         and not _is_vowel(word, i + 1)
         and word[i + 1] not in ("r", "s", "d")

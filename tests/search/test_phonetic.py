@@ -59,6 +59,8 @@ def test_ambiguous_spellings_are_indexed_both_ways() -> None:
     assert hangul_key("앵커") in latin_keys("anchor")
     assert hangul_key("포지션") in latin_keys("position")  # s between vowels as ㅈ
     assert latin_keys("neurons")[-1] == "NuLoN"  # a plural's singular: Korean marks none
+    assert hangul_key("베이스라인") in latin_keys("baseline")  # base|line: a compound's silent e
+    assert latin_keys("detection") == ["TeTeKSeN"]  # but de- is a prefix, its e is heard
     assert len(latin_keys("churches")) <= 4
 
 
