@@ -20,6 +20,10 @@ and a plural's singular give up to four keys.
 length and proposes the terms whose key is at most about one edit in four from the Hangul
 word's (a vowel difference costs half), exact keys first, scored by closeness and by how
 usual the term is. Pure code: no I/O. Measured in ``bench/search_eval/phonetic.py``.
+
+Why one module past 500 lines: the Hangul rules and the English rules are two halves of one
+key alphabet and must change together (a rule on one side without its mirror breaks
+matching); the bridge is their only user.
 """
 
 from __future__ import annotations
