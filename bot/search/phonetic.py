@@ -20,20 +20,26 @@ and a plural's singular give up to four keys.
 length and proposes the terms whose key is at most about one edit in four from the Hangul
 word's (a vowel difference costs half), exact keys first, scored by closeness and by how
 usual the term is. Pure code: no I/O. Measured in ``bench/search_eval/phonetic.py``.
+
+Why one module past 500 lines: the Hangul rules and the English rules are two halves of one
+key alphabet and must change together (a rule on one side without its mirror breaks
+matching); the bridge is their only user.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
+    "MAX_KEY",
     "MIN_SCORE",
     "Candidate",
     "PhoneticBridge",
@@ -44,7 +50,8 @@ __all__ = [
     "skeleton",
 ]
 
-MIN_SCORE = 0.67  # candidates below this are not worth proposing (bench/search_eval/phonetic.py)
+MIN_SCORE = 0.68  # below this a proposal is not worth making: bench/search_eval/phonetic.py
+MAX_KEY = 40  # a longer key is a pasted sentence, not a word
 
 _VOWELS = "aeiou"
 
@@ -82,7 +89,8 @@ _DIPHTHONGS = {"ei": "a", "ai": "i", "ou": "o", "au": "o"}
 
 
 def _syllables(word: str) -> Iterable[tuple[int, int, int]]:
-    for char in word:
+    """(lead, medial, tail) indices of each Hangul syllable; other characters are skipped."""
+    for char in unicodedata.normalize("NFC", word):
         code = ord(char)
         if _SYLLABLE_BASE <= code <= _SYLLABLE_LAST:
             index = code - _SYLLABLE_BASE
@@ -172,9 +180,15 @@ _LATIN_CONSONANTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("m", ("M",)), ("n", ("N",)), ("h", ("H",)), ("w", ("W",)), ("r", ("L",)), ("c", ("K",)),
     ("g", ("K",)),
 )  # fmt: skip
+# One regular expression per table: the first spelling that matches, in the tables' order.
+_VOWEL_SPELLING = re.compile("|".join(spelling for spelling, _ in _LATIN_VOWELS))
+_VOWEL_SOUNDS = dict(_LATIN_VOWELS)
+_CONSONANT_SPELLING = re.compile("|".join(spelling for spelling, _ in _LATIN_CONSONANTS))
+_CONSONANT_SOUNDS = dict(_LATIN_CONSONANTS)
 _SIBILANTS = frozenset({"tch", "ch", "sh"})  # 배치 batch, 플래시 flash: 이 after them
 _LATIN_WORD = re.compile(r"[a-z]+")
 MAX_KEYS = 4  # alternative keys kept per English term
+_RANK_COST = 0.03  # an alternative key's match weighs this much less per rank
 Sounds = tuple[str, ...]  # the ways one spelling may sound, the usual first
 
 
@@ -187,19 +201,22 @@ def _is_vowel(word: str, i: int) -> bool:
 
 
 def _vowel_at(word: str, i: int) -> tuple[Sounds, int]:
-    for spelling, sound in _LATIN_VOWELS:
-        end = i + len(spelling)
-        if not word.startswith(spelling, i) or (len(spelling) > 1 and _glide(word, end)):
-            continue
-        if word[end:] == "re":  # 스코어 score, 코어 core: the vowel, then 어
-            return (sound,), len(spelling) + 2
-        if word.startswith("r", end) and not _is_vowel(word, end + 1):
-            coloured = _r_coloured(word, spelling, sound, end)
-            return (coloured, coloured + "L"), len(spelling) + 1  # 마르코프 markov
-        if spelling == "e" and _magic_e(word, i):
-            return ("e", ""), 1
-        return (sound,), len(spelling)
-    return ("",), 1
+    found = _VOWEL_SPELLING.match(word, i)
+    if found is None:
+        return ("",), 1
+    spelling = found.group()
+    end = found.end()
+    if len(spelling) > 1 and _glide(word, end):
+        spelling, end = word[i], i + 1
+    sound = _VOWEL_SOUNDS[spelling]
+    if word[end:] == "re":  # 스코어 score, 코어 core: the vowel, then 어
+        return (sound,), len(spelling) + 2
+    if word.startswith("r", end) and not _is_vowel(word, end + 1):
+        coloured = _r_coloured(word, spelling, sound, end)
+        return (coloured, coloured + "L"), len(spelling) + 1  # 마르코프 markov
+    if spelling == "e" and _magic_e(word, i):
+        return ("e", ""), 1
+    return (sound,), len(spelling)
 
 
 def _glide(word: str, end: int) -> bool:
@@ -209,10 +226,11 @@ def _glide(word: str, end: int) -> bool:
 
 def _magic_e(word: str, i: int) -> bool:
     """Whether the e at ``i`` may be the silent e of a compound's first part (baseline,
-    pipeline, framework): vowel, one consonant, e, consonant."""
+    pipeline, framework): a, i, o or u, one consonant, e, a consonant. Not after e: that is a
+    prefix (detection, decoder)."""
     return (
         1 < i < len(word) - 2
-        and _is_vowel(word, i - 2)
+        and word[i - 2] in ("a", "i", "o", "u")
         and not _is_vowel(word, i - 1)
         and not _is_vowel(word, i + 1)
         and word[i + 1] not in ("r", "s", "d")
@@ -270,13 +288,14 @@ def _consonant_at(word: str, i: int) -> tuple[Sounds, int]:
     found = _context_consonant(word, i)
     if found is not None:
         return found
-    for spelling, sounds in _LATIN_CONSONANTS:
-        if word.startswith(spelling, i):
-            end = i + len(spelling)
-            if spelling in _SIBILANTS and not _is_vowel(word, end) and word[end:] != "e":
-                sounds = tuple(sound + "i" if sound in ("S", "J") else sound for sound in sounds)
-            return sounds, len(spelling)
-    return ("",), 1
+    match = _CONSONANT_SPELLING.match(word, i)
+    if match is None:
+        return ("",), 1
+    spelling, end = match.group(), match.end()
+    sounds = _CONSONANT_SOUNDS[spelling]
+    if spelling in _SIBILANTS and not _is_vowel(word, end) and word[end:] != "e":
+        sounds = tuple(sound + "i" if sound in ("S", "J") else sound for sound in sounds)
+    return sounds, len(spelling)
 
 
 def _latin_sounds(word: str) -> list[Sounds]:
@@ -326,16 +345,17 @@ def _keys(sounds: list[Sounds]) -> list[str]:
 
 
 def latin_keys(term: str) -> list[str]:
-    """Every key an English term may have (at most :data:`MAX_KEYS`), the usual one first:
-    spellings that sound two ways (ch, th, soft g, s between vowels) and a plural's singular."""
+    """Every key an English term may have (at most :data:`MAX_KEYS`), the usual one first,
+    then spellings that sound two ways (ch, th, soft g, s between vowels), then a plural's
+    singular; a later key weighs a little less (:class:`PhoneticBridge`)."""
     words = _LATIN_WORD.findall(term.lower())
-    sounds = [sound for word in words for sound in _latin_sounds(_silent_e(word))]
-    keys = _keys(sounds)
-    if len(words) == 1 and (singular := _singular(words[0])) is not None:
-        for key in _keys(_latin_sounds(_silent_e(singular)))[:2]:
-            if key not in keys:
-                keys.insert(1, key)
-    return keys[:MAX_KEYS]
+    keys = _keys([sound for word in words for sound in _latin_sounds(_silent_e(word))])
+    singular = _singular(words[0]) if len(words) == 1 else None
+    if singular is None:
+        return keys[:MAX_KEYS]
+    keys = keys[: MAX_KEYS - 1]
+    key = _keys(_latin_sounds(_silent_e(singular)))[0]
+    return keys if key in keys else [*keys, key]
 
 
 def latin_key(term: str) -> str:
@@ -367,7 +387,7 @@ class Candidate:
 class _Entry:
     key: str
     bone: str  # skeleton(key)
-    terms: tuple[tuple[str, float], ...]  # (term, prior 0..1), best first
+    terms: tuple[tuple[str, float], ...]  # (term, weight 0..1: prior and key rank), best first
 
 
 def _allowed_edits(length: int) -> float:
@@ -384,67 +404,146 @@ def _allowed_edits(length: int) -> float:
 class PhoneticBridge:
     """English index terms found by the sound of a Hangul word.
 
-    Built once from ``{term: document frequency}``. A lookup scans, in C (rapidfuzz), only the
-    keys that share the query key's first symbol and are about as long.
+    Built once from ``{term: document frequency}``. A lookup compares, in C (rapidfuzz), only
+    the keys that share half of the query's skeleton (:meth:`_near`).
     """
 
     def __init__(self, frequencies: Mapping[str, int], documents: int | None = None) -> None:
         total = max(documents or 0, max(frequencies.values(), default=1), 1)
         grouped: dict[str, list[tuple[str, float]]] = defaultdict(list)
         for term, frequency in frequencies.items():
-            for key in latin_keys(term):
+            for rank, key in enumerate(latin_keys(term)):
                 if len(key) >= 2:
-                    grouped[key].append((term, _prior(frequency, total, len(skeleton(key)))))
-        self._entries: dict[tuple[str, int], list[_Entry]] = defaultdict(list)
+                    prior = _prior(frequency, total, len(skeleton(key)))
+                    grouped[key].append((term, (0.7 + 0.3 * prior) * (1 - _RANK_COST * rank)))
+        self._exact: dict[str, list[_Entry]] = defaultdict(list)
+        self._halves: dict[_Half, tuple[list[str], list[_Entry]]] = {}
         for key, terms in grouped.items():
             bone = skeleton(key)
             ranked = tuple(sorted(terms, key=lambda t: (-t[1], t[0])))
-            self._entries[(bone[0], len(bone))].append(_Entry(key, bone, ranked))
-        self._bones = {
-            bucket: [entry.bone for entry in entries] for bucket, entries in self._entries.items()
-        }
+            entry = _Entry(key, bone, ranked)
+            self._exact[bone].append(entry)
+            for half in _halves_of(bone):
+                bones, entries = self._halves.setdefault(half, ([], []))
+                bones.append(bone)
+                entries.append(entry)
 
     def candidates(self, hangul_word: str, limit: int = 3) -> list[Candidate]:
         """English terms that ``hangul_word`` may transcribe, best first: the closest keys
-        first (an exact key before any other), then the higher score."""
+        first (an exact key before any other), then the higher score. Nothing for a word no
+        loanword could be (:func:`is_loanword_shaped`); the caller drops what scores below
+        :data:`MIN_SCORE`."""
+        if limit <= 0 or not is_loanword_shaped(hangul_word):
+            return []
         key = hangul_key(hangul_word)
         bone = skeleton(key)
-        if len(bone) < 2 or limit <= 0:
+        if not 2 <= len(bone) <= MAX_KEY:
             return []
         allowed = _allowed_edits(len(bone))
         found: dict[str, tuple[float, float]] = {}
-        for entry in self._near(bone, int(allowed)):
-            distance = _distance(key, bone, entry)
-            if distance > allowed:
-                continue
-            closeness = 1.0 - distance / max(len(bone), len(entry.bone))
-            for term, prior in entry.terms:
-                score = _score(closeness, prior, len(bone))
-                if term not in found or (distance, -score) < (found[term][0], -found[term][1]):
-                    found[term] = (distance, score)
+        for distance, entries in self._by_distance(key, bone, allowed):
+            for entry in entries:
+                closeness = 1.0 - distance / max(len(bone), len(entry.bone))
+                for term, weight in entry.terms[:limit]:
+                    score = _score(closeness, weight, len(bone))
+                    known = found.get(term)
+                    if known is None or (known[0] == distance and known[1] < score):
+                        found[term] = (distance, score)
+            if len(found) >= limit:  # farther keys would rank after these
+                break
         ranked = sorted(found.items(), key=lambda item: (item[1][0], -item[1][1], item[0]))
         return [Candidate(term, round(score, 4)) for term, (_, score) in ranked[:limit]]
 
-    def _near(self, bone: str, edits: int) -> list[_Entry]:
-        near: list[_Entry] = []
-        for length in range(max(1, len(bone) - edits), len(bone) + edits + 1):
-            bucket = (bone[0], length)
-            bones = self._bones.get(bucket)
-            if not bones:
+    def _by_distance(
+        self, key: str, bone: str, allowed: float
+    ) -> Iterator[tuple[float, list[_Entry]]]:
+        """Entries within ``allowed`` of ``key``, grouped by distance, nearest first.
+
+        Skeletons differ by one edit at most (beyond that, long keys allow vowel classes
+        only). Distances under 1 come from the same skeleton alone, so the one-edit search
+        runs only when the caller asks for more than those.
+        """
+        same = [(entry, 0) for entry in self._exact.get(bone, [])]
+        levels = _levels(key, same, allowed)
+        while levels and levels[0][0] < 1:
+            yield levels.pop(0)
+        if allowed >= 1:
+            seen = {entry.key for entry, _ in same}
+            near = [item for item in self._near(bone) if item[0].key not in seen]
+            merged = dict(levels)
+            for distance, entries in _levels(key, near, allowed):
+                merged.setdefault(distance, []).extend(entries)
+            levels = sorted(merged.items())
+        yield from levels
+
+    def _near(self, bone: str) -> list[tuple[_Entry, int]]:
+        """Entries whose skeleton is one edit (or none) from ``bone``, with that distance.
+
+        One edit leaves either the first half of ``bone`` or the rest intact, so a match is
+        among the keys that start with that first half or end with that rest (and are one
+        symbol longer, shorter or as long): a few small buckets, scanned in C.
+        """
+        near: dict[str, tuple[_Entry, int]] = {}
+        for half in _halves_wanted(bone):
+            bucket = self._halves.get(half)
+            if bucket is None:
                 continue
-            entries = self._entries[bucket]
+            bones, entries = bucket
             matches = process.extract(
-                bone, bones, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+                bone, bones, scorer=Levenshtein.distance, score_cutoff=1, limit=None
             )
-            near.extend(entries[index] for _, _, index in matches)
-        return near
+            for _, distance, index in matches:
+                near[entries[index].key] = (entries[index], int(distance))
+        return list(near.values())
 
 
-def _distance(key: str, bone: str, entry: _Entry) -> float:
-    """Edit distance of two keys where a vowel-class difference costs half an edit."""
-    consonants = Levenshtein.distance(bone, entry.bone)
-    full = Levenshtein.distance(key, entry.key)
-    return consonants + 0.5 * (full - consonants)
+def _levels(
+    key: str, near: list[tuple[_Entry, int]], allowed: float
+) -> list[tuple[float, list[_Entry]]]:
+    """``near`` (entries with their skeleton distance) grouped by their distance to ``key``
+    (a vowel-class difference costs half an edit), nearest first; beyond ``allowed`` dropped."""
+    if not near:
+        return []
+    levels: dict[float, list[_Entry]] = defaultdict(list)
+    keys = [entry.key for entry, _ in near]
+    for _, full, index in process.extract(key, keys, scorer=Levenshtein.distance, limit=None):
+        entry, consonants = near[index]
+        distance = consonants + 0.5 * (full - consonants)
+        if distance <= allowed:
+            levels[distance].append(entry)
+    return sorted(levels.items())
+
+
+_Half = tuple[str, int, bool]  # (prefix or suffix of a skeleton, skeleton length, is prefix)
+
+
+def _split(length: int) -> tuple[int, int]:
+    """How a skeleton of ``length`` symbols is cut in two: prefix and suffix lengths."""
+    return length // 2, length - length // 2
+
+
+def _halves_wanted(bone: str) -> Iterable[_Half]:
+    """The buckets holding every skeleton one edit from ``bone``."""
+    prefix, suffix = _split(len(bone))
+    for length in (len(bone) - 1, len(bone), len(bone) + 1):
+        yield bone[:prefix], length, True
+        yield bone[-suffix:], length, False
+
+
+def _halves_of(bone: str) -> set[_Half]:
+    """The buckets ``bone`` is filed in: those a query one symbol longer, shorter or as long
+    would look in."""
+    length = len(bone)
+    halves: set[_Half] = set()
+    for query in (length - 1, length, length + 1):
+        if query < 2:
+            continue
+        prefix, suffix = _split(query)
+        if prefix <= length:
+            halves.add((bone[:prefix], length, True))
+        if suffix <= length:
+            halves.add((bone[length - suffix :], length, False))
+    return halves
 
 
 def _prior(frequency: int, documents: int, length: int) -> float:
@@ -462,7 +561,7 @@ def _prior(frequency: int, documents: int, length: int) -> float:
     return usual * (1.0 - common)
 
 
-def _score(closeness: float, prior: float, length: int) -> float:
-    """Closeness of the keys, weighed by the term's prior and by how long the key is."""
-    weight = min(1.0, length / 6)
-    return closeness * (0.7 + 0.3 * prior) * (0.8 + 0.2 * weight)
+def _score(closeness: float, weight: float, length: int) -> float:
+    """Closeness of the keys, weighed by the term (prior, key rank) and the query key's length:
+    short keys match more words by chance."""
+    return closeness * weight * (0.8 + 0.2 * min(1.0, length / 6))
