@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-MAX_DF_SHARE = 0.08  # words in more than this share of papers are not distinctive
+MAX_DF_SHARE = 0.15  # words in more than this share of papers are not distinctive
 
 
 MIN_DF_CAP = 20
