@@ -25,9 +25,11 @@ __all__ = [
     "correction_candidates",
     "covers",
     "expressions",
+    "found_in",
     "group_frequency",
     "group_tokens",
     "match_expression",
+    "needles",
     "one_edit",
     "ranked_max",
 ]
@@ -152,8 +154,7 @@ def correction_candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
     5 letters shorter (``hallucinatiin`` -> ``hallucin``). ``choose_correction`` picks.
     """
     found: dict[str, tuple[int, str]] = {}
-    for variant in sorted(one_edit(word)):
-        found.setdefault(variant, (0, variant))
+    for variant in sorted(one_edit(word)):  # looked up stemmed (every column holds stems)
         found.setdefault(query_stem(variant), (0, variant))
     # shown with the typed word's own ending: halucination -> hallucin + ation
     ending = word[len(term) :] if word.startswith(term) else ""
@@ -189,6 +190,31 @@ def covers(group: QueryGroup, text: str) -> bool:
     """Whether ``text`` (one column's index tokens, space-padded) matches ``group`` as its
     MATCH expression would (NEAR as all its phrases in the column)."""
     return any(_covers(alternative, text) for alternative in group.alternatives)
+
+
+Needles = tuple[tuple[str, ...], ...]
+
+
+def needles(group: QueryGroup) -> Needles:
+    """``group`` as substrings to look for: it matches a padded column if every string of
+    one of the tuples is in it (what ``covers`` decides, precomputed once per query)."""
+    found: list[tuple[str, ...]] = []
+    for alternative in group.alternatives:
+        if isinstance(alternative, Conjunction):
+            parts = [needles(inner) for inner in alternative.groups]
+            if all(len(part) == 1 for part in parts):  # else too many combinations: skip
+                found.append(tuple(s for part in parts for s in part[0]))
+        elif alternative.near:
+            found.append(tuple(f" {' '.join(part)} " for part in alternative.near))
+        elif alternative.prefix:
+            found.append((f" {' '.join(alternative.tokens)}",))
+        else:
+            found.append((f" {' '.join(alternative.tokens)} ",))
+    return tuple(dict.fromkeys(found))
+
+
+def found_in(wanted: Needles, text: str) -> bool:
+    return any(all(s in text for s in strings) for strings in wanted)
 
 
 def _covers(alternative: Alternative | Conjunction, text: str) -> bool:

@@ -44,11 +44,12 @@ from bot.search.plan import (
     choose_correction,
     clean_text,
     correction_candidates,
-    covers,
     expressions,
+    found_in,
     group_frequency,
     group_tokens,
     match_expression,
+    needles,
     ranked_max,
 )
 from bot.search.stopwords import ENGLISH
@@ -508,7 +509,9 @@ def _is_hangul(word: str) -> bool:
     return bool(word) and all("\uac00" <= char <= "\ud7a3" for char in word)
 
 
-PARTIAL_MAX = 100
+PARTIAL_MAX = 60
+PARTIAL_RANKED = 600  # OR matches ranked by bm25 at most (the usual tiers beyond)
+PARTIAL_ALTERNATIVES = 6
 """Papers matching some but not all of the query: the best this many by bm25 are ranked by how
 much of the query they cover."""
 
@@ -531,6 +534,13 @@ async def _partial(
     """
     if len(groups) < 2:
         return [], 0
+    # A concept's many forms make every row's match costly: the typed forms and a few others.
+    groups = [
+        group
+        if len(group.alternatives) <= PARTIAL_ALTERNATIVES
+        else QueryGroup(group.alternatives[:PARTIAL_ALTERNATIVES], group.word, key=group.key)
+        for group in groups
+    ]
     docs = await frequencies.docs(db, {t for group in groups for t in group_tokens(group)})
     size = await frequencies.size(db)
     weights = [
@@ -544,10 +554,11 @@ async def _partial(
     total = await _count(db, planned.full)
     if total == 0:
         return [], 0
-    cap = ranked_max(present, len(keys))
+    cap = min(PARTIAL_RANKED, ranked_max(present, len(keys)))
     ranked = await _page(db, planned, total, cap, PARTIAL_MAX, 0)
     columns = await _columns(db, [paper_id for paper_id, _ in ranked])
     whole = sum(weights)
+    matchers = [(needles(g), w) for g, w in zip(groups, weights, strict=True) if w > 0]
     best = max((score for _, score in ranked), default=0.0) or 1.0
     scored: list[tuple[int, float]] = []
     for paper_id, bm25 in ranked:
@@ -555,12 +566,11 @@ async def _partial(
         if texts is None:
             continue
         covered = 0.0
-        for group, weight in zip(groups, weights, strict=True):
-            if weight:
-                found = [
-                    w for w, text in zip(COLUMN_WEIGHTS, texts, strict=True) if covers(group, text)
-                ]
-                covered += weight * max(found, default=0.0)
+        for wanted, weight in matchers:
+            for column, text in zip(COLUMN_WEIGHTS, texts, strict=True):  # heaviest first
+                if found_in(wanted, text):
+                    covered += weight * column
+                    break
         if covered <= 0:
             continue
         score = covered / whole + 0.1 * max(0.0, bm25) / best
