@@ -198,7 +198,11 @@ class Expander:
                 for alt in group.alternatives
                 if alt in typed
                 or not isinstance(alt, Alternative)
-                or not all(token in frequent for token in alt.tokens)
+                or not (
+                    all(token in frequent for token in alt.tokens)
+                    # a NEAR must read every token's positions: one common word is enough
+                    or (alt.near and any(token in frequent for token in alt.tokens))
+                )
             )
             out.append(
                 group

@@ -206,7 +206,7 @@ async def _run_expanded(
     keys: Sequence[str],
     limit: int,
     offset: int,
-    bridged: Sequence[QueryGroup] | None = None,
+    bridge: _LazyBridge | None = None,
 ) -> tuple[list[tuple[int, float]], int]:
     """Like ``_run`` (AND), with glossary expansion: the papers the typed words find, ranked,
     then the papers found only through the expansion, ranked among themselves. Two tiers
@@ -215,11 +215,13 @@ async def _run_expanded(
 
     The expansion is a recall aid, and it costs (each form is a phrase FTS5 must match):
     when the typed words already find EXPAND_BELOW papers, nobody pages past them to the
-    expansion's, and it is skipped.
+    expansion's, and it is skipped. So is the phonetic bridge (``_bridge``) when they find
+    ``BRIDGE_BELOW``.
     """
     page, first = await _run(db, groups, "AND", keys, limit, offset)
-    if (expander is None and bridged is None) or first >= EXPAND_BELOW:
+    if (expander is None and bridge is None) or first >= EXPAND_BELOW:
         return page, first
+    bridged = await bridge(groups) if bridge is not None and first < BRIDGE_BELOW else None
     base = bridged if bridged is not None else groups
     wide = expander.expand(base) if expander is not None else None
     if wide is None and bridged is not None:
@@ -430,6 +432,24 @@ async def _segment(
 BRIDGE_RARE_SHARE = 0.01  # a Hangul word in fewer papers than this share is "rare"
 BRIDGE_RARE_MIN = 20
 BRIDGE_TERMS = 2
+BRIDGE_BELOW = 50  # typed words finding this many papers need no phonetic bridge
+
+
+class _LazyBridge:
+    """``_bridge`` of a query's groups, computed when first needed, once per groups."""
+
+    def __init__(self, db: aiosqlite.Connection, frequencies: TermFrequencies) -> None:
+        self._db, self._frequencies = db, frequencies
+        self._done: dict[tuple[QueryGroup, ...], list[QueryGroup] | None] = {}
+
+    async def __call__(self, groups: Sequence[QueryGroup]) -> list[QueryGroup] | None:
+        key = tuple(groups)
+        if key not in self._done:
+            self._done[key] = await _bridge(self._db, list(groups), self._frequencies)
+        return self._done[key]
+
+
+BRIDGE_COUNT_BELOW = 20  # a phrase estimated in more papers than 20x "rare" is not counted
 # The phonetic bench's threshold (phonetic.MIN_SCORE, 0.68) is for proposing a word anywhere;
 # here a proposal only joins the expansion tier, after what the typed Korean finds, of a word
 # the index barely knows, and function words are out of the vocabulary: 하이에나 -> hyena,
@@ -458,10 +478,16 @@ async def _bridge(
     docs = await frequencies.docs(db, {t for group in loanwords for t in group_tokens(group)})
     wanted: list[QueryGroup] = []
     for group in loanwords:
-        # tokens' frequencies bound the group's from above; count exactly only if needed
-        if (
-            group_frequency(group, docs) < rare
-            or await _count(db, match_expression([group])) < rare
+        # Tokens' frequencies bound the group's from above, exactly for a one-token word (모델);
+        # a phrase of common bigrams may still be rare (알파코드): counted, if plausible.
+        estimate = group_frequency(group, docs)
+        single = any(
+            isinstance(alt, Alternative) and len(alt.tokens) == 1 for alt in group.alternatives
+        )
+        if estimate < rare or (
+            not single
+            and estimate < BRIDGE_COUNT_BELOW * rare
+            and await _count(db, match_expression([group])) < rare
         ):
             wanted.append(group)
     if not wanted:
@@ -510,8 +536,9 @@ def _is_hangul(word: str) -> bool:
 
 
 PARTIAL_MAX = 60
-PARTIAL_RANKED = 600  # OR matches ranked by bm25 at most (the usual tiers beyond)
+PARTIAL_RANKED = 300  # OR matches ranked by bm25 at most (the usual tiers beyond)
 PARTIAL_ALTERNATIVES = 6
+PARTIAL_COMMON_SHARE = 0.05  # terms in more papers than this do not retrieve partial matches
 """Papers matching some but not all of the query: the best this many by bm25 are ranked by how
 much of the query they cover."""
 
@@ -550,6 +577,11 @@ async def _partial(
     present = [group for group, weight in zip(groups, weights, strict=True) if weight > 0]
     if not present:
         return [], 0
+    # Retrieval by a common word alone would rank last anyway and costs most (its doclist):
+    # retrieve by the rarer terms (the rarest if all are common), score by all of them.
+    common = PARTIAL_COMMON_SHARE * size
+    rarer = [group for group in present if group_frequency(group, docs) <= common]
+    present = rarer or [min(present, key=lambda group: group_frequency(group, docs))]
     planned = expressions(present, "OR", keys, exclude=groups)
     total = await _count(db, planned.full)
     if total == 0:
@@ -625,16 +657,15 @@ async def search(
     corrections: dict[str, str] = {}
     try:
         groups = await _segment(db, groups, frequencies)
-        bridged = await _bridge(db, groups, frequencies)
+        bridge = _LazyBridge(db, frequencies)
         current = groups
         page, total = await _run_expanded(
-            db, groups, expander, frequencies, keys, limit, offset, bridged
+            db, groups, expander, frequencies, keys, limit, offset, bridge
         )
         if total == 0 and any(group.completion for group in groups):
             current = groups = [group.completed() for group in groups]  # half typed
-            bridged = None if bridged is None else [g.completed() for g in bridged]
             page, total = await _run_expanded(
-                db, groups, expander, frequencies, keys, limit, offset, bridged
+                db, groups, expander, frequencies, keys, limit, offset, bridge
             )
         if total == 0:
             corrected, corrections = await _corrections(db, groups)
@@ -651,7 +682,7 @@ async def search(
                 )
         if total < offset + limit and not groups[0].stop:
             # Recall first: papers with some of the terms, ranked by how much they cover.
-            base = bridged if bridged is not None and current is groups else current
+            base = (await bridge(current) if total < BRIDGE_BELOW else None) or current
             wide = expander.expand(base) if expander is not None else None
             more, rest = await _partial(
                 db,
