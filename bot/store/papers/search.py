@@ -539,6 +539,7 @@ PARTIAL_MAX = 60
 PARTIAL_RANKED = 300  # OR matches ranked by bm25 at most (the usual tiers beyond)
 PARTIAL_ALTERNATIVES = 6
 PARTIAL_COMMON_SHARE = 0.05  # terms in more papers than this do not retrieve partial matches
+PARTIAL_COMMON_MIN = 2_000  # (small stores are fast anyway)
 """Papers matching some but not all of the query: the best this many by bm25 are ranked by how
 much of the query they cover."""
 
@@ -579,7 +580,7 @@ async def _partial(
         return [], 0
     # Retrieval by a common word alone would rank last anyway and costs most (its doclist):
     # retrieve by the rarer terms (the rarest if all are common), score by all of them.
-    common = PARTIAL_COMMON_SHARE * size
+    common = max(PARTIAL_COMMON_MIN, PARTIAL_COMMON_SHARE * size)
     rarer = [group for group in present if group_frequency(group, docs) <= common]
     present = rarer or [min(present, key=lambda group: group_frequency(group, docs))]
     planned = expressions(present, "OR", keys, exclude=groups)
