@@ -19,17 +19,16 @@ RUN python -m pip uninstall --yes --quiet pip setuptools wheel \
  && useradd --create-home --uid 10001 paperbot \
  && mkdir -p /data /digests /etc/paperbot && chown paperbot:paperbot /data
 COPY --from=build /opt/paperbot /opt/paperbot
-# The configuration lives at /etc/paperbot/config.toml: every setting, documented, at its
-# default; mount your own over it (compose.yaml does). The environment below wins over it.
-COPY config.example.toml /etc/paperbot/config.toml
-# The store on the /data volume; digests from /digests (mount a folder there, read-only):
-# empty by default, so a production store never gets the bundled sample digests.
+# The configuration: docker/config.toml, that is config.example.toml with the store on the
+# /data volume and the digests from /digests (a folder to mount read-only, empty by default,
+# so a production store never gets the bundled sample digests). Mount your own copy over it
+# (compose.yaml does): the file decides, because the environment below sets no PAPERBOT_*
+# setting, only PAPERBOT_CONFIG, the path of the file.
+COPY docker/config.toml /etc/paperbot/config.toml
 ENV PATH="/opt/paperbot/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    PAPERBOT_CONFIG=/etc/paperbot/config.toml \
-    PAPERBOT_STORE__PATH=/data/paperbot.db \
-    PAPERBOT_DIGESTS__PATHS='["/digests"]'
+    PAPERBOT_CONFIG=/etc/paperbot/config.toml
 USER paperbot
 WORKDIR /home/paperbot
 VOLUME ["/data"]

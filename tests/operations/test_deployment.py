@@ -1,21 +1,27 @@
-"""The image and compose.yaml agree, the compose file is valid Compose, and the image's
-settings give a production store without the bundled samples.
+"""The image and compose.yaml agree, the compose file is valid Compose, and the image runs the
+way an operator following the README expects: their config.toml decides.
 
 No Docker engine or compose client runs here: compose.yaml is validated against the Compose
 Specification's JSON schema (as vendored by check-jsonschema), then the keys we rely on are
-checked, and the Dockerfile's environment is run through the real command line."""
+checked; the image's configuration is loaded by the real settings loader and run through the
+real command line."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+
+from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 
 from .helpers import paperbot
 
@@ -27,14 +33,40 @@ def _compose() -> dict[str, Any]:
     return data
 
 
-def _dockerfile_env() -> dict[str, str]:
-    """The runtime stage's ENV (the last stage), unquoted as Docker reads it."""
+def _dockerfile_stages() -> list[str]:
+    """Each stage's text, from its FROM line on (the header comments dropped)."""
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    runtime = text[text.rindex("\nFROM ") :]
-    block = re.search(r"^ENV (.+?)(?<!\\)$", runtime, re.MULTILINE | re.DOTALL)
-    assert block is not None
-    pairs = re.findall(r"(\w+)=('[^']*'|\"[^\"]*\"|\S+)", block.group(1).replace("\\\n", " "))
-    return {name: value.strip("'\"") for name, value in pairs}
+    return ["FROM " + stage for stage in re.split(r"^FROM ", text, flags=re.MULTILINE)[1:]]
+
+
+def _env_of(stage: str) -> dict[str, str]:
+    """Every ENV instruction of a stage, unquoted as Docker reads it."""
+    env: dict[str, str] = {}
+    for block in re.finditer(r"^ENV (.+?)(?<!\\)$", stage, re.MULTILINE | re.DOTALL):
+        pairs = re.findall(r"(\w+)=('[^']*'|\"[^\"]*\"|\S+)", block.group(1).replace("\\\n", " "))
+        env.update({name: value.strip("'\"") for name, value in pairs})
+    return env
+
+
+def _dockerfile_env() -> dict[str, str]:
+    """The runtime stage's environment (the last stage)."""
+    return _env_of(_dockerfile_stages()[-1])
+
+
+def _image_config() -> Path:
+    """The file the runtime stage copies to where PAPERBOT_CONFIG points."""
+    target = _dockerfile_env()["PAPERBOT_CONFIG"]
+    copies: list[tuple[str, str]] = re.findall(
+        r"^COPY (\S+) (\S+)$", _dockerfile_stages()[-1], re.MULTILINE
+    )
+    (source,) = [src for src, dest in copies if dest == target]
+    return ROOT / source
+
+
+def _readme_docker() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("\n## Docker\n")
+    return text[start : text.index("\n## ", start + 1)]
 
 
 def test_compose_file_follows_the_compose_specification() -> None:
@@ -49,7 +81,7 @@ def test_compose_file_follows_the_compose_specification() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_compose_runs_the_bot_the_way_the_readme_says() -> None:
+def test_compose_runs_the_bot_the_way_the_readme_says(monkeypatch: pytest.MonkeyPatch) -> None:
     compose = _compose()
     bot = compose["services"]["bot"]
     env = _dockerfile_env()
@@ -62,20 +94,24 @@ def test_compose_runs_the_bot_the_way_the_readme_says() -> None:
     assert bot["environment"]["DISCORD_TOKEN_FILE"] == "/run/secrets/discord_token"
     assert "DISCORD_TOKEN" not in bot["environment"]
     assert compose["secrets"]["discord_token"]["file"] == "./secrets/discord_token"
-    # the configuration where the image reads it
+    # the operator's ./config.toml mounted over the file the image reads, and no setting in
+    # compose's environment to override it
     (config,) = bot["configs"]
     assert config["target"] == env["PAPERBOT_CONFIG"] == "/etc/paperbot/config.toml"
+    assert compose["configs"][config["source"]]["file"] == "./config.toml"
+    assert not [name for name in bot["environment"] if name.upper().startswith("PAPERBOT_")]
+    assert f":{env['PAPERBOT_CONFIG']}:ro" in _readme_docker()  # the same without compose
     # the store on the named volume, the digests mounted read-only where the image looks
+    settings = _load(monkeypatch, _image_config())
     volumes = bot["volumes"]
-    assert f"data:{Path(env['PAPERBOT_STORE__PATH']).parent}" in volumes
+    assert f"data:{settings.store.path.parent}" in volumes
     assert "data" in compose["volumes"]
-    (digests,) = json.loads(env["PAPERBOT_DIGESTS__PATHS"])
+    (digests,) = settings.digests.paths
     assert f"./digests:{digests}:ro" in volumes
 
 
 def test_the_image_is_installed_from_the_lock_without_pip() -> None:
-    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    build, runtime = text.split("\nFROM ", 2)[1:]
+    build, runtime = _dockerfile_stages()
     assert "requirements.lock" in build
     assert "sh .ci/install.sh /opt/paperbot image" in build
     assert "pip uninstall" in runtime  # the base image's own pip and setuptools
@@ -86,23 +122,103 @@ def test_the_image_is_installed_from_the_lock_without_pip() -> None:
     assert "uninstall --quiet --yes setuptools pip" in install
 
 
-def test_the_image_settings_load_no_sample_digests(tmp_path: Path) -> None:
-    """The Dockerfile's environment, its absolute paths moved under tmp_path, through the real
-    CLI: the bundled config is valid, and a fresh store gets only what /digests holds."""
-    env = _dockerfile_env()
+def test_the_image_overrides_no_setting_of_the_mounted_config() -> None:
+    """A PAPERBOT_<SECTION>__<KEY> in the image's environment wins over the operator's
+    config.toml without a word; the image may only say where the file is."""
+    for stage in _dockerfile_stages():
+        names = {name for name in _env_of(stage) if name.upper().startswith("PAPERBOT_")}
+        assert names <= {"PAPERBOT_CONFIG"}, stage.splitlines()[0]
+        assert not re.search(r"^ARG PAPERBOT_", stage, re.MULTILINE | re.IGNORECASE)
+    assert _dockerfile_env()["PAPERBOT_CONFIG"] == "/etc/paperbot/config.toml"
+
+
+def _load(monkeypatch: pytest.MonkeyPatch, config: Path) -> Settings:
+    """``bot.settings.load_settings`` with PAPERBOT_CONFIG naming ``config``, as in the image:
+    no other PAPERBOT_* variable, no token."""
+    for name in list(os.environ):
+        if name.upper().startswith(("PAPERBOT_", "DISCORD_TOKEN")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("PAPERBOT_CONFIG", str(config))
+    return load_settings()
+
+
+def test_the_image_config_puts_the_store_on_the_volume_and_reads_digests_from_the_mount(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = _image_config()
+    assert config.relative_to(ROOT).parts[0] == "docker"
+    settings = _load(monkeypatch, config)
+    assert settings.store.path == Path("/data/paperbot.db")
+    assert settings.digests.paths == [Path("/digests")]
+    # it is in the build context (the operator's own config.toml, secrets and digests are not)
+    ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert {"config.toml", "secrets", "digests"} <= set(ignored)
+    assert not [p for p in ignored if p.strip("/*") in {"docker", "docker/config.toml"}]
+
+
+def test_the_image_config_is_the_example_with_the_two_container_paths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Derived from config.example.toml: the same keys and values, documented, except where
+    the store and the digests are; the same settings through the loader."""
+    example, image = ROOT / "config.example.toml", _image_config()
+    with example.open("rb") as file:
+        want = tomllib.load(file)
+    with image.open("rb") as file:
+        got = tomllib.load(file)
+    want["store"]["path"] = "/data/paperbot.db"
+    want["digests"]["paths"] = ["/digests"]
+    assert got == want
+    leave_out = {"store": {"path"}, "digests": {"paths"}}
+    assert _load(monkeypatch, image).model_dump(exclude=leave_out) == _load(
+        monkeypatch, example
+    ).model_dump(exclude=leave_out)
+
+
+def _image_root(tmp_path: Path, config_text: str) -> tuple[Path, dict[str, str]]:
+    """The image's file system under tmp_path/image: its config (absolute paths moved under
+    it), /data, /digests; and the Dockerfile's PAPERBOT_* environment, moved the same way."""
     root = tmp_path / "image"
-    moved = {
-        name: value.replace('"/', f'"{root}/') if value.startswith("[") else f"{root}{value}"
-        for name, value in env.items()
+    for line in ('path = "/data/paperbot.db"\n', 'paths = ["/digests"]\n'):
+        assert config_text.count(line) == 1, line
+    moved = config_text.replace('"/data/', f'"{root}/data/').replace(
+        '"/digests"', f'"{root}/digests"'
+    )
+    env = {
+        name: f"{root}{value}"
+        for name, value in _dockerfile_env().items()
         if name.startswith("PAPERBOT_")
     }
-    config = Path(moved["PAPERBOT_CONFIG"])
+    config = Path(env["PAPERBOT_CONFIG"])
     config.parent.mkdir(parents=True)
-    shutil.copy(ROOT / "config.example.toml", config)
+    config.write_text(moved, encoding="utf-8")
     (root / "digests").mkdir()
     (root / "data").mkdir()
-    done = paperbot("stats", "--json", cwd=tmp_path, env=moved)
+    return root, env
+
+
+def test_the_image_settings_load_no_sample_digests(tmp_path: Path) -> None:
+    """The image's config and environment through the real CLI: the config is valid, and a
+    fresh store gets only what /digests holds (nothing), never the bundled samples."""
+    root, env = _image_root(tmp_path, _image_config().read_text(encoding="utf-8"))
+    done = paperbot("stats", "--json", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
-    stats = json.loads(done.stdout)
-    assert stats["papers"] == 0
-    assert Path(moved["PAPERBOT_STORE__PATH"]).is_file()
+    assert json.loads(done.stdout)["papers"] == 0
+    assert (root / "data" / "paperbot.db").is_file()
+
+
+def test_an_edit_to_the_mounted_config_is_what_the_bot_does(tmp_path: Path) -> None:
+    """The operator's complaint: they list another digest folder in their config.toml and get
+    an empty bot. With the image's environment, the edit must take effect."""
+    more = tmp_path / "more-digests"
+    more.mkdir()
+    shutil.copy(BUNDLED_DIGESTS / "daily-2024-02-06.txt", more)
+    root, env = _image_root(tmp_path, _image_config().read_text(encoding="utf-8"))
+    config = Path(env["PAPERBOT_CONFIG"])
+    edited = config.read_text(encoding="utf-8").replace(
+        f'paths = ["{root}/digests"]', f'paths = ["{root}/digests", "{more}"]'
+    )
+    config.write_text(edited, encoding="utf-8")
+    done = paperbot("stats", "--json", cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["papers"] > 0
