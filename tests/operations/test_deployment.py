@@ -1,5 +1,6 @@
 """The image and compose.yaml agree, the compose file is valid Compose, and the image runs the
-way an operator following the README expects: their config.toml decides.
+way an operator following the README expects: their config.toml decides, and the base
+image is pinned.
 
 No Docker engine or compose client runs here: compose.yaml is validated against the Compose
 Specification's JSON schema (as vendored by check-jsonschema), then the keys we rely on are
@@ -222,3 +223,18 @@ def test_an_edit_to_the_mounted_config_is_what_the_bot_does(tmp_path: Path) -> N
     done = paperbot("stats", "--json", cwd=tmp_path, env=env)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["papers"] > 0
+
+
+def test_every_base_image_is_pinned_by_digest() -> None:
+    """Every Python package is locked by hash; the base image by the digest of its index."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    stages = _dockerfile_stages()
+    refs = [stage.split()[1] for stage in stages]
+    assert len(refs) == 2
+    for ref in refs:
+        assert re.fullmatch(r"python:3\.11-slim@sha256:[0-9a-f]{64}", ref), ref
+    assert len(set(refs)) == 1  # build and runtime on the same base
+    # where the digest came from, and how to refresh it
+    assert "docker buildx imagetools inspect python:3.11-slim" in " ".join(
+        line.lstrip("# ") for line in text.splitlines() if line.startswith("#")
+    )
