@@ -33,10 +33,18 @@ COPY --from=build /opt/paperbot /opt/paperbot
 # (compose.yaml does): the file decides, because the environment below sets no PAPERBOT_*
 # setting, only PAPERBOT_CONFIG, the path of the file.
 COPY docker/config.toml /etc/paperbot/config.toml
+# MPLCONFIGDIR: matplotlib (the /trends chart) needs a *writable* directory for its font
+# cache. The root file system is read-only and so is $HOME, and a cache prebuilt into the
+# image would not do: matplotlib refuses a directory it cannot write (os.access W_OK), falls
+# back to a fresh temporary one and logs two warnings. /tmp is a tmpfs under compose.yaml
+# and under `docker run --read-only --tmpfs /tmp` (which SQLite's temporary files need too),
+# so the cache lives there: built once per container on the first chart, in well under a
+# second (the slim image has only matplotlib's own fonts), without a warning.
 ENV PATH="/opt/paperbot/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    PAPERBOT_CONFIG=/etc/paperbot/config.toml
+    PAPERBOT_CONFIG=/etc/paperbot/config.toml \
+    MPLCONFIGDIR=/tmp/matplotlib
 USER paperbot
 WORKDIR /home/paperbot
 VOLUME ["/data"]

@@ -1,6 +1,6 @@
 """The image and compose.yaml agree, the compose file is valid Compose, and the image runs the
-way an operator following the README expects: their config.toml decides, and the base
-image is pinned.
+way an operator following the README expects: their config.toml decides, the base image is
+pinned, and matplotlib has a writable cache.
 
 No Docker engine or compose client runs here: compose.yaml is validated against the Compose
 Specification's JSON schema (as vendored by check-jsonschema), then the keys we rely on are
@@ -24,7 +24,7 @@ import yaml
 
 from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 
-from .helpers import paperbot
+from .helpers import clean_env, paperbot
 
 ROOT = Path(__file__).parents[2]
 
@@ -238,3 +238,29 @@ def test_every_base_image_is_pinned_by_digest() -> None:
     assert "docker buildx imagetools inspect python:3.11-slim" in " ".join(
         line.lstrip("# ") for line in text.splitlines() if line.startswith("#")
     )
+
+
+def test_matplotlib_gets_a_writable_cache_on_a_read_only_root(tmp_path: Path) -> None:
+    """MPLCONFIGDIR is on the tmpfs that compose.yaml (and the README's `docker run`) mounts:
+    matplotlib creates its cache there without the two warnings it logs when it must fall
+    back to a temporary directory."""
+    cache = Path(_dockerfile_env()["MPLCONFIGDIR"])
+    tmpfs = [Path(mount.split(":")[0]) for mount in _compose()["services"]["bot"]["tmpfs"]]
+    (mount,) = [m for m in tmpfs if cache.is_relative_to(m)]
+    assert f"--tmpfs {mount}" in _readme_docker()
+    # the same, with the tmpfs at tmp_path/tmp and $HOME not writable
+    home = tmp_path / "home"
+    home.mkdir(mode=0o555)
+    moved = tmp_path / cache.relative_to("/")
+    (tmp_path / mount.relative_to("/")).mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", "import matplotlib.font_manager"],
+        env=clean_env(MPLCONFIGDIR=str(moved), HOME=str(home)),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert list(moved.glob("fontlist-*.json"))
