@@ -1,11 +1,11 @@
 """The image and compose.yaml agree, the compose file is valid Compose, and the image runs the
 way an operator following the README expects: their config.toml decides, the base image is
-pinned, and matplotlib has a writable cache.
+pinned, matplotlib has a writable cache, and the token file is theirs alone.
 
 No Docker engine or compose client runs here: compose.yaml is validated against the Compose
 Specification's JSON schema (as vendored by check-jsonschema), then the keys we rely on are
 checked; the image's configuration is loaded by the real settings loader and run through the
-real command line."""
+real command line; the README's shell steps are run as a non-root user."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
+import tempfile
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,8 @@ from bot.settings import BUNDLED_DIGESTS, Settings, load_settings
 from .helpers import clean_env, paperbot
 
 ROOT = Path(__file__).parents[2]
+OPERATOR_UID = 65534  # a non-root host user to run the README's steps as, when tests run as root
+OTHER_UID = 65533  # another host user, who must not read the token
 
 
 def _compose() -> dict[str, Any]:
@@ -70,6 +75,18 @@ def _readme_docker() -> str:
     return text[start : text.index("\n## ", start + 1)]
 
 
+def _readme_setup_steps() -> str:
+    """The first shell block of the README's Docker section, up to the first docker command."""
+    block = re.search(r"```sh\n(.*?)```", _readme_docker(), re.DOTALL)
+    assert block is not None
+    steps = []
+    for line in block.group(1).splitlines():
+        if line.startswith("docker "):
+            break
+        steps.append(line)
+    return "\n".join(steps)
+
+
 def test_compose_file_follows_the_compose_specification() -> None:
     checker = Path(sys.executable).parent / "check-jsonschema"
     done = subprocess.run(
@@ -109,6 +126,8 @@ def test_compose_runs_the_bot_the_way_the_readme_says(monkeypatch: pytest.Monkey
     assert "data" in compose["volumes"]
     (digests,) = settings.digests.paths
     assert f"./digests:{digests}:ro" in volumes
+    # `up` rebuilds the image it names, never pulls it
+    assert bot["pull_policy"] == "build"
 
 
 def test_the_image_is_installed_from_the_lock_without_pip() -> None:
@@ -264,3 +283,96 @@ def test_matplotlib_gets_a_writable_cache_on_a_read_only_root(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert list(moved.glob("fontlist-*.json"))
+
+
+def _as_user(uid: int) -> list[str]:
+    """The command prefix that runs as ``uid`` (and its own group, no others)."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("tests run as root and setpriv is missing: no other user to be")
+    return [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+
+
+def _as_operator(script: str, cwd: Path, umask: str) -> subprocess.CompletedProcess[str]:
+    """Run `script` with sh as a non-root user: this one, or OPERATOR_UID when tests run as
+    root (the steps must not need root, and root would hide a missing permission)."""
+    argv = ["sh", "-eu", "-c", f"umask {umask}\n{script}"]
+    if os.geteuid() == 0:
+        for path in [cwd, *cwd.rglob("*")]:
+            os.chown(path, OPERATOR_UID, OPERATOR_UID)
+        argv = [*_as_user(OPERATOR_UID), *argv]
+    return subprocess.run(
+        argv,
+        cwd=cwd,
+        env=clean_env(TOKEN="not-a-real-token", HOME=str(cwd)),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def clone(tmp_path: Path) -> Iterator[Path]:
+    """An empty folder for the operator's clone, which they can reach: under tmp_path, or
+    when tests run as root (whose pytest folders are closed to others), a fresh one in /tmp."""
+    if os.geteuid() != 0:
+        yield tmp_path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="paperbot-clone-", dir="/tmp"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("umask", ["022", "077"])
+def test_the_readme_steps_leave_the_token_to_the_operator_and_the_container(
+    clone: Path, umask: str
+) -> None:
+    """The README's steps, as a non-root operator in a fresh clone: they succeed; no other
+    host user can reach the token; the container's user (uid 10001, an *other* to the file
+    compose bind-mounts with its host owner and mode) can read it through its mode bits."""
+    for name in ("docker", "config.example.toml"):  # what the steps may copy from
+        if (ROOT / name).is_dir():
+            shutil.copytree(ROOT / name, clone / name)
+        elif (ROOT / name).is_file():
+            shutil.copy(ROOT / name, clone)
+    done = _as_operator(_readme_setup_steps(), clone, umask)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+    operator = os.geteuid() if os.geteuid() != 0 else OPERATOR_UID
+    secrets, token = clone / "secrets", clone / "secrets" / "discord_token"
+    assert token.read_text(encoding="utf-8") == "not-a-real-token"
+    assert secrets.stat().st_uid == token.stat().st_uid == operator
+    assert stat.S_IMODE(secrets.stat().st_mode) & 0o077 == 0  # nobody else may enter secrets/
+    mode = stat.S_IMODE(token.stat().st_mode)
+    assert mode & stat.S_IROTH  # ... and uid 10001 reads the mounted file as an "other"
+    assert mode & 0o022 == 0  # nobody but the operator may change it
+    if os.geteuid() == 0:  # really another user, then: the path is closed to them
+        peek = subprocess.run(
+            [*_as_user(OTHER_UID), "cat", str(token)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+        assert peek.returncode != 0
+        assert "not-a-real-token" not in peek.stdout
+
+    # the configuration the operator edits is the image's, and what compose mounts
+    config = clone / "config.toml"
+    assert config.read_bytes() == _image_config().read_bytes()
+    assert (clone / "digests").is_dir()
+    if umask == "022":  # the container reads them as an "other" too
+        assert stat.S_IMODE(config.stat().st_mode) & stat.S_IROTH
+        assert stat.S_IMODE((clone / "digests").stat().st_mode) & 0o005 == 0o005
+
+
+def test_the_readme_rebuilds_the_image_on_update() -> None:
+    """`docker compose up -d` alone, after `git pull`, would keep the old image (without
+    pull_policy: build, on older compose): the README says --build."""
+    section = _readme_docker()
+    assert "docker compose up -d --build" in section
+    assert "sudo" not in section
