@@ -459,9 +459,6 @@ class Guild:
             nsfw=nsfw,
         )
 
-    def add_category(self, name: str) -> Channel:
-        return self._add_channel(name, type=ChannelType.GUILD_CATEGORY)
-
     def add_forum_channel(self, name: str, *, topic: str | None = None) -> Channel:
         return self._add_channel(name, type=ChannelType.GUILD_FORUM, topic=topic)
 
@@ -780,9 +777,6 @@ class World:
 
     def find_message(self, message_id: int) -> Message | None:
         return self.messages.get(message_id)
-
-    def messages_from_bot(self, channel: Channel) -> list[Message]:
-        return [m for m in channel.live_messages if m.author is self.bot]
 
 
 def _slug(text: str) -> str:
