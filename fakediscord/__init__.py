@@ -5,6 +5,7 @@ server (aiohttp REST + gateway websocket on loopback) and never imports discord.
 See ``fakediscord/README.md``.
 """
 
+from .api_errors import ApiError
 from .commands import AppCommand, CommandRegistry
 from .constants import (
     ALL_PERMISSIONS,
@@ -18,7 +19,6 @@ from .constants import (
     MessageFlag,
     Permission,
 )
-from .errors import ApiError
 from .faults import Fault, FaultRules
 from .interactions import InitialResponse, InteractionHandle
 from .ratelimits import Limit, RateLimitConfig

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .api_errors import ApiError, FormErrors
 from .constants import ALL_PERMISSIONS, CommandType, ErrorCode, OptionType
-from .errors import ApiError, FormErrors
 from .payloads import interaction_channel_payload, member_payload, role_payload, user_payload
 from .world import Channel, Guild, Member, Role, User, World
 

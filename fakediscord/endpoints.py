@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from .api_errors import ApiError, FormErrors
 from .constants import ChannelType, ErrorCode, MessageFlag, Permission
-from .errors import ApiError, FormErrors
 from .messages import build_message, edit_changes
 from .payloads import (
     application_payload,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .api_errors import ApiError, FormErrors
 from .commands import integration_owners, interaction_context
 from .constants import (
     CallbackType,
@@ -17,7 +18,6 @@ from .constants import (
     MessageType,
     Permission,
 )
-from .errors import ApiError, FormErrors
 from .limits import validate_autocomplete, validate_message, validate_modal
 from .messages import build_message, edit_changes
 from .payloads import (

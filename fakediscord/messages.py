@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .api_errors import ApiError
 from .constants import ErrorCode, MessageFlag, MessageType
-from .errors import ApiError
 from .limits import validate_message
 from .mentions import parse_mentions, resolve_pings
 from .rest import Upload

@@ -20,8 +20,8 @@ from bot.render.discovery import (
 from bot.render.limits import shorten
 from bot.render.message import Embed, Message
 from bot.render.papers import paper_title
-from bot.services.errors import NotFoundError, UserFacingError
 from bot.services.lookup import Lookup
+from bot.services.refusals import NotFoundError, UserFacingError
 from bot.store import PaperRecord, Store
 from bot.store.community.library import MAX_SAVED
 
