@@ -1,9 +1,9 @@
 """Where each command can be installed and used (Discord's integration types and contexts).
 
-- Lookup (`/search`, `/paper`, `/digest`, `/tags`) and `/alerts` are for everyone, everywhere:
-  a member can add paperbot to their own account (a *user install*) and use them in any
-  server, in a DM with the bot, and in DMs or group DMs with friends (private channels, which
-  only user installs reach).
+- Lookup (`/search`, `/paper`, `/digest`, `/tags`), `/library` and `/alerts` are for everyone,
+  everywhere: a member can add paperbot to their own account (a *user install*) and use them
+  in any server, in a DM with the bot, and in DMs or group DMs with friends (private channels,
+  which only user installs reach).
 - Server administration (`/settings`, `/announce`, `/status`) exists only where the bot was
   added to a server (a *guild install*), in that server.
 - `/paperbot-admin` is registered to the owner's server only (``[discord] owner_guild_id``).
