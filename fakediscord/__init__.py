@@ -6,6 +6,7 @@ See ``fakediscord/README.md``.
 """
 
 from .api_errors import ApiError
+from .channels import Attachment, Channel, Message, Overwrite, Pings
 from .commands import AppCommand, CommandRegistry
 from .constants import (
     ALL_PERMISSIONS,
@@ -20,22 +21,13 @@ from .constants import (
     Permission,
 )
 from .faults import Fault, FaultRules
+from .guilds import Guild, Member, Role
 from .interactions import InitialResponse, InteractionHandle
 from .ratelimits import Limit, RateLimitConfig
 from .recording import RecordedRequest, RequestLog
 from .server import FakeDiscord
-from .world import (
-    Attachment,
-    Channel,
-    Guild,
-    Member,
-    Message,
-    Overwrite,
-    Pings,
-    Role,
-    User,
-    World,
-)
+from .users import User
+from .world import World
 
 __all__ = [
     "ALL_PERMISSIONS",

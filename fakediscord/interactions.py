@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .api_errors import ApiError, FormErrors
+from .channels import Channel, Message
 from .commands import integration_owners, interaction_context
 from .constants import (
     CallbackType,
@@ -18,6 +19,7 @@ from .constants import (
     MessageType,
     Permission,
 )
+from .guilds import Guild
 from .limits import validate_autocomplete, validate_message, validate_modal
 from .messages import build_message, edit_changes
 from .payloads import (
@@ -28,7 +30,8 @@ from .payloads import (
 )
 from .rest import ApiRequest, Reply, Router
 from .signals import Signal
-from .world import Channel, Guild, Message, User, World
+from .users import User
+from .world import World
 
 if TYPE_CHECKING:
     from .server import FakeDiscord

@@ -23,7 +23,7 @@ from .constants import API_PREFIX, ErrorCode
 from .faults import Fault, FaultRules
 from .ratelimits import BucketState, Decision, RateLimiter, too_many_requests_headers
 from .recording import RecordedRequest, RequestLog
-from .world import Clock
+from .snowflakes import Clock
 
 log = logging.getLogger(__name__)
 
