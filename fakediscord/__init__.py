@@ -22,7 +22,7 @@ from .constants import (
 )
 from .faults import Fault, FaultRules
 from .guilds import Guild, Member, Role
-from .interactions import InitialResponse, InteractionHandle
+from .handles import InitialResponse, InteractionHandle
 from .ratelimits import Limit, RateLimitConfig
 from .recording import RecordedRequest, RequestLog
 from .server import FakeDiscord

@@ -13,7 +13,8 @@ from .commands import CommandRegistry, OptionBuilder, can_use
 from .constants import CommandType, ComponentType, InteractionType
 from .gateway import GatewayServer
 from .guilds import Guild, Role
-from .interactions import InteractionHandle, Interactions
+from .handles import InteractionHandle
+from .interactions import Interactions
 from .messages import build_message
 from .payloads import message_payload
 from .users import User
