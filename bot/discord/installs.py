@@ -25,6 +25,7 @@ __all__ = [
     "everyone",
     "everyone_group",
     "in_servers",
+    "server_admin_command",
     "server_admin_group",
     "server_install",
     "usable_anywhere",
@@ -82,3 +83,11 @@ def usable_anywhere(command: T) -> T:
     a group: the same installs and contexts, placed where discord.py's decorators go."""
     command = app_commands.allowed_installs(guilds=True, users=True)(command)
     return app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)(command)
+
+
+def server_admin_command(command: T) -> T:
+    """Decorates a top-level command for a server's admins, as ``server_admin_group`` makes a
+    group: Manage Server, guild installs, in servers only."""
+    command = app_commands.default_permissions(MANAGE_GUILD)(command)
+    command = app_commands.allowed_installs(guilds=True, users=False)(command)
+    return app_commands.guild_only()(command)
