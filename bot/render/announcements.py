@@ -24,13 +24,12 @@ from bot.render.limits import (
     DESCRIPTION,
     FIELD_VALUE,
     FIELDS,
-    Embed,
     fit_content,
     fit_message,
     shorten,
 )
 from bot.render.markdown import markdown_link, safe_url
-from bot.render.message import Message
+from bot.render.message import Embed, Message
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
 from bot.store.records import IssueRecord, PaperRecord
 
