@@ -113,7 +113,13 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; an operator's mistake ends in one line on stderr (see
     ``bot.runtime.operator_errors``): status 2 for the configuration, 1 at run time."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(arguments)
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0) and _command_in(arguments) == "health":
+            return EXIT_DOCUMENT_FAILED  # Docker reserves 2: a health check says 0 or 1
+        raise
     level: list[str] = [getattr(args, "log_level", None) or ""]
 
     def run() -> int:
@@ -129,7 +135,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
 
-    return report_faults(run, debug=lambda: level[0] == "DEBUG")
+    status = report_faults(run, debug=lambda: level[0] == "DEBUG")
+    if args.command == "health" and status not in (EXIT_OK, EXIT_DOCUMENT_FAILED):
+        return EXIT_DOCUMENT_FAILED  # a fault of the configuration is unhealthy too, not 2
+    return status
+
+
+def _command_in(arguments: Sequence[str]) -> str | None:
+    """The command named in ``arguments`` (skipping options and ``--log-level``'s value)."""
+    skip = False
+    for argument in arguments:
+        if skip or argument.startswith("-"):
+            skip = argument == "--log-level"
+            continue
+        return argument
+    return None
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -330,6 +350,7 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import utcnow
     from bot.runtime.health import check_health
 
+    # Reads the meta table through a URI that creates no -wal/-shm file (``read_meta``).
     health = check_health(_db_path(args, settings), args.max_age, utcnow())
     print(health.message)
     return EXIT_OK if health.healthy else EXIT_DOCUMENT_FAILED

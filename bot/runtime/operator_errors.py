@@ -166,12 +166,17 @@ def _store_line(exc: StoreUnusableError) -> str:
     advice = {
         "not_a_store": f"{path} is not a paperbot store ({detail}): point --db or "
         f"{ENV_PREFIX}STORE__PATH at the store, {away}",
+        "foreign": f"{path} is {detail}: it was left unchanged; point --db or "
+        f"{ENV_PREFIX}STORE__PATH at a paperbot store or a new file",
         "truncated": f"the store {path} is {detail}: restore it from a backup, {away}",
         "corrupt": f"the store {path} is {detail}: restore it from a backup, {away}",
         "newer": f"the store {path} was written by a newer paperbot ({detail}): run that "
         "version, or restore a backup from before the upgrade",
         "outdated": f"the store {path} is {detail} and read-only here: open it once with "
         "write access (e.g. `paperbot stats` as its owner) to upgrade it",
+        "read_only": f"the store {path} cannot be written: {detail}; `search`, `random`, "
+        "`stats` and `health` can read it, but to write it (ingest, the bot) run as the user "
+        "who owns it, or give this user write access to the file and its folder",
         "cannot_open": f"cannot open the store {path} ({detail}): it must be a file in a "
         "folder the bot's user can read and write",
     }
