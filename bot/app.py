@@ -197,7 +197,8 @@ async def open_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIterato
     store, _ = await open_store(settings, clock=clock)
     async with (
         store,
-        httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=True) as http,
+        # Redirects are followed by the sources' fetcher, and only on the host asked.
+        httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False) as http,
     ):
         await load_local_digests(store, settings)
         yield App(settings, store, http)

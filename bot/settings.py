@@ -166,7 +166,7 @@ class DiscordSettings(_Section):
 class ForumSourceSettings(_Section):
     enabled: bool = Field(default=False, description="poll the forum's weekly series")
     base_url: str = Field(default="https://discuss.pytorch.kr", description="Discourse site")
-    interval: float = Field(default=3 * 3600, gt=0, description="seconds between polls")
+    interval: float = Field(default=3600, gt=0, description="seconds between polls")
 
 
 class NotesSourceSettings(_Section):
