@@ -165,7 +165,8 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        out = Console(highlight=False)
+        # soft_wrap: lines are not cut at 80 columns when piped (a terminal wraps by itself)
+        out = Console(highlight=False, soft_wrap=True)
         for doc in result.documents:
             when = doc.period_start or doc.date
             out.print(
@@ -215,13 +216,19 @@ async def _ingest_with_progress(
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or settings.digests.paths
+    if not paths:
+        _fail(
+            "nothing to ingest: give files or folders (paperbot ingest PATH...), or set "
+            "[digests] paths in config.toml"
+        )
+        return EXIT_USAGE
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"no such file or folder: {', '.join(map(str, missing))}")
         return EXIT_USAGE
 
     async def run() -> IngestTotals:
-        async with await _open_store(args, settings) as store:
+        async with await _open_store(args, settings, ingesting=True) as store:
             return await _ingest_with_progress(store, paths, settings, progress=sys.stderr.isatty())
 
     try:
@@ -373,18 +380,29 @@ async def _open_for_reading(args: argparse.Namespace, settings: Settings) -> Sto
     return await _open_store(args, settings)
 
 
-async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
+async def _open_store(
+    args: argparse.Namespace, settings: Settings, *, ingesting: bool = False
+) -> Store:
     """Open the store as the bot does (``bot.app.open_store``): a new store, or one whose
-    first fill was interrupted, is first filled from the configured digests, whichever
-    command opens it, so a fresh clone has something to search."""
+    first fill was interrupted, is first filled from the configured digests (the bundled
+    samples only with ``[digests] samples = true``), whichever command opens it."""
     path = _db_path(args, settings)
     store, totals = await open_store(settings, path=path)
+    note = Console(stderr=True, highlight=False, soft_wrap=True)
     if totals is not None and settings.digests.paths:
         _print_errors(totals.errors)
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
+        note.print(
             escape(
                 f"new store {path}: loaded {totals.new} digests from "
                 f"{', '.join(map(str, settings.digests.paths))}"
+            ),
+            style="dim",
+        )
+    elif totals is not None and not ingesting:
+        note.print(
+            escape(
+                f"new store {path}: empty, no [digests] paths are configured "
+                "(paperbot ingest PATH... loads digests)"
             ),
             style="dim",
         )

@@ -26,6 +26,7 @@ from bot.settings import (
     TOKEN_FILE_ENV,
     ConfigFileMissingError,
     ConfigFileUnreadableError,
+    DigestPathsMissingError,
     InvalidSettingsError,
     TokenFileError,
     TokenInConfigFileError,
@@ -102,9 +103,19 @@ def explain(exc: BaseException) -> Fault:
 
 def _config_fault(exc: BaseException) -> str | None:
     if isinstance(exc, ConfigFileMissingError):
+        if exc.is_folder:
+            return (
+                f"{CONFIG_ENV} names {exc.path}, which is a folder: name the configuration "
+                f"file itself (e.g. {exc.path / 'config.toml'}; {EXAMPLE}) or unset {CONFIG_ENV}"
+            )
         return (
             f"{CONFIG_ENV} names {exc.path}, which does not exist: create it "
             f"({EXAMPLE}) or unset {CONFIG_ENV}"
+        )
+    if isinstance(exc, DigestPathsMissingError):
+        return (
+            f"{exc.source}: [digests] paths: no such file or folder: "
+            f"{', '.join(map(str, exc.paths))}: create it or fix the path ({EXAMPLE})"
         )
     if isinstance(exc, ConfigFileUnreadableError):
         return f"{exc.path}: {exc.detail}: fix the file ({EXAMPLE})"
