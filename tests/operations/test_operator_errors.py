@@ -310,3 +310,51 @@ def test_health_creates_no_file(tmp_path: Path) -> None:
     done = paperbot("health", "--db", str(db), cwd=tmp_path)
     assert done.returncode == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# --- no network at start: one clear line, the traceback only at DEBUG -----------------------
+
+
+@pytest.mark.parametrize(
+    ("rest_url", "expected"),
+    [
+        ("http://paperbot-test.invalid/api/v10", "its name does not resolve"),
+        ("http://127.0.0.1:1/api/v10", "the connection was refused"),
+    ],
+)
+def test_no_network_at_start_is_one_clear_line(
+    tmp_path: Path, rest_url: str, expected: str
+) -> None:
+    env = {
+        "DISCORD_TOKEN": SECRET,
+        "PAPERBOT_DISCORD__REST_URL": rest_url,
+        "PAPERBOT_STORE__PATH": str(tmp_path / "bot.db"),
+    }
+    done = paperbot("run", "--log-level", "WARNING", cwd=tmp_path, env=env)
+    line = one_line(done, 1)
+    host = rest_url.split("/")[2]
+    assert f"cannot reach {host}" in line
+    assert expected in line
+    assert "unexpected" not in line
+    assert "check the network connection" in line
+    debug = paperbot("run", "--log-level", "DEBUG", cwd=tmp_path, env=env)
+    assert debug.returncode == 1
+    assert "Traceback (most recent call last)" in debug.stderr  # DEBUG shows it
+    last = debug.stderr.splitlines()[-1]
+    assert last.startswith(f"error: cannot reach {host}")
+    assert "--log-level DEBUG" not in last  # no advice to do what was just done
+    assert SECRET not in done.stderr + debug.stderr
+
+
+def test_paperbot_config_naming_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    line = one_line(paperbot("stats", cwd=tmp_path, env={"PAPERBOT_CONFIG": "conf"}), 2)
+    assert "PAPERBOT_CONFIG names conf, which is a folder" in line
+    assert "does not exist" not in line
+
+
+def test_a_missing_digests_folder_is_a_configuration_fault(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[digests]\npaths = ["nowhere"]\n', encoding="utf-8")
+    line = one_line(paperbot("stats", "--db", "new.db", cwd=tmp_path), 2)
+    assert "config.toml: [digests] paths: no such file or folder: nowhere" in line
+    assert not (tmp_path / "new.db").exists()  # found before a store is created
