@@ -36,7 +36,7 @@ class DataLifecycle:
         self.clock = clock
 
     async def forget_guild(self, guild_id: int) -> bool:
-        """The bot left a server: its settings, deliveries and preferences go."""
+        """The bot left a server: its settings and deliveries go."""
         removed = await self.store.retention.forget_guild(guild_id)
         if self.on_guild_forgotten is not None:
             await self.on_guild_forgotten(guild_id)

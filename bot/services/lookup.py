@@ -44,7 +44,7 @@ class Lookup:
         default); everywhere else (DMs, private channels) the answer is for the channel."""
         if guild_id is None:
             return True
-        return await self.store.preferences.search_public(guild_id)
+        return await self.store.guilds.search_public(guild_id)
 
     async def search(
         self,

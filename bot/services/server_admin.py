@@ -205,9 +205,9 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        chart = await self.store.trends.announce_chart(guild_id)
+        chart = await self.store.guilds.announce_chart(guild_id)
         embed = settings_embed(settings, lang, self.clock(), trend_chart=chart)
-        public = await self.store.preferences.search_public(guild_id)
+        public = await self.store.guilds.search_public(guild_id)
         embed["fields"].append(
             {
                 "name": t("settings.search_replies", lang),
@@ -219,7 +219,7 @@ class ServerAdmin:
 
     async def set_search_public(self, guild_id: int, public: bool, lang: Lang) -> str:
         """``/settings search-replies``: who sees ``/search`` results (needs no channel)."""
-        await self.store.preferences.set_search_public(guild_id, public, now=self.clock())
+        await self.store.guilds.set_search_public(guild_id, public, now=self.clock())
         key = "settings.search_now_public" if public else "settings.search_now_private"
         return t(key, lang)
 

@@ -39,7 +39,7 @@ async def test_leaving_a_server_deletes_its_settings_and_deliveries(env: Env) ->
         await asyncio.sleep(0.02)
     assert await env.store.guilds.get_guild(env.guild.id) is None
     assert await env.store.guilds.deliveries(env.guild.id) == []
-    assert await env.store.preferences.search_public(env.guild.id)  # no row left: the default
+    assert await env.store.guilds.search_public(env.guild.id)  # no row left: the default
     assert f"announce:{env.guild.id}" not in env.bot.scheduler.job_ids()
 
 

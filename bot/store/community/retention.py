@@ -1,6 +1,6 @@
 """Forgetting: a server's data when the bot leaves it, a user's on request, and old records.
 
-- ``forget_guild``: announcement settings, every delivery record (cascade) and preferences.
+- ``forget_guild``: the server's settings row and every delivery record (cascade).
 - ``forget_user``: the user's alert settings, subscriptions and queued or sent alerts
   (cascade from ``alert_users``); nothing else in the store names a user.
 - ``purge``: finished delivery rows and finished alert rows older than a cutoff. A delivery
@@ -37,14 +37,9 @@ class RetentionStore:
 
     async def forget_guild(self, guild_id: int) -> bool:
         """Everything the store keeps about a guild; whether there was anything."""
-        async with self._db.transaction() as db:
-            settings = await db.execute(
-                "DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            )
-            prefs = await db.execute(
-                "DELETE FROM guild_preferences WHERE guild_id = ?", (guild_id,)
-            )
-            return settings.rowcount + prefs.rowcount > 0
+        return (
+            await self._db.write("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)) > 0
+        )
 
     async def forget_user(self, user_id: int) -> int:
         """Everything the store keeps about a user; how many subscriptions they had."""
