@@ -44,6 +44,10 @@ def reason_text(reason: str, lang: Lang) -> str:
         return t("announce.reason.not_found", lang)
     if head in ("closed_dms", "unknown_user", "inactive"):
         return t(f"status.reason.{head}", lang)
+    if head == "bad_timezone":
+        return t("announce.reason.bad_timezone", lang, zone=code[:60])
+    if head == "corrupt_settings":
+        return t("announce.reason.corrupt_settings", lang)
     return reason[:200]
 
 
@@ -89,8 +93,6 @@ def settings_embed(
 ) -> Embed:
     """The settings as fields; with ``trend_chart`` a line says the weekly trend chart goes
     with announcements (off, the default, adds nothing)."""
-    schedule = settings.schedule
-    next_post = schedule.next_slot_after(now)
     none = t("settings.none", lang)
     fields = [
         (t("settings.channel", lang), f"<#{settings.channel_id}>"),
@@ -113,9 +115,11 @@ def settings_embed(
     ]
     if trend_chart:
         fields.append((t("settings.trend_chart", lang), t("settings.trend_chart_on", lang)))
-    fields.append((t("settings.next_post", lang), _when(next_post, settings.timezone, lang)))
-    if settings.disabled_reason is not None:
-        fields.append((t("settings.paused", lang), reason_text(settings.disabled_reason, lang)))
+    if settings.fault is None:  # a faulted row has no slot to compute
+        next_post = settings.schedule.next_slot_after(now)
+        fields.append((t("settings.next_post", lang), _when(next_post, settings.timezone, lang)))
+    if settings.reason is not None:
+        fields.append((t("settings.paused", lang), reason_text(settings.reason, lang)))
     return {
         "title": t("settings.title", lang),
         "fields": [{"name": name, "value": value, "inline": False} for name, value in fields],

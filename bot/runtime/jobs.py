@@ -300,14 +300,20 @@ class PaperScheduler:
                 replace_existing=True,
             )
         for settings in await self.jobs.store.guilds.configured_guilds():
-            await self.sync_guild(settings.guild_id)
+            try:
+                await self.sync_guild(settings.guild_id)
+            except Exception:  # one server's settings must never stop the bot for all
+                log.exception("no announcement job for guild %s", settings.guild_id)
 
     async def sync_guild(self, guild_id: int) -> dt.datetime | None:
         """(Re-)create a guild's announcement job from its stored settings; returns the next
-        fire time (None when the guild is not configured)."""
+        fire time (None when the guild is not configured, or its stored settings cannot be
+        used: then only that server's announcements stop, and /status says why)."""
         settings = await self.jobs.store.guilds.get_guild(guild_id)
         job_id = announce_job_id(guild_id)
-        if settings is None or not self.jobs.shards.owns(guild_id):
+        if settings is not None and settings.fault is not None:
+            log.warning("announcements paused in guild %s: %s", guild_id, settings.fault)
+        if settings is None or settings.fault is not None or not self.jobs.shards.owns(guild_id):
             if self.scheduler.get_job(job_id) is not None:
                 self.scheduler.remove_job(job_id)
             return None

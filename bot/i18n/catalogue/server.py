@@ -34,9 +34,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "announce.reason.forbidden": ("missing permissions", "권한 없음"),
     "announce.reason.not_found": ("the channel no longer exists", "채널이 삭제됨"),
+    "announce.reason.bad_timezone": (
+        "the time zone {zone!q} is not available any more; choose one with /settings timezone",
+        "시간대 {zone!q}을(를) 더 이상 쓸 수 없습니다. /설정 시간대로 다시 고르세요",
+    ),
+    "announce.reason.corrupt_settings": (
+        "the stored settings could not be read; set the channel again with /settings channel",
+        "저장된 설정을 읽을 수 없습니다. /설정 채널로 채널을 다시 정하세요",
+    ),
     "settings.need_channel": (
         "Announcements are not set up here yet: start with `/settings channel`.",
         "아직 공지 설정이 없습니다. 먼저 `/설정 채널`로 채널을 정해 주세요.",
+    ),
+    "settings.need_channel_again": (
+        "This server's stored settings could not be read: choose the channel again with"
+        " `/settings channel`.",
+        "이 서버의 저장된 설정을 읽을 수 없습니다. `/설정 채널`로 채널을 다시 정해 주세요.",
+    ),
+    "announce.paused": (
+        "Announcements are paused in this server: {reason}.",
+        "이 서버의 공지가 일시 중지되어 있습니다: {reason}.",
     ),
     "settings.bad_timezone": (
         "{zone!q} is not a time zone I know. Use an IANA name such as `Asia/Seoul`,"
