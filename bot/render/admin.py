@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -35,20 +36,62 @@ class PendingAnnouncement:
     next_attempt: dt.datetime | None  # when recovery takes it (stalled or waiting)
 
 
+_TRANSIENT = "transient error"
+_GAVE_UP = re.compile(r"gave up after (\d+) attempts: (.*)", re.S)
+_FORBIDDEN_CODES = {50001: "announce.reason.missing_access", 50007: "status.reason.closed_dms"}
+_NOT_FOUND_CODES = {
+    10003: "announce.reason.not_found",
+    10004: "announce.reason.unknown_guild",
+    10008: "announce.reason.unknown_message",
+    10013: "status.reason.unknown_user",
+}
+
+
 def reason_text(reason: str, lang: Lang) -> str:
-    """A stored failure reason (``forbidden:50013``, ``closed_dms``...) for humans."""
+    """A stored failure reason (``forbidden:50013``, ``closed_dms``, ``transient error 500``,
+    an exception's text...) as a plain phrase for admins; never the raw internal text."""
+    if (gave_up := _GAVE_UP.fullmatch(reason)) is not None:
+        attempts = int(gave_up.group(1))
+        inner = reason_text(gave_up.group(2), lang)
+        return t("status.reason.gave_up", lang, count=attempts, reason=inner)
+    if reason.startswith((_TRANSIENT, "Transient:")):
+        return _transient_text(reason.removeprefix("Transient:").strip(), lang)
     head, _, code = reason.partition(":")
     if head == "forbidden":
-        return t("announce.reason.forbidden", lang) + (f" ({code})" if code else "")
+        number = _code(code)
+        if number in _FORBIDDEN_CODES:
+            return t(_FORBIDDEN_CODES[number], lang)
+        return t("announce.reason.forbidden", lang) + (f" ({number})" if number else "")
     if head == "not_found":
-        return t("announce.reason.not_found", lang)
+        return t(_NOT_FOUND_CODES.get(_code(code), "announce.reason.not_found"), lang)
     if head in ("closed_dms", "unknown_user", "inactive"):
         return t(f"status.reason.{head}", lang)
     if head == "bad_timezone":
         return t("announce.reason.bad_timezone", lang, zone=code[:60])
     if head == "corrupt_settings":
         return t("announce.reason.corrupt_settings", lang)
-    return reason[:200]
+    if head in ("ClosedDMs", "NotFound", "Forbidden"):  # an exception's name and text
+        return reason_text(code.strip().replace(" (", ":", 1).split(")")[0], lang)
+    return t("status.reason.unexpected", lang)
+
+
+def _code(text: str) -> int:
+    digits = text.strip().split()[0] if text.strip() else ""
+    return int(digits) if digits.isascii() and digits.isdecimal() else 0
+
+
+def _transient_text(reason: str, lang: Lang) -> str:
+    """``transient error 500``, ``transient error 429``, ``transient error
+    TimeoutError()``: Discord's trouble, retried by the bot."""
+    detail = reason.removeprefix(_TRANSIENT).strip()
+    status = _code(detail)
+    if status == 429 or "rate limit" in detail.casefold():
+        return t("status.reason.rate_limited", lang)
+    if status >= 500:
+        return t("status.reason.discord_server", lang, status=status)
+    if status:
+        return t("status.reason.discord_http", lang, status=status)
+    return t("status.reason.network", lang)
 
 
 def _when(value: dt.datetime | None, zone: str, lang: Lang) -> str:

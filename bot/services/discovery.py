@@ -88,7 +88,9 @@ class Discovery:
         return self.view(await self.paper_by_id(paper_id), lang)
 
     async def random_paper(self, lang: Lang, *, tag: str | None = None) -> Message:
-        tag = await self.lookup.known_tag(tag) if tag else None
+        tag = (
+            await self.lookup.followable_tag(tag) if tag else None
+        )  # a vocabulary tag without papers yet: say so
         paper = await self.store.random_paper(tag=tag)
         if paper is None:
             raise NotFoundError(

@@ -137,7 +137,9 @@ class Lookup:
     # -- papers ----------------------------------------------------------------------------
 
     async def random_paper(self, lang: Lang, *, tag: str | None = None) -> Embed:
-        tag = await self.known_tag(tag) if tag else None
+        tag = (
+            await self.followable_tag(tag) if tag else None
+        )  # a vocabulary tag without papers yet: say so
         paper = await self.store.random_paper(tag=tag)
         if paper is None:
             raise NotFoundError(

@@ -287,8 +287,8 @@ async def test_post_now_when_discord_has_a_problem(admin: Admin) -> None:
     admin.courier.fault = lambda op, target: Transient(message="502")
     # The retry is automatic and its time is told (Asia/Seoul, the default zone).
     assert await admin.service.post_now(GUILD, "en") == (
-        "Discord had a problem (transient error 502); I will try again by myself at"
-        " 12:01:00 (Asia/Seoul)."
+        "Could not post this time (a server error at Discord (HTTP 502)); I will try again by"
+        " myself at 12:01:00 (Asia/Seoul)."
     )
 
 
