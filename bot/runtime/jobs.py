@@ -155,9 +155,18 @@ class Jobs:
             if self.shards.owns(settings.guild_id)
         ]
         per_guild = await self.tracked.run(
-            asyncio.gather(*(self._announce_in(guild_id) for guild_id in guilds))
+            asyncio.gather(
+                *(self._announce_in(guild_id) for guild_id in guilds), return_exceptions=True
+            )
         )
-        results = [result for results in per_guild for result in results]
+        results = []
+        for guild_id, outcome in zip(guilds, per_guild, strict=True):
+            if isinstance(outcome, BaseException):  # one server's failure stays its own
+                if isinstance(outcome, asyncio.CancelledError):
+                    raise outcome
+                log.error("catch-up in guild %s failed", guild_id, exc_info=outcome)
+                continue
+            results.extend(outcome)
         for result in results:
             if result.outcome not in ("nothing", "busy"):
                 log.info(

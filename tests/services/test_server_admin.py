@@ -488,3 +488,20 @@ async def test_a_corrupt_row_is_set_again_from_a_channel(admin: Admin, store: St
     fixed = await admin.service.change(GUILD, SettingsChange(channel_id=CHANNEL))
     assert fixed.enabled
     assert fixed.kinds == ("weekly",)
+
+
+async def test_catch_up_survives_one_server_whose_run_raises(app: App) -> None:
+    delivery = app.delivery(FakeCourier())
+    await delivery.server_admin.change(GUILD, SettingsChange(channel_id=CHANNEL))
+    await delivery.server_admin.change(OTHER, SettingsChange(channel_id=OTHER_CHANNEL))
+    announcer = delivery.jobs.announcer
+    real = announcer.run_due
+
+    async def run_due(now: dt.datetime | None = None, *, guild_id: int | None = None) -> list:  # type: ignore[type-arg]
+        if guild_id == GUILD:
+            raise RuntimeError("a bug in one server's run")
+        return await real(now, guild_id=guild_id)
+
+    announcer.run_due = run_due  # type: ignore[method-assign]
+    results = await delivery.jobs.catch_up()  # no exception: the other server still runs
+    assert all(result.guild_id == OTHER for result in results)
