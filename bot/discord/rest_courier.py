@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -34,7 +34,7 @@ from bot.delivery.ratelimit import ChannelPacer, RateLimiter
 from bot.discord.components import static_view
 from bot.discord.replies import discord_files
 from bot.render.announcements import markers_in
-from bot.render.message import Attachment
+from bot.render.message import Attachment, Component, Embed
 
 __all__ = ["DiscordCourier"]
 
@@ -43,8 +43,6 @@ THREAD_ALREADY_EXISTS = 160004
 TOO_MANY_REQUESTS = 429
 UNKNOWN_CHANNEL = 10003
 DM_CHANNEL_CACHE = 200_000  # user id -> DM channel id; ~100 bytes each
-
-Embed = dict[str, Any]
 
 
 @asynccontextmanager
@@ -152,7 +150,7 @@ class DiscordCourier:
         allowed_role_id: int | None,
         *,
         files: Sequence[Attachment] = (),
-        components: Sequence[Embed] = (),
+        components: Sequence[Component] = (),
     ) -> int:
         mentions = discord.AllowedMentions(
             everyone=False,
@@ -195,7 +193,7 @@ class DiscordCourier:
             return [_recent(message) async for message in channel.history(limit=limit)]
 
     async def send_dm(
-        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Embed] = ()
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Component] = ()
     ) -> int:
         for attempt in (1, 2):
             known = user_id in self._dm_channels

@@ -12,7 +12,7 @@ from discord import app_commands
 from bot.discord.checks import NotOwner
 from bot.discord.observability import command_failed
 from bot.i18n import MESSAGES, Lang, lang_of, seconds_to_wait, t
-from bot.services.errors import UserFacingError
+from bot.services.refusals import UserFacingError
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot

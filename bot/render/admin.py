@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.i18n import Lang, t
 from bot.i18n.user_text import quote_user_text
-from bot.render.limits import Embed
+from bot.render.message import Embed
 from bot.store.community.alerts import AlertUser, Subscription
 from bot.store.community.guilds import DeliveryState, GuildSettings
 from bot.store.community.status import CommunityStatus

@@ -24,7 +24,6 @@ from bot.render.limits import (
     DESCRIPTION,
     FIELD_VALUE,
     FIELDS,
-    Embed,
     fit_content,
     fit_message,
     shorten,
@@ -39,7 +38,7 @@ from bot.render.markers import (
     summary_marker,
     with_marker,
 )
-from bot.render.message import Message
+from bot.render.message import Embed, Message
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
 from bot.store.records import IssueRecord, PaperRecord
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.render.limits import Embed
+from bot.render.message import Embed
 
 __all__ = [
     "MARKER_URL",

@@ -1,8 +1,9 @@
 """Prometheus metrics: one ``CollectorRegistry`` per application, no import-time globals.
 
 ``App`` creates a ``Metrics`` (so two bots in one test process count separately); the core
-(jobs, delivery reports) and the Discord side increment it; ``bot.discord.metrics_server``
-serves ``registry`` at ``/metrics`` when ``[metrics] enabled``. Discord-free.
+(jobs, delivery reports) and the Discord side increment it; ``serve_metrics`` (started by
+``bot.discord.runner``) serves ``registry`` at ``/metrics`` when ``[metrics] enabled``.
+Discord-free.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""search"""
+"""Search: query analysis and ranking as pure code; the store executes the plans."""

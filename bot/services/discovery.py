@@ -17,11 +17,11 @@ from bot.render.discovery import (
     paper_view,
     related_embed,
 )
-from bot.render.limits import Embed, shorten
-from bot.render.message import Message
+from bot.render.limits import shorten
+from bot.render.message import Embed, Message
 from bot.render.papers import paper_title
-from bot.services.errors import NotFoundError, UserFacingError
 from bot.services.lookup import Lookup, parse_title
+from bot.services.refusals import NotFoundError, UserFacingError
 from bot.store import PaperRecord, Store
 from bot.store.community.library import MAX_SAVED
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, Msg
 from bot.i18n.user_text import quote_user_text
-from bot.render.limits import Embed
+from bot.render.message import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
-from bot.services.errors import BadQueryError, NotFoundError
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.records import SearchPage
 

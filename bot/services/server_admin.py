@@ -17,9 +17,8 @@ from bot.delivery import Announcer
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, Msg, MsgList, t
 from bot.render.admin import PendingAnnouncement, reason_text, settings_embed, status_embed
-from bot.render.limits import Embed
-from bot.render.message import Message
-from bot.services.errors import UserFacingError
+from bot.render.message import Embed, Message
+from bot.services.refusals import UserFacingError
 from bot.store import Store
 from bot.store.community.guilds import GuildSettings
 from bot.store.community.slots import (

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, utcnow
 from bot.i18n import Lang
+from bot.render.chart_text import chart_description, chart_filename, trend_summary
 from bot.render.charts import render_trend_chart
 from bot.render.message import Attachment
-from bot.render.trends import chart_description, chart_filename, trend_summary
-from bot.services.errors import BadQueryError, NotFoundError
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.community.guilds import GuildSettings
 from bot.store.papers.trends import RisingTag, TrendSeries, WeekTagCount, monday_of

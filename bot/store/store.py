@@ -11,11 +11,11 @@ on and a busy timeout, and applies pending migrations; ``close()`` (or leaving t
 with``) closes it.
 
 One shared ``Database`` handle (``_db``: two aiosqlite connections, one write lock) serves
-the papers and search here and the community's parts beside them: ``store.guilds`` (every
-server setting, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox),
-``store.sources`` (source health), ``store.trends`` (weekly tag counts) and ``store.library``
-(reading lists). SQL stays inside
-``bot.store``.
+the papers and search here and six sub-stores beside them: ``store.guilds`` (every server
+setting, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox),
+``store.sources`` (source health), ``store.retention`` (forgetting a user or a server, the
+daily purge), ``store.trends`` (weekly tag counts) and ``store.library`` (reading lists). SQL
+stays inside ``bot.store``.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import pytest
 
 from bot.digests.models import DigestKind
 from bot.i18n import Lang
-from bot.render import admin, announcements, discovery, papers, trends
+from bot.render import admin, announcements, chart_text, discovery, papers
 from bot.render.admin import PendingAnnouncement
 from bot.render.markers import alert_marker
 from bot.render.message import Message
@@ -197,9 +197,9 @@ def _rendered(lang: Lang) -> Iterator[tuple[str, object]]:
     yield "paper_message", announcements.paper_message(issue, one, 0, lang)
     yield "missed_summary_message", announcements.missed_summary_message(issue, [_issue(9)], lang)
     series = _series()
-    yield "rising_line", trends.rising_line(series, lang)
-    yield "trend_summary", trends.trend_summary(series, lang)
-    yield "chart_description", trends.chart_description(series, lang)
+    yield "rising_line", chart_text.rising_line(series, lang)
+    yield "trend_summary", chart_text.trend_summary(series, lang)
+    yield "chart_description", chart_text.chart_description(series, lang)
 
 
 def _visible(value: object) -> Iterator[str]:
@@ -232,7 +232,7 @@ def _public_functions(module: ModuleType) -> set[str]:
 
 def test_every_message_building_render_function_is_scanned() -> None:
     public: set[str] = set()
-    for module in (admin, announcements, discovery, papers, trends):
+    for module in (admin, announcements, chart_text, discovery, papers):
         public |= _public_functions(module)
     scanned = {name for name, _ in _rendered("en")}
     assert public - NOT_MESSAGES - scanned == set()

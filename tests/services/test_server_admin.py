@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import App
 from bot.delivery import Announcer, Forbidden, NotFound, Transient
-from bot.services.errors import UserFacingError
+from bot.services.refusals import UserFacingError
 from bot.services.server_admin import (
     COMMON_TIMEZONES,
     ServerAdmin,

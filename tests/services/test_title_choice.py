@@ -15,8 +15,8 @@ import sys
 import pytest
 
 from bot.app import App
-from bot.services.errors import UserFacingError
 from bot.services.lookup import MAX_PAPER_ID, Lookup, TitleChoice, parse_title
+from bot.services.refusals import UserFacingError
 
 DIGIT_LIKE = [
     chr(code)

@@ -14,7 +14,7 @@ from bot.app import App
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.i18n import Lang
-from bot.services.errors import BadQueryError, NotFoundError
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.services.trends import Trends, build_series, rising_tags
 from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store

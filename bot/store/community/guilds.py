@@ -413,12 +413,6 @@ class GuildStore:
         assert settings is not None
         return settings
 
-    async def remove_guild(self, guild_id: int) -> bool:
-        """Stop announcing in a guild (its delivery history goes with it)."""
-        return (
-            await self._db.write("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)) > 0
-        )
-
     async def disable_guild(self, guild_id: int, reason: str, now: dt.datetime) -> bool:
         """Stop retrying a guild whose channel we cannot post in, until settings change.
 
@@ -430,21 +424,6 @@ class GuildStore:
             " updated_at = ? WHERE guild_id = ? AND disabled_reason IS NULL",
             (reason, iso(now), iso(now), guild_id),
         )
-        return changed > 0
-
-    async def clear_disabled(self, guild_id: int, now: dt.datetime) -> bool:
-        changed = await self._db.write(
-            "UPDATE guild_settings SET disabled_reason = NULL, disabled_at = NULL,"
-            " notice_pending = 0, updated_at = ?"
-            " WHERE guild_id = ? AND disabled_reason IS NOT NULL",
-            (iso(now), guild_id),
-        )
-        if changed:
-            await self._db.write(
-                "UPDATE deliveries SET status = 'claimed', claim_owner = ?,"
-                " lease_until = ? WHERE guild_id = ? AND status = 'failed'",
-                (RELEASED, EPOCH, guild_id),
-            )
         return changed > 0
 
     async def take_guild_notice(self, guild_id: int) -> str | None:

@@ -21,7 +21,7 @@ from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store
 from bot.store._db import connect, load_migrations, migrate
 
-from .test_ingest_signals import PAPERBOT, _workers
+from .test_signals import PAPERBOT, _workers
 
 EXTRA = BUNDLED_DIGESTS / "notes" / "230808 Shepherd.md"
 
