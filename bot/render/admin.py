@@ -135,7 +135,14 @@ def settings_embed(
     settings: GuildSettings, lang: Lang, now: dt.datetime, *, trend_chart: bool = False
 ) -> Embed:
     """The settings as fields; with ``trend_chart`` a line says the weekly trend chart goes
-    with announcements (off, the default, adds nothing)."""
+    with announcements (off, the default, adds nothing). A row that could not be read shows
+    only why announcements are paused (its values are placeholders, not the server's)."""
+    if settings.fault == "corrupt_settings":
+        reason = (t("settings.paused", lang), reason_text(settings.fault, lang))
+        return {
+            "title": t("settings.title", lang),
+            "fields": [{"name": reason[0], "value": reason[1], "inline": False}],
+        }
     none = t("settings.none", lang)
     fields = [
         (t("settings.channel", lang), f"<#{settings.channel_id}>"),
