@@ -58,15 +58,25 @@ async def _mapped() -> AsyncIterator[None]:
     except discord.RateLimited as exc:
         raise Transient(exc.retry_after, str(exc)) from exc
     except discord.DiscordServerError as exc:
-        raise Transient(None, f"{exc.status} {exc.text}") from exc
+        raise Transient(None, _status_text(exc)) from exc
     except discord.HTTPException as exc:
         # discord.py gives up after five 429s in a row (or one without `Via`: Cloudflare)
         # and raises a plain HTTPException: still Discord asking us to come back later.
         if exc.status != TOO_MANY_REQUESTS:
             raise
-        raise Transient(None, f"{exc.status} {exc.text}") from exc
+        raise Transient(None, _status_text(exc)) from exc
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise Transient(None, repr(exc)) from exc
+
+
+def _status_text(exc: discord.HTTPException) -> str:
+    """``500 Internal Server Error``: the status once, then Discord's text unless it only
+    repeats the status (Discord's 5xx bodies say ``500: Internal Server Error``)."""
+    text = exc.text.strip()
+    status = str(exc.status)
+    if text.startswith(status):
+        text = text.removeprefix(status).lstrip(": ")
+    return f"{status} {text}".strip()
 
 
 def _recent(message: discord.Message) -> RecentMessage:

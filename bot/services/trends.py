@@ -220,12 +220,12 @@ class Trends:
     # -- announcements --------------------------------------------------------------------
 
     async def announce_chart(self, guild_id: int) -> bool:
-        return await self.store.trends.announce_chart(guild_id)
+        return await self.store.guilds.announce_chart(guild_id)
 
     async def set_announce_chart(self, guild_id: int, enabled: bool) -> None:
         if await self.store.guilds.get_guild(guild_id) is None:
             raise NotFoundError("settings.need_channel")
-        await self.store.trends.set_announce_chart(guild_id, enabled)
+        await self.store.guilds.set_announce_chart(guild_id, enabled)
 
     async def announcement_attachments(self, settings: GuildSettings) -> tuple[Attachment, ...]:
         """The default chart for a server that chose it, in its announcement language.
@@ -233,7 +233,7 @@ class Trends:
         Never fails the announcement: without a chart (no tagged digests, a drawing error) the
         overview goes out as it always did."""
         try:
-            if not await self.store.trends.announce_chart(settings.guild_id):
+            if not await self.store.guilds.announce_chart(settings.guild_id):
                 return ()
             chart = await self.chart(DEFAULT_WEEKS, settings.language)
         except NotFoundError:

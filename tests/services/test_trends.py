@@ -235,7 +235,7 @@ async def test_a_chart_that_cannot_be_drawn_leaves_the_announcement_alone(
         language="en",
         now=clock(),
     )
-    await store.trends.set_announce_chart(1, True)
+    await store.guilds.set_announce_chart(1, True)
     settings = await store.guilds.get_guild(1)
     assert settings is not None
     trends = Trends(store, clock=clock, renderer=broken)
