@@ -2,7 +2,15 @@
 # The install step is .ci/install.sh (image profile), the same script CI runs on every
 # submission: every dependency from requirements.lock with its hash, paperbot built with the
 # locked setuptools, then pip and setuptools removed from the venv.
-FROM python:3.11-slim AS build
+#
+# The base image is pinned by the digest of its multi-arch index (the tag beside it is for
+# the reader; Docker pulls by the digest), as every Python package is pinned by its hash.
+# This is python:3.11-slim as published on 2026-09-02 (Python 3.11.16 on Debian trixie, 8
+# platforms), as recorded by the official images' own repository: github.com/docker-library/
+# repo-info, repos/python/remote/3.11-slim.md at commit cc54a6ea2f4eadb0312329a5c74d91778ee65aec.
+# To refresh it (both FROM lines, together): `docker buildx imagetools inspect
+# python:3.11-slim` and copy the "Digest:" of the index, not of one platform's manifest.
+FROM python:3.11-slim@sha256:9534e5a8e315485d4061ed659af0fd78a284c015f9b73661b41d6bab25604534 AS build
 WORKDIR /src
 COPY pyproject.toml README.md LICENSE requirements.lock ./
 COPY .ci/install.sh .ci/install.sh
@@ -11,7 +19,7 @@ COPY cogs cogs
 COPY fakediscord fakediscord
 RUN sh .ci/install.sh /opt/paperbot image
 
-FROM python:3.11-slim
+FROM python:3.11-slim@sha256:9534e5a8e315485d4061ed659af0fd78a284c015f9b73661b41d6bab25604534
 # The base image's own pip, setuptools and wheel (and ensurepip's bundled wheels) are not
 # needed to run paperbot, and old copies of them are what image scanners flag.
 RUN python -m pip uninstall --yes --quiet pip setuptools wheel \
@@ -19,17 +27,24 @@ RUN python -m pip uninstall --yes --quiet pip setuptools wheel \
  && useradd --create-home --uid 10001 paperbot \
  && mkdir -p /data /digests /etc/paperbot && chown paperbot:paperbot /data
 COPY --from=build /opt/paperbot /opt/paperbot
-# The configuration lives at /etc/paperbot/config.toml: every setting, documented, at its
-# default; mount your own over it (compose.yaml does). The environment below wins over it.
-COPY config.example.toml /etc/paperbot/config.toml
-# The store on the /data volume; digests from /digests (mount a folder there, read-only):
-# empty by default, so a production store never gets the bundled sample digests.
+# The configuration: docker/config.toml, that is config.example.toml with the store on the
+# /data volume and the digests from /digests (a folder to mount read-only, empty by default,
+# so a production store never gets the bundled sample digests). Mount your own copy over it
+# (compose.yaml does): the file decides, because the environment below sets no PAPERBOT_*
+# setting, only PAPERBOT_CONFIG, the path of the file.
+COPY docker/config.toml /etc/paperbot/config.toml
+# MPLCONFIGDIR: matplotlib (the /trends chart) needs a *writable* directory for its font
+# cache. The root file system is read-only and so is $HOME, and a cache prebuilt into the
+# image would not do: matplotlib refuses a directory it cannot write (os.access W_OK), falls
+# back to a fresh temporary one and logs two warnings. /tmp is a tmpfs under compose.yaml
+# and under `docker run --read-only --tmpfs /tmp` (which SQLite's temporary files need too),
+# so the cache lives there: built once per container on the first chart, in well under a
+# second (the slim image has only matplotlib's own fonts), without a warning.
 ENV PATH="/opt/paperbot/bin:$PATH" \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PAPERBOT_CONFIG=/etc/paperbot/config.toml \
-    PAPERBOT_STORE__PATH=/data/paperbot.db \
-    PAPERBOT_DIGESTS__PATHS='["/digests"]'
+    MPLCONFIGDIR=/tmp/matplotlib
 USER paperbot
 WORKDIR /home/paperbot
 VOLUME ["/data"]

@@ -27,7 +27,7 @@ from bot.delivery import AlertWorker, Announcer, Backoff, Courier, RateLimiter
 from bot.delivery.ratelimit import ChannelPacer
 from bot.digests.glossary import load_glossary
 from bot.digests.tags import TagVocabulary, load_vocabulary
-from bot.ingest.files import IngestTotals, fill_new_store, load_local_digests
+from bot.ingest.files import FIRST_FILL, IngestTotals, fill_new_store, load_local_digests
 from bot.ingest.poll import build_sources
 from bot.runtime.jobs import Jobs, PaperScheduler, Periodic
 from bot.runtime.metrics import Metrics
@@ -38,7 +38,7 @@ from bot.services.lookup import Lookup
 from bot.services.server_admin import ServerAdmin
 from bot.services.subscriptions import Subscriptions
 from bot.services.trends import Trends
-from bot.settings import Settings
+from bot.settings import Settings, require_digest_paths
 from bot.store import Store
 
 __all__ = ["App", "Delivery", "open_app", "open_store"]
@@ -170,9 +170,17 @@ async def open_store(
     """The store as every entry point opens it: the configured vocabulary and glossary, and a
     new store (or one whose first fill was cut short) filled completely from the configured
     digests first, whichever command touches it first. Returns the first fill's totals, if
-    one ran."""
+    one ran.
+
+    Only the configured digests fill it: the bundled samples only with ``[digests] samples
+    = true`` (the playground sets it for its sandbox). A configured digest path that does not
+    exist is a configuration fault (``DigestPathsMissingError``), found before a new store
+    is created."""
+    path = path or settings.store.path
+    if not read_only and not path.exists():
+        require_digest_paths(settings)
     store = await Store.open(
-        path or settings.store.path,
+        path,
         clock=clock,
         read_only=read_only,
         vocabulary=load_vocabulary(settings.digests.tag_vocabulary),
@@ -181,6 +189,8 @@ async def open_store(
     if read_only:
         return store, None
     try:
+        if await store.get_meta(FIRST_FILL) == "pending":  # a fill cut short: it resumes
+            require_digest_paths(settings)
         filled = await fill_new_store(
             store, settings.digests.paths, settings.digests.tag_vocabulary
         )
@@ -194,10 +204,17 @@ async def open_store(
 async def open_app(settings: Settings, *, clock: Clock = utcnow) -> AsyncIterator[App]:
     """The store opened and filled from the local digests, an HTTP client for remote sources,
     and the services on both; all closed again on exit."""
+    require_digest_paths(settings)  # the bot reads them at every start and every re-scan
+    if not settings.digests.paths:
+        log.info(
+            "no digests configured: the store gets only what remote sources bring; set "
+            "[digests] paths (or samples = true to try the bundled sample digests)"
+        )
     store, _ = await open_store(settings, clock=clock)
     async with (
         store,
-        httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=True) as http,
+        # Redirects are followed by the sources' fetcher, and only on the host asked.
+        httpx.AsyncClient(timeout=HTTP_TIMEOUT, follow_redirects=False) as http,
     ):
         await load_local_digests(store, settings)
         yield App(settings, store, http)

@@ -113,7 +113,13 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; an operator's mistake ends in one line on stderr (see
     ``bot.runtime.operator_errors``): status 2 for the configuration, 1 at run time."""
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser().parse_args(arguments)
+    except SystemExit as exit_:
+        if exit_.code not in (None, 0) and _command_in(arguments) == "health":
+            return EXIT_DOCUMENT_FAILED  # Docker reserves 2: a health check says 0 or 1
+        raise
     level: list[str] = [getattr(args, "log_level", None) or ""]
 
     def run() -> int:
@@ -129,7 +135,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return EXIT_OK
 
-    return report_faults(run, debug=lambda: level[0] == "DEBUG")
+    status = report_faults(run, debug=lambda: level[0] == "DEBUG")
+    if args.command == "health" and status not in (EXIT_OK, EXIT_DOCUMENT_FAILED):
+        return EXIT_DOCUMENT_FAILED  # a fault of the configuration is unhealthy too, not 2
+    return status
+
+
+def _command_in(arguments: Sequence[str]) -> str | None:
+    """The command named in ``arguments`` (skipping options and ``--log-level``'s value)."""
+    skip = False
+    for argument in arguments:
+        if skip or argument.startswith("-"):
+            skip = argument == "--log-level"
+            continue
+        return argument
+    return None
 
 
 # --- parse -----------------------------------------------------------------------------------
@@ -145,7 +165,8 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        out = Console(highlight=False)
+        # soft_wrap: lines are not cut at 80 columns when piped (a terminal wraps by itself)
+        out = Console(highlight=False, soft_wrap=True)
         for doc in result.documents:
             when = doc.period_start or doc.date
             out.print(
@@ -195,13 +216,19 @@ async def _ingest_with_progress(
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     paths = args.paths or settings.digests.paths
+    if not paths:
+        _fail(
+            "nothing to ingest: give files or folders (paperbot ingest PATH...), or set "
+            "[digests] paths in config.toml"
+        )
+        return EXIT_USAGE
     missing = [p for p in paths if not p.exists()]
     if missing:
         _fail(f"no such file or folder: {', '.join(map(str, missing))}")
         return EXIT_USAGE
 
     async def run() -> IngestTotals:
-        async with await _open_store(args, settings) as store:
+        async with await _open_store(args, settings, ingesting=True) as store:
             return await _ingest_with_progress(store, paths, settings, progress=sys.stderr.isatty())
 
     try:
@@ -330,6 +357,7 @@ def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     from bot.clock import utcnow
     from bot.runtime.health import check_health
 
+    # Reads the meta table through a URI that creates no -wal/-shm file (``read_meta``).
     health = check_health(_db_path(args, settings), args.max_age, utcnow())
     print(health.message)
     return EXIT_OK if health.healthy else EXIT_DOCUMENT_FAILED
@@ -352,18 +380,29 @@ async def _open_for_reading(args: argparse.Namespace, settings: Settings) -> Sto
     return await _open_store(args, settings)
 
 
-async def _open_store(args: argparse.Namespace, settings: Settings) -> Store:
+async def _open_store(
+    args: argparse.Namespace, settings: Settings, *, ingesting: bool = False
+) -> Store:
     """Open the store as the bot does (``bot.app.open_store``): a new store, or one whose
-    first fill was interrupted, is first filled from the configured digests, whichever
-    command opens it, so a fresh clone has something to search."""
+    first fill was interrupted, is first filled from the configured digests (the bundled
+    samples only with ``[digests] samples = true``), whichever command opens it."""
     path = _db_path(args, settings)
     store, totals = await open_store(settings, path=path)
+    note = Console(stderr=True, highlight=False, soft_wrap=True)
     if totals is not None and settings.digests.paths:
         _print_errors(totals.errors)
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
+        note.print(
             escape(
                 f"new store {path}: loaded {totals.new} digests from "
                 f"{', '.join(map(str, settings.digests.paths))}"
+            ),
+            style="dim",
+        )
+    elif totals is not None and not ingesting:
+        note.print(
+            escape(
+                f"new store {path}: empty, no [digests] paths are configured "
+                "(paperbot ingest PATH... loads digests)"
             ),
             style="dim",
         )

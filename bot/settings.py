@@ -47,8 +47,19 @@ class ConfigError(Exception):
 
 class ConfigFileMissingError(ConfigError, FileNotFoundError):
     def __init__(self, path: Path) -> None:
-        super().__init__(f"{CONFIG_ENV} names {path}, which does not exist")
+        self.is_folder = path.is_dir()
+        what = "is a folder, not a file" if self.is_folder else "does not exist"
+        super().__init__(f"{CONFIG_ENV} names {path}, which {what}")
         self.path = path
+
+
+class DigestPathsMissingError(ConfigError):
+    """``[digests] paths`` names files or folders that do not exist."""
+
+    def __init__(self, paths: list[Path], source: str) -> None:
+        super().__init__(f"[digests] paths: no such file or folder: {', '.join(map(str, paths))}")
+        self.paths = paths
+        self.source = source  # the file or variable that configured them
 
 
 class ConfigFileUnreadableError(ConfigError):
@@ -107,8 +118,12 @@ class StoreSettings(_Section):
 
 class DigestSettings(_Section):
     paths: list[Path] = Field(
-        default_factory=lambda: [BUNDLED_DIGESTS],
-        description="local files or folders of digests; the bundled samples by default",
+        default_factory=list,
+        description="local files or folders of digests; none by default",
+    )
+    samples: bool = Field(
+        default=False,
+        description="add the sample digests bundled with paperbot to paths (for trying it out)",
     )
     tag_vocabulary: Path | None = Field(
         default=None, description="a TOML tag vocabulary replacing the bundled one"
@@ -116,6 +131,18 @@ class DigestSettings(_Section):
     glossary: Path | None = Field(
         default=None, description="a TOML bilingual search glossary replacing the bundled one"
     )
+
+    @model_validator(mode="after")
+    def _samples_only_when_asked(self) -> DigestSettings:
+        """The samples reach a store only by this opt-in (and in the playground's sandbox):
+        every reader of ``paths`` then gets them, and no store gets them otherwise."""
+        if self.samples and BUNDLED_DIGESTS not in self.paths:
+            self.paths = [*self.paths, BUNDLED_DIGESTS]
+        return self
+
+    def missing(self) -> list[Path]:
+        """Configured paths that do not exist."""
+        return [path for path in self.paths if not path.exists()]
 
 
 class DiscordSettings(_Section):
@@ -166,7 +193,7 @@ class DiscordSettings(_Section):
 class ForumSourceSettings(_Section):
     enabled: bool = Field(default=False, description="poll the forum's weekly series")
     base_url: str = Field(default="https://discuss.pytorch.kr", description="Discourse site")
-    interval: float = Field(default=3 * 3600, gt=0, description="seconds between polls")
+    interval: float = Field(default=3600, gt=0, description="seconds between polls")
 
 
 class NotesSourceSettings(_Section):
@@ -349,6 +376,24 @@ def _check_environment() -> None:
     )
     if unknown:
         raise UnknownEnvironmentError(unknown)
+
+
+def require_digest_paths(settings: Settings) -> None:
+    """Raise ``DigestPathsMissingError`` when a configured digest path does not exist: a
+    store filled from a folder that is not there would silently stay empty."""
+    missing = settings.digests.missing()
+    if not missing:
+        return
+    variable = f"{ENV_PREFIX}DIGESTS__PATHS"
+    if variable in {name.upper() for name in os.environ}:
+        source = variable
+    else:
+        try:
+            toml_file = config_file()
+        except ConfigError:
+            toml_file = None
+        source = str(toml_file) if toml_file is not None else "the settings"
+    raise DigestPathsMissingError(missing, source)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.discord.installs import anywhere, everyone
+from bot.discord.installs import everyone_group
 from bot.discord.replies import Reply, answer
 from bot.discord.translator import interaction_lang
 from bot.discord.views import OwnedView
@@ -51,12 +51,7 @@ class ForgetView(OwnedView):
 
 
 class AlertsCog(commands.Cog):
-    alerts = app_commands.Group(
-        name=_("alerts"),
-        description=_("Direct messages about topics you follow"),
-        allowed_contexts=anywhere(),
-        allowed_installs=everyone(),
-    )
+    alerts = everyone_group(_("alerts"), _("Direct messages about topics you follow"))
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot

@@ -13,7 +13,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.discord.checks import admin_guild_id
-from bot.discord.installs import server_admin_group
+from bot.discord.installs import server_admin_command, server_admin_group
 from bot.discord.replies import answer
 from bot.discord.translator import interaction_lang
 from bot.render.message import Message
@@ -56,9 +56,7 @@ class AnnouncementsCog(commands.Cog):
     @app_commands.command(
         name=_("status"), description=_("Sources, last posts, alert backlog and failures")
     )
-    @app_commands.guild_only()
-    @app_commands.allowed_installs(guilds=True, users=False)
-    @app_commands.default_permissions(manage_guild=True)
+    @server_admin_command
     async def status(self, interaction: discord.Interaction) -> None:
         guild_id = admin_guild_id(interaction)
         lang = interaction_lang(interaction)

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot.discord.installs import everyone_group
 from bot.discord.paper_actions import DYNAMIC_ITEMS
 from bot.discord.replies import DEFER_AFTER, Reply, answer
 from bot.discord.translator import interaction_lang
@@ -27,9 +28,6 @@ from bot.services.discovery import Discovery, LibraryPage
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot
-
-EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True)
-ANY_INSTALL = app_commands.AppInstallationType(guild=True, user=True)
 
 
 class LibraryView(PagedView):
@@ -54,12 +52,7 @@ class LibraryView(PagedView):
 
 
 class LibraryCog(commands.Cog):
-    library = app_commands.Group(
-        name=_("library"),
-        description=_("Your reading list (only you see it)"),
-        allowed_contexts=EVERYWHERE,
-        allowed_installs=ANY_INSTALL,
-    )
+    library = everyone_group(_("library"), _("Your reading list (only you see it)"))
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot

@@ -14,7 +14,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.digests.models import DigestKind
-from bot.discord.installs import anywhere, everyone
+from bot.discord.installs import everyone_group, usable_anywhere
 from bot.discord.replies import Reply, answer
 from bot.discord.translator import interaction_lang
 from bot.discord.views import PagedView
@@ -148,18 +148,8 @@ class DigestListView(PagedView):
 
 
 class LookupCog(commands.Cog):
-    paper = app_commands.Group(
-        name=_("paper"),
-        description=_("Look at one paper"),
-        allowed_contexts=anywhere(),
-        allowed_installs=everyone(),
-    )
-    digest = app_commands.Group(
-        name=_("digest"),
-        description=_("Weekly issues and daily notes"),
-        allowed_contexts=anywhere(),
-        allowed_installs=everyone(),
-    )
+    paper = everyone_group(_("paper"), _("Look at one paper"))
+    digest = everyone_group(_("digest"), _("Weekly issues and daily notes"))
 
     def __init__(self, bot: PaperBot) -> None:
         self.bot = bot
@@ -187,8 +177,7 @@ class LookupCog(commands.Cog):
     # -- commands ----------------------------------------------------------------------------
 
     @app_commands.command(name=_("search"), description=_("Search papers in Korean or English"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @app_commands.allowed_installs(guilds=True, users=True)
+    @usable_anywhere
     @per_user(SEARCH_COOLDOWN)
     @app_commands.describe(
         query=_("Words, a title, an author or a tag"),
@@ -304,8 +293,7 @@ class LookupCog(commands.Cog):
         await answer(interaction, work())
 
     @app_commands.command(name=_("tags"), description=_("The tags and how many papers carry each"))
-    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
-    @app_commands.allowed_installs(guilds=True, users=True)
+    @usable_anywhere
     @per_user(LOOKUP_COOLDOWN)
     async def tags(self, interaction: discord.Interaction) -> None:
         lang = interaction_lang(interaction)

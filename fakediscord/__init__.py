@@ -5,6 +5,8 @@ server (aiohttp REST + gateway websocket on loopback) and never imports discord.
 See ``fakediscord/README.md``.
 """
 
+from .api_errors import ApiError
+from .channels import Attachment, Channel, Message, Overwrite, Pings
 from .commands import AppCommand, CommandRegistry
 from .constants import (
     ALL_PERMISSIONS,
@@ -18,24 +20,14 @@ from .constants import (
     MessageFlag,
     Permission,
 )
-from .errors import ApiError
 from .faults import Fault, FaultRules
-from .interactions import InitialResponse, InteractionHandle
+from .guilds import Guild, Member, Role
+from .handles import InitialResponse, InteractionHandle
 from .ratelimits import Limit, RateLimitConfig
 from .recording import RecordedRequest, RequestLog
 from .server import FakeDiscord
-from .world import (
-    Attachment,
-    Channel,
-    Guild,
-    Member,
-    Message,
-    Overwrite,
-    Pings,
-    Role,
-    User,
-    World,
-)
+from .users import User
+from .world import World
 
 __all__ = [
     "ALL_PERMISSIONS",

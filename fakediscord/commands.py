@@ -7,10 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .api_errors import ApiError, FormErrors
+from .channels import Channel
 from .constants import ALL_PERMISSIONS, CommandType, ErrorCode, OptionType
-from .errors import ApiError, FormErrors
+from .guilds import Guild, Member, Role
 from .payloads import interaction_channel_payload, member_payload, role_payload, user_payload
-from .world import Channel, Guild, Member, Role, User, World
+from .users import User
+from .world import World
 
 _NAME = re.compile(r"^[-_'\w]{1,32}$", re.UNICODE)
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from .api_errors import ApiError, FormErrors
+from .channels import Channel, Message
 from .constants import ChannelType, ErrorCode, MessageFlag, Permission
-from .errors import ApiError, FormErrors
+from .guilds import Guild
 from .messages import build_message, edit_changes
 from .payloads import (
     application_payload,
@@ -21,7 +23,6 @@ from .payloads import (
     user_payload,
 )
 from .rest import ApiRequest, Reply, Router
-from .world import Channel, Guild, Message
 
 if TYPE_CHECKING:
     from .server import FakeDiscord

@@ -142,9 +142,6 @@ class GatewayServer:
     ) -> None:
         await self.signal.wait_for(lambda: True if predicate(self) else None, within, what)
 
-    async def wait_connected(self, within: float = 5.0) -> None:
-        await self.wait_for(lambda g: g.connected, within, "a gateway session")
-
     async def wait_resumed(self, count: int = 1, within: float = 10.0) -> None:
         await self.wait_for(lambda g: g.resumes >= count and g.connected, within, "a RESUME")
 
@@ -178,13 +175,6 @@ class GatewayServer:
         """Send op 7 RECONNECT: the client closes and resumes."""
         for conn in list(self.connections):
             conn.send({"op": GatewayOp.RECONNECT, "d": None})
-
-    async def invalidate_session(self, *, resumable: bool = False) -> None:
-        """Send op 9 INVALID_SESSION (``d`` = ``resumable``)."""
-        for conn in list(self.connections):
-            if conn.session is not None and not resumable:
-                conn.session.resumable = False
-            conn.send({"op": GatewayOp.INVALID_SESSION, "d": resumable})
 
     async def close(self) -> None:
         for conn in list(self.connections):

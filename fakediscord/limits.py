@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .api_errors import ApiError, FormErrors
 from .constants import ComponentType, ErrorCode, MessageFlag
-from .errors import ApiError, FormErrors
 
 CONTENT_MAX: Final = 2000
 EMBEDS_MAX: Final = 10

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .api_errors import ApiError
+from .channels import Attachment, Channel, Message
 from .constants import ErrorCode, MessageFlag, MessageType
-from .errors import ApiError
 from .limits import validate_message
 from .mentions import parse_mentions, resolve_pings
 from .rest import Upload
-from .world import Attachment, Channel, Message, User, World, iso_timestamp
+from .snowflakes import iso_timestamp
+from .users import User
+from .world import World
 
 #: Flags a sender may set when creating a message.
 CREATE_FLAGS = (

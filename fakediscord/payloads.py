@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .channels import Channel, Message
 from .constants import Intent
-from .world import Application, Channel, Guild, Member, Message, Role, User, World
+from .guilds import Guild, Member, Role
+from .users import User
+from .world import Application, World
 
 
 def snowflake(value: int | None) -> str | None:

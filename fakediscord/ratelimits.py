@@ -13,7 +13,7 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
-from .world import Clock
+from .snowflakes import Clock
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 recording -> route lookup -> fault rules -> Cloudflare ban -> auth -> global limit -> route
 bucket -> handler -> ``X-RateLimit-*`` headers. Handlers return :class:`Reply` or raise
-:class:`~fakediscord.errors.ApiError`; bodies are always JSON with a ``Content-Type`` of
+:class:`~fakediscord.api_errors.ApiError`; bodies are always JSON with a ``Content-Type`` of
 exactly ``application/json`` (discord.py does not parse ``; charset=utf-8``).
 """
 
@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 from aiohttp import BodyPartReader, web
 
+from .api_errors import ApiError
 from .constants import API_PREFIX, ErrorCode
-from .errors import ApiError
 from .faults import Fault, FaultRules
 from .ratelimits import BucketState, Decision, RateLimiter, too_many_requests_headers
 from .recording import RecordedRequest, RequestLog
-from .world import Clock
+from .snowflakes import Clock
 
 log = logging.getLogger(__name__)
 

@@ -25,6 +25,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "DISCORD_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
+    # These tests search the bundled samples: a new store gets them only when asked.
+    monkeypatch.setenv("PAPERBOT_DIGESTS__SAMPLES", "true")
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:
@@ -67,7 +69,7 @@ def test_parse_reports_bad_file_with_line_and_exit_1(
 def test_ingest_counts_then_is_idempotent(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PAPERBOT_DIGESTS__PATHS", "[]")  # no first fill: count this ingest alone
+    monkeypatch.setenv("PAPERBOT_DIGESTS__SAMPLES", "false")  # no first fill: this ingest alone
     digests = tmp_path / "digests"
     shutil.copytree(BUNDLED_DIGESTS, digests)
     db = str(tmp_path / "store.db")

@@ -14,12 +14,20 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray config.toml from the checkout
 
 
-def test_defaults_use_bundled_samples_and_local_store() -> None:
+def test_defaults_are_a_local_store_and_no_digests() -> None:
     settings = load_settings()
     assert settings.store.path == Path("data/paperbot.db")
-    assert settings.digests.paths == [BUNDLED_DIGESTS]
-    assert (BUNDLED_DIGESTS / "weekly-2024-05-13.txt").is_file()
+    assert settings.digests.paths == []  # the bundled samples only when asked for
+    assert settings.digests.samples is False
     assert settings.token() is None
+
+
+def test_samples_are_an_explicit_opt_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (BUNDLED_DIGESTS / "weekly-2024-05-13.txt").is_file()
+    assert load_settings(digests={"samples": True}).digests.paths == [BUNDLED_DIGESTS]
+    monkeypatch.setenv("PAPERBOT_DIGESTS__SAMPLES", "true")
+    monkeypatch.setenv("PAPERBOT_DIGESTS__PATHS", '["mine"]')
+    assert load_settings().digests.paths == [Path("mine"), BUNDLED_DIGESTS]
 
 
 def test_config_toml_then_environment_wins(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The one interface between the delivery workers and Discord.
 
-The workers never import discord.py: they talk to a ``Courier`` (``bot/discord/courier.py``
+The workers never import discord.py: they talk to a ``Courier`` (``bot/discord/rest_courier.py``
 adapts discord.py; tests use an in-memory fake) and handle its typed errors. Mapping HTTP
 status and Discord error codes to these errors is the adapter's job.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
-from bot.render.message import Attachment
+from bot.render.message import Attachment, Component, Embed
 
 __all__ = [
     "ClosedDMs",
@@ -22,9 +22,6 @@ __all__ = [
     "RecentMessage",
     "Transient",
 ]
-
-Embed = dict[str, Any]
-Component = dict[str, Any]  # an action row in Discord's JSON shape (buttons, select menus)
 
 
 class CourierError(Exception):

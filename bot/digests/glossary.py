@@ -8,12 +8,11 @@ store builds the expansion (``bot.search.expand``), this module only loads and c
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
+from bot.digests._toml import load_toml
 from bot.digests.errors import VocabularyError
 from bot.digests.tags import normalise_tag
 
@@ -77,15 +76,7 @@ def _strings(value: object, number: int, key: str) -> tuple[str, ...]:
 
 def load_glossary(path: Path | None = None) -> Glossary:
     """The glossary in ``path``, or the bundled ``glossary.toml`` when ``path`` is ``None``."""
-    try:
-        if path is None:
-            text = resources.files("bot.digests").joinpath("glossary.toml").read_text("utf-8")
-        else:
-            text = path.read_text("utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise VocabularyError(f"{path or 'glossary.toml'}: {error}") from error
-    return Glossary.from_mapping(data)
+    return Glossary.from_mapping(load_toml(path, "glossary.toml"))
 
 
 @functools.cache

@@ -14,6 +14,12 @@ from pydantic import BaseModel, Field
 
 from bot.digests._text import source_name
 
+# A paper's free text, named once for every layer: its titles, then its prose (summaries,
+# abstracts, commentary), in the order the index weighs them. ``Paper`` has one field each.
+TITLE_FIELDS = ("title_en", "title_ko")
+PROSE_FIELDS = ("summary_ko", "summary_en", "abstract_ko", "abstract_en", "commentary")
+TEXT_FIELDS = TITLE_FIELDS + PROSE_FIELDS
+
 ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 
 

@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.digests._toml import load_toml
 from bot.digests.errors import VocabularyError
 
 MAX_DERIVE_CHARS = 20_000
@@ -314,12 +313,4 @@ def bundled_vocabulary() -> TagVocabulary:
 
 def load_vocabulary(path: Path | None = None) -> TagVocabulary:
     """The vocabulary in ``path``, or the bundled ``tags.toml`` when ``path`` is ``None``."""
-    try:
-        if path is None:
-            text = resources.files("bot.digests").joinpath("tags.toml").read_text("utf-8")
-        else:
-            text = path.read_text("utf-8")
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise VocabularyError(f"{path or 'tags.toml'}: {error}") from error
-    return TagVocabulary.from_mapping(data)
+    return TagVocabulary.from_mapping(load_toml(path, "tags.toml"))

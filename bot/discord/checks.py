@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
-from bot.services.errors import UserFacingError
+from bot.services.refusals import UserFacingError
 
 if TYPE_CHECKING:
     from bot.discord.client import PaperBot

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import discord
-from discord import app_commands
 from discord.ext import commands
 
 from bot.app import App
@@ -241,12 +240,3 @@ class PaperBot(commands.AutoShardedBot):
             return
         lang = lang_of(str(interaction.locale))
         await send_ephemeral(interaction, t("alert.unreachable_notice", lang))
-
-
-def app_command_names(bot: PaperBot) -> list[str]:
-    """Qualified names of every registered slash command (for tests and diagnostics)."""
-    names: list[str] = []
-    for command in bot.tree.walk_commands():
-        if isinstance(command, app_commands.Command):
-            names.append(command.qualified_name)
-    return names

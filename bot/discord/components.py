@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import discord
 
-__all__ = ["static_view"]
+from bot.render.message import Component
 
-Component = dict[str, Any]
+__all__ = ["static_view"]
 
 
 def static_view(components: Sequence[Component]) -> discord.ui.View:

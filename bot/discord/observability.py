@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.runtime.metrics import Metrics
+from bot.runtime.metrics import CommandOutcome, Metrics
 
 __all__ = ["command_failed", "command_name", "watch"]
 
@@ -29,8 +29,15 @@ def _seconds(interaction: discord.Interaction) -> float:
     return (discord.utils.utcnow() - interaction.created_at).total_seconds()
 
 
-def command_failed(metrics: Metrics, interaction: discord.Interaction) -> None:
-    metrics.observe_command(command_name(interaction), ok=False, seconds=_seconds(interaction))
+def command_failed(
+    metrics: Metrics, interaction: discord.Interaction, *, refused: bool = False
+) -> None:
+    """A command that did not complete: ``refused`` when it told the member what to change
+    (their mistake: ``outcome="refused"``), else an error of the bot or Discord."""
+    outcome: CommandOutcome = "refused" if refused else "error"
+    metrics.observe_command(
+        command_name(interaction), outcome=outcome, seconds=_seconds(interaction)
+    )
 
 
 def watch(bot: commands.Bot | commands.AutoShardedBot, metrics: Metrics) -> None:
@@ -41,7 +48,7 @@ def watch(bot: commands.Bot | commands.AutoShardedBot, metrics: Metrics) -> None
         command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
         name = command.qualified_name
-        metrics.observe_command(name, ok=True, seconds=_seconds(interaction))
+        metrics.observe_command(name, outcome="ok", seconds=_seconds(interaction))
 
     def connected(up: bool) -> object:
         async def listener(shard_id: int) -> None:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
@@ -34,7 +34,7 @@ from bot.delivery.ratelimit import ChannelPacer, RateLimiter
 from bot.discord.components import static_view
 from bot.discord.replies import discord_files
 from bot.render.announcements import markers_in
-from bot.render.message import Attachment
+from bot.render.message import Attachment, Component, Embed
 
 __all__ = ["DiscordCourier"]
 
@@ -43,8 +43,6 @@ THREAD_ALREADY_EXISTS = 160004
 TOO_MANY_REQUESTS = 429
 UNKNOWN_CHANNEL = 10003
 DM_CHANNEL_CACHE = 200_000  # user id -> DM channel id; ~100 bytes each
-
-Embed = dict[str, Any]
 
 
 @asynccontextmanager
@@ -60,15 +58,25 @@ async def _mapped() -> AsyncIterator[None]:
     except discord.RateLimited as exc:
         raise Transient(exc.retry_after, str(exc)) from exc
     except discord.DiscordServerError as exc:
-        raise Transient(None, f"{exc.status} {exc.text}") from exc
+        raise Transient(None, _status_text(exc)) from exc
     except discord.HTTPException as exc:
         # discord.py gives up after five 429s in a row (or one without `Via`: Cloudflare)
         # and raises a plain HTTPException: still Discord asking us to come back later.
         if exc.status != TOO_MANY_REQUESTS:
             raise
-        raise Transient(None, f"{exc.status} {exc.text}") from exc
+        raise Transient(None, _status_text(exc)) from exc
     except (TimeoutError, aiohttp.ClientError) as exc:
         raise Transient(None, repr(exc)) from exc
+
+
+def _status_text(exc: discord.HTTPException) -> str:
+    """``500 Internal Server Error``: the status once, then Discord's text unless it only
+    repeats the status (Discord's 5xx bodies say ``500: Internal Server Error``)."""
+    text = exc.text.strip()
+    status = str(exc.status)
+    if text.startswith(status):
+        text = text.removeprefix(status).lstrip(": ")
+    return f"{status} {text}".strip()
 
 
 def _recent(message: discord.Message) -> RecentMessage:
@@ -142,7 +150,7 @@ class DiscordCourier:
         allowed_role_id: int | None,
         *,
         files: Sequence[Attachment] = (),
-        components: Sequence[Embed] = (),
+        components: Sequence[Component] = (),
     ) -> int:
         mentions = discord.AllowedMentions(
             everyone=False,
@@ -185,7 +193,7 @@ class DiscordCourier:
             return [_recent(message) async for message in channel.history(limit=limit)]
 
     async def send_dm(
-        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Embed] = ()
+        self, user_id: int, embeds: Sequence[Embed], *, components: Sequence[Component] = ()
     ) -> int:
         for attempt in (1, 2):
             known = user_id in self._dm_channels

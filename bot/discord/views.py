@@ -8,7 +8,7 @@ import discord
 
 from bot.discord.tree import send_ephemeral, user_message
 from bot.i18n import Lang, t
-from bot.services.errors import NotYourInteractionError
+from bot.services.refusals import NotYourInteractionError
 
 __all__ = ["VIEW_TIMEOUT", "OwnedView", "PagedView"]
 

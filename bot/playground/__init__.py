@@ -4,8 +4,9 @@ For newcomers without a Discord token: type `/search 환각`, press buttons, and
 replies rendered as text. Everything below the terminal is real: discord.py, the cogs, the
 store; only Discord itself is the local emulator (`fakediscord`) on loopback.
 
-A sandbox: the bot runs on a temporary store of its own, filled from the configured digests,
-so nothing typed here (made-up issues, settings, follows) reaches the configured store, which
+A sandbox: the bot runs on a temporary store of its own, filled from the configured digests
+and the bundled samples (the one place they go without ``[digests] samples = true``), so
+nothing typed here (made-up issues, settings, follows) reaches the configured store, which
 is never opened.
 """
 
@@ -21,7 +22,7 @@ from typing import TextIO
 
 from bot.discord.runner import open_bot
 from bot.playground.session import Session, ShiftedClock, repl
-from bot.settings import Settings
+from bot.settings import BUNDLED_DIGESTS, Settings
 from fakediscord import Channel, FakeDiscord, Guild, User
 
 __all__ = ["BANNER", "run_playground"]
@@ -64,8 +65,17 @@ async def run_playground(
             store_settings = settings.store.model_copy(
                 update={"path": Path(sandbox) / "playground.db"}
             )
+            # The sandbox is where the bundled samples belong: added to what is configured.
+            paths = [p for p in settings.digests.paths if p != BUNDLED_DIGESTS]
+            digest_settings = settings.digests.model_copy(
+                update={"paths": [*paths, BUNDLED_DIGESTS], "samples": True}
+            )
             local = settings.model_copy(
-                update={"discord": discord_settings, "store": store_settings}
+                update={
+                    "discord": discord_settings,
+                    "store": store_settings,
+                    "digests": digest_settings,
+                }
             )
             await _play(local, fake, guild, channel, you, clock, stdin, out)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fakediscord import World
-from fakediscord.world import Message
+from fakediscord import Message, World
 
 __all__ = ["render_message"]
 

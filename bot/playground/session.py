@@ -20,8 +20,7 @@ from bot.discord.client import PaperBot
 from bot.playground.commands import CommandError, parse_command
 from bot.playground.render import render_message
 from bot.store.community.slots import Schedule
-from fakediscord import CallbackType, Channel, FakeDiscord, Guild, User
-from fakediscord.world import Message
+from fakediscord import CallbackType, Channel, FakeDiscord, Guild, Message, User
 
 __all__ = ["HELP", "Session", "ShiftedClock", "repl"]
 

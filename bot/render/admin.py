@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Lang, t
 from bot.i18n.user_text import quote_user_text
-from bot.render.limits import Embed
+from bot.render.message import Embed
 from bot.store.community.alerts import AlertUser, Subscription
 from bot.store.community.guilds import DeliveryState, GuildSettings
 from bot.store.community.status import CommunityStatus
@@ -35,16 +36,62 @@ class PendingAnnouncement:
     next_attempt: dt.datetime | None  # when recovery takes it (stalled or waiting)
 
 
+_TRANSIENT = "transient error"
+_GAVE_UP = re.compile(r"gave up after (\d+) attempts: (.*)", re.S)
+_FORBIDDEN_CODES = {50001: "announce.reason.missing_access", 50007: "status.reason.closed_dms"}
+_NOT_FOUND_CODES = {
+    10003: "announce.reason.not_found",
+    10004: "announce.reason.unknown_guild",
+    10008: "announce.reason.unknown_message",
+    10013: "status.reason.unknown_user",
+}
+
+
 def reason_text(reason: str, lang: Lang) -> str:
-    """A stored failure reason (``forbidden:50013``, ``closed_dms``...) for humans."""
+    """A stored failure reason (``forbidden:50013``, ``closed_dms``, ``transient error 500``,
+    an exception's text...) as a plain phrase for admins; never the raw internal text."""
+    if (gave_up := _GAVE_UP.fullmatch(reason)) is not None:
+        attempts = int(gave_up.group(1))
+        inner = reason_text(gave_up.group(2), lang)
+        return t("status.reason.gave_up", lang, count=attempts, reason=inner)
+    if reason.startswith((_TRANSIENT, "Transient:")):
+        return _transient_text(reason.removeprefix("Transient:").strip(), lang)
     head, _, code = reason.partition(":")
     if head == "forbidden":
-        return t("announce.reason.forbidden", lang) + (f" ({code})" if code else "")
+        number = _code(code)
+        if number in _FORBIDDEN_CODES:
+            return t(_FORBIDDEN_CODES[number], lang)
+        return t("announce.reason.forbidden", lang) + (f" ({number})" if number else "")
     if head == "not_found":
-        return t("announce.reason.not_found", lang)
+        return t(_NOT_FOUND_CODES.get(_code(code), "announce.reason.not_found"), lang)
     if head in ("closed_dms", "unknown_user", "inactive"):
         return t(f"status.reason.{head}", lang)
-    return reason[:200]
+    if head == "bad_timezone":
+        return t("announce.reason.bad_timezone", lang, zone=code[:60])
+    if head == "corrupt_settings":
+        return t("announce.reason.corrupt_settings", lang)
+    if head in ("ClosedDMs", "NotFound", "Forbidden"):  # an exception's name and text
+        return reason_text(code.strip().replace(" (", ":", 1).split(")")[0], lang)
+    return t("status.reason.unexpected", lang)
+
+
+def _code(text: str) -> int:
+    digits = text.strip().split()[0] if text.strip() else ""
+    return int(digits) if digits.isascii() and digits.isdecimal() else 0
+
+
+def _transient_text(reason: str, lang: Lang) -> str:
+    """``transient error 500``, ``transient error 429``, ``transient error
+    TimeoutError()``: Discord's trouble, retried by the bot."""
+    detail = reason.removeprefix(_TRANSIENT).strip()
+    status = _code(detail)
+    if status == 429 or "rate limit" in detail.casefold():
+        return t("status.reason.rate_limited", lang)
+    if status >= 500:
+        return t("status.reason.discord_server", lang, status=status)
+    if status:
+        return t("status.reason.discord_http", lang, status=status)
+    return t("status.reason.network", lang)
 
 
 def _when(value: dt.datetime | None, zone: str, lang: Lang) -> str:
@@ -88,9 +135,14 @@ def settings_embed(
     settings: GuildSettings, lang: Lang, now: dt.datetime, *, trend_chart: bool = False
 ) -> Embed:
     """The settings as fields; with ``trend_chart`` a line says the weekly trend chart goes
-    with announcements (off, the default, adds nothing)."""
-    schedule = settings.schedule
-    next_post = schedule.next_slot_after(now)
+    with announcements (off, the default, adds nothing). A row that could not be read shows
+    only why announcements are paused (its values are placeholders, not the server's)."""
+    if settings.fault == "corrupt_settings":
+        reason = (t("settings.paused", lang), reason_text(settings.fault, lang))
+        return {
+            "title": t("settings.title", lang),
+            "fields": [{"name": reason[0], "value": reason[1], "inline": False}],
+        }
     none = t("settings.none", lang)
     fields = [
         (t("settings.channel", lang), f"<#{settings.channel_id}>"),
@@ -113,9 +165,11 @@ def settings_embed(
     ]
     if trend_chart:
         fields.append((t("settings.trend_chart", lang), t("settings.trend_chart_on", lang)))
-    fields.append((t("settings.next_post", lang), _when(next_post, settings.timezone, lang)))
-    if settings.disabled_reason is not None:
-        fields.append((t("settings.paused", lang), reason_text(settings.disabled_reason, lang)))
+    if settings.fault is None:  # a faulted row has no slot to compute
+        next_post = settings.schedule.next_slot_after(now)
+        fields.append((t("settings.next_post", lang), _when(next_post, settings.timezone, lang)))
+    if settings.reason is not None:
+        fields.append((t("settings.paused", lang), reason_text(settings.reason, lang)))
     return {
         "title": t("settings.title", lang),
         "fields": [{"name": name, "value": value, "inline": False} for name, value in fields],

@@ -1,6 +1,7 @@
 """Announcement posts and alert DMs as plain message data, always within Discord's limits.
 
-Every message the announcer posts carries a *marker* (``paperbot:issue:<document id>``,
+The markers live in ``bot.render.markers`` (re-exported here). Every message the announcer
+posts carries a *marker* (``paperbot:issue:<document id>``,
 ``paperbot:paper:<document id>:<n>``...). After a crash the announcer looks for the marker in
 the channel's recent history before posting again: the marker is what turns "maybe posted"
 into "posted" without a duplicate.
@@ -15,8 +16,7 @@ markers back from a message's embeds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from bot.i18n import Lang, t
 from bot.render.discovery import paper_actions
@@ -24,13 +24,21 @@ from bot.render.limits import (
     DESCRIPTION,
     FIELD_VALUE,
     FIELDS,
-    Embed,
     fit_content,
     fit_message,
     shorten,
 )
 from bot.render.markdown import markdown_link, safe_url
-from bot.render.message import Message
+from bot.render.markers import (
+    alert_marker,
+    has_marker,
+    issue_marker,
+    markers_in,
+    paper_marker,
+    summary_marker,
+    with_marker,
+)
+from bot.render.message import Embed, Message
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
 from bot.store.records import IssueRecord, PaperRecord
 
@@ -51,49 +59,6 @@ __all__ = [
 INTRO_CHARS = 700
 LINE_CHARS = 220
 THREAD_NAME = 100  # Discord's limit for a thread name
-
-
-def issue_marker(document_id: int) -> str:
-    return f"paperbot:issue:{document_id}"
-
-
-def summary_marker(document_id: int) -> str:
-    return f"paperbot:missed:{document_id}"
-
-
-def paper_marker(document_id: int, index: int) -> str:
-    return f"paperbot:paper:{document_id}:{index}"
-
-
-def alert_marker(document_id: int) -> str:
-    return f"paperbot:alert:{document_id}"
-
-
-MARKER_URL = "https://paperbot.invalid/m/"  # .invalid never resolves (RFC 2606)
-ZERO_WIDTH = "\u200b"
-
-
-def has_marker(texts: Sequence[str], marker: str) -> bool:
-    """Whether ``marker`` appears as a whole word in any of ``texts`` (markers, footers, content;
-    footers and content: posts of versions that wrote the marker there)."""
-    return any(marker in text.split() for text in texts)
-
-
-def markers_in(embeds: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    """The markers carried by ``embeds`` (as sent, or as Discord returns them)."""
-    found: list[str] = []
-    for embed in embeds:
-        author = embed.get("author")
-        url = author.get("url") if isinstance(author, Mapping) else None
-        if isinstance(url, str) and url.startswith(MARKER_URL):
-            found.append(url.removeprefix(MARKER_URL))
-    return tuple(found)
-
-
-def _with_marker(embed: Embed, marker: str) -> Embed:
-    """``embed`` carrying ``marker`` where readers do not see it (its author is free: the
-    embeds built here never set one)."""
-    return {**embed, "author": {"name": ZERO_WIDTH, "url": MARKER_URL + marker}}
 
 
 def _period(issue: IssueRecord) -> str:
@@ -167,7 +132,7 @@ def overview_message(
     }
     if url := safe_url(source_url):
         embed["url"] = url
-    embed = _with_marker(embed, issue_marker(issue.id))
+    embed = with_marker(embed, issue_marker(issue.id))
     content = f"<@&{role_id}>" if role_id is not None else ""
     return Message(
         content=fit_content(content), embeds=fit_message([embed]), allowed_role_id=role_id
@@ -180,7 +145,7 @@ def paper_message(issue: IssueRecord, paper: PaperRecord, index: int, lang: Lang
     footer = embed.get("footer", {}).get("text", "")
     embed["footer"] = {"text": f"{index + 1}. {footer}"}
     return Message(
-        embeds=fit_message([_with_marker(embed, paper_marker(issue.id, index))]),
+        embeds=fit_message([with_marker(embed, paper_marker(issue.id, index))]),
         components=paper_actions(paper.id, lang),
     )
 
@@ -201,7 +166,7 @@ def missed_summary_message(
         "description": body + "\n\n" + listing,
         "color": COLOUR,
     }
-    return Message(embeds=fit_message([_with_marker(embed, summary_marker(latest.id))]))
+    return Message(embeds=fit_message([with_marker(embed, summary_marker(latest.id))]))
 
 
 def alert_embeds(
@@ -246,4 +211,4 @@ def alert_embeds(
         "fields": fields,
         "footer": {"text": t("alert.footer", lang)},
     }
-    return fit_message([_with_marker(embed, alert_marker(issue.id))])
+    return fit_message([with_marker(embed, alert_marker(issue.id))])

@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.i18n import Lang, t
+from bot.render.chart_text import period
 from bot.render.limits import shorten
-from bot.render.trends import period
 from bot.store.papers.trends import TrendSeries
 
 if TYPE_CHECKING:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from bot.i18n import Lang, t
-from bot.render.limits import DESCRIPTION, FIELD_VALUE, Embed, fit_message, shorten
+from bot.render.limits import DESCRIPTION, FIELD_VALUE, fit_message, shorten
+from bot.render.markers import with_marker
+from bot.render.message import Component, Embed
 from bot.render.papers import COLOUR, paper_embed, paper_title, paper_url
 from bot.store.community.library import MAX_SAVED, SavedPaper
 from bot.store.records import IssueRecord, PaperRecord
@@ -30,8 +31,6 @@ __all__ = [
     "picks_embeds",
     "related_embed",
 ]
-
-Component = dict[str, Any]
 
 RELATED_PREFIX = "paper:related:"
 SAVE_PREFIX = "paper:save:"
@@ -270,6 +269,6 @@ def picks_embeds(
         "description": t("alert.in_issue", lang, issue=shorten(issue.title, 200)),
         "color": COLOUR,
         "fields": [field],
-        "footer": {"text": f"{t('alert.footer', lang)} · {marker}"},
+        "footer": {"text": t("alert.footer", lang)},
     }
-    return fit_message([embed])
+    return fit_message([with_marker(embed, marker)])

@@ -7,7 +7,7 @@ the whole message is trimmed to the 6,000-character budget shared by its embeds.
 
 from __future__ import annotations
 
-from typing import Any
+from bot.render.message import Embed
 
 CONTENT = 2000
 EMBEDS_PER_MESSAGE = 10
@@ -20,8 +20,6 @@ FOOTER = 2048
 AUTHOR = 256
 TOTAL = 6000
 ELLIPSIS = "…"
-
-Embed = dict[str, Any]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.render.limits import Embed
+__all__ = ["ATTACHMENT_LIMIT", "Attachment", "Component", "Embed", "Message"]
 
-__all__ = ["ATTACHMENT_LIMIT", "Attachment", "Message"]
+Embed = dict[str, Any]  # an embed in Discord's JSON shape, kept within limits by bot.render.limits
+Component = dict[str, Any]  # an action row in Discord's JSON shape (buttons, select menus)
 
 # Discord takes 10 MiB per message from any bot; charts stay far below (a few hundred KB).
 ATTACHMENT_LIMIT = 8 * 1024 * 1024
@@ -33,4 +34,4 @@ class Message:
     embeds: list[Embed] = field(default_factory=list)
     allowed_role_id: int | None = None
     attachments: tuple[Attachment, ...] = ()
-    components: list[dict[str, Any]] = field(default_factory=list)
+    components: list[Component] = field(default_factory=list)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Lang, t
-from bot.render.limits import Embed, fit_embed, fit_message, shorten
+from bot.render.limits import fit_embed, fit_message, shorten
 from bot.render.markdown import markdown_link, safe_url
+from bot.render.message import Embed
 from bot.store.records import IssueRecord, PaperRecord, SearchPage
 
 COLOUR = 0xEE4C2C  # PyTorch orange

@@ -155,9 +155,18 @@ class Jobs:
             if self.shards.owns(settings.guild_id)
         ]
         per_guild = await self.tracked.run(
-            asyncio.gather(*(self._announce_in(guild_id) for guild_id in guilds))
+            asyncio.gather(
+                *(self._announce_in(guild_id) for guild_id in guilds), return_exceptions=True
+            )
         )
-        results = [result for results in per_guild for result in results]
+        results = []
+        for guild_id, outcome in zip(guilds, per_guild, strict=True):
+            if isinstance(outcome, BaseException):  # one server's failure stays its own
+                if isinstance(outcome, asyncio.CancelledError):
+                    raise outcome
+                log.error("catch-up in guild %s failed", guild_id, exc_info=outcome)
+                continue
+            results.extend(outcome)
         for result in results:
             if result.outcome not in ("nothing", "busy"):
                 log.info(
@@ -300,14 +309,20 @@ class PaperScheduler:
                 replace_existing=True,
             )
         for settings in await self.jobs.store.guilds.configured_guilds():
-            await self.sync_guild(settings.guild_id)
+            try:
+                await self.sync_guild(settings.guild_id)
+            except Exception:  # one server's settings must never stop the bot for all
+                log.exception("no announcement job for guild %s", settings.guild_id)
 
     async def sync_guild(self, guild_id: int) -> dt.datetime | None:
         """(Re-)create a guild's announcement job from its stored settings; returns the next
-        fire time (None when the guild is not configured)."""
+        fire time (None when the guild is not configured, or its stored settings cannot be
+        used: then only that server's announcements stop, and /status says why)."""
         settings = await self.jobs.store.guilds.get_guild(guild_id)
         job_id = announce_job_id(guild_id)
-        if settings is None or not self.jobs.shards.owns(guild_id):
+        if settings is not None and settings.fault is not None:
+            log.warning("announcements paused in guild %s: %s", guild_id, settings.fault)
+        if settings is None or settings.fault is not None or not self.jobs.shards.owns(guild_id):
             if self.scheduler.get_job(job_id) is not None:
                 self.scheduler.remove_job(job_id)
             return None

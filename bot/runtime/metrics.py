@@ -1,8 +1,9 @@
 """Prometheus metrics: one ``CollectorRegistry`` per application, no import-time globals.
 
 ``App`` creates a ``Metrics`` (so two bots in one test process count separately); the core
-(jobs, delivery reports) and the Discord side increment it; ``bot.discord.metrics_server``
-serves ``registry`` at ``/metrics`` when ``[metrics] enabled``. Discord-free.
+(jobs, delivery reports) and the Discord side increment it; ``serve_metrics`` (started by
+``bot.discord.runner``) serves ``registry`` at ``/metrics`` when ``[metrics] enabled``.
+Discord-free.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -19,7 +20,11 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 if TYPE_CHECKING:
     from bot.delivery import AnnounceResult, DrainReport
 
-__all__ = ["CONTENT_TYPE_LATEST", "Metrics", "serve_metrics"]
+__all__ = ["CONTENT_TYPE_LATEST", "CommandOutcome", "Metrics", "serve_metrics"]
+
+#: ``refused``: the command answered with a refusal the member can act on (a typo, an
+#: unknown tag, a cooldown, missing permissions): their mistake, not a failure of the bot.
+CommandOutcome = Literal["ok", "refused", "error"]
 
 # Slash command latency: Discord wants a first answer within 3 s.
 LATENCY_BUCKETS = (0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 10.0, 30.0)
@@ -33,7 +38,8 @@ class Metrics:
         self.registry = registry = CollectorRegistry()
         self.commands = Counter(
             "paperbot_commands",
-            "Application commands handled, by command and outcome (ok, error)",
+            "Application commands handled, by command and outcome (ok; refused: the member's"
+            " mistake or a check that said no; error: the bot's or Discord's fault)",
             ["command", "outcome"],
             registry=registry,
         )
@@ -100,8 +106,10 @@ class Metrics:
         if error is not None:
             self.source_errors.labels(source).inc()
 
-    def observe_command(self, command: str, *, ok: bool, seconds: float | None) -> None:
-        self.commands.labels(command, "ok" if ok else "error").inc()
+    def observe_command(
+        self, command: str, *, outcome: CommandOutcome, seconds: float | None
+    ) -> None:
+        self.commands.labels(command, outcome).inc()
         if seconds is not None:
             self.command_seconds.labels(command).observe(max(seconds, 0.0))
 

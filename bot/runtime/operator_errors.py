@@ -12,6 +12,7 @@ leak through an error.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from bot.settings import (
     TOKEN_FILE_ENV,
     ConfigFileMissingError,
     ConfigFileUnreadableError,
+    DigestPathsMissingError,
     InvalidSettingsError,
     TokenFileError,
     TokenInConfigFileError,
@@ -46,6 +48,7 @@ __all__ = [
 EXIT_RUNTIME = 1
 EXIT_CONFIG = 2
 EXAMPLE = "config.example.toml lists every setting"
+DEBUG_HINT = "(run with --log-level DEBUG for the traceback)"
 
 
 class TokenRejectedError(Exception):
@@ -72,9 +75,11 @@ def report_faults(body: Callable[[], int], *, debug: Callable[[], bool]) -> int:
         return 130
     except Exception as exc:
         fault = explain(exc)
+        line = fault.line
         if debug():
             traceback.print_exception(exc, file=sys.stderr)
-        line = " ".join(fault.line.splitlines())
+            line = line.replace(f" {DEBUG_HINT}", "")  # it is printed just above
+        line = " ".join(line.splitlines())
         print(f"error: {line}", file=sys.stderr, flush=True)
         return fault.status
 
@@ -88,23 +93,68 @@ def explain(exc: BaseException) -> Fault:
         return Fault(_store_line(exc), EXIT_RUNTIME)
     if isinstance(exc, StoreError):
         return Fault(f"the store cannot be used: {exc}", EXIT_RUNTIME)
+    unreachable = _connection_fault(exc)
+    if unreachable is not None:
+        return Fault(unreachable, EXIT_RUNTIME)
     if isinstance(exc, OSError) and exc.filename is not None:
         return Fault(
             f"{exc.filename}: {exc.strerror or exc}: check the path and its permissions",
             EXIT_RUNTIME,
         )
-    return Fault(
-        f"unexpected {type(exc).__name__}: {_first_line(exc)} "
-        "(run with --log-level DEBUG for the traceback)",
-        EXIT_RUNTIME,
+    return Fault(f"unexpected {type(exc).__name__}: {_first_line(exc)} {DEBUG_HINT}", EXIT_RUNTIME)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _connection_fault(exc: BaseException) -> str | None:
+    """No network, a name that does not resolve, a refused connection: where to, and what to
+    check. aiohttp's (discord.py's) errors carry ``host`` and ``port``; read by duck typing,
+    so the core needs no HTTP library."""
+    chain = _causes(exc)
+    if not any(isinstance(error, ConnectionError | socket.gaierror) for error in chain) and not (
+        isinstance(exc, OSError) and hasattr(exc, "host")
+    ):
+        return None
+    host = next((getattr(e, "host", None) for e in chain if getattr(e, "host", None)), None)
+    port = next((getattr(e, "port", None) for e in chain if getattr(e, "port", None)), None)
+    where = f"{host}:{port}" if host and port else (host or "the network")
+    if any(isinstance(error, socket.gaierror) for error in chain):
+        what = "its name does not resolve (no network, or DNS is down)"
+    elif any(isinstance(error, ConnectionRefusedError) for error in chain):
+        what = "the connection was refused"
+    else:
+        what = "the connection failed"
+    detail = next(
+        (e.strerror for e in chain if isinstance(e, OSError) and e.strerror), _first_line(exc)
+    )
+    return (
+        f"cannot reach {where}: {what} ({detail}): check the network connection and DNS "
+        "(or [discord] rest_url and gateway_url), then start paperbot again"
     )
 
 
 def _config_fault(exc: BaseException) -> str | None:
     if isinstance(exc, ConfigFileMissingError):
+        if exc.is_folder:
+            return (
+                f"{CONFIG_ENV} names {exc.path}, which is a folder: name the configuration "
+                f"file itself (e.g. {exc.path / 'config.toml'}; {EXAMPLE}) or unset {CONFIG_ENV}"
+            )
         return (
             f"{CONFIG_ENV} names {exc.path}, which does not exist: create it "
             f"({EXAMPLE}) or unset {CONFIG_ENV}"
+        )
+    if isinstance(exc, DigestPathsMissingError):
+        return (
+            f"{exc.source}: [digests] paths: no such file or folder: "
+            f"{', '.join(map(str, exc.paths))}: create it or fix the path ({EXAMPLE})"
         )
     if isinstance(exc, ConfigFileUnreadableError):
         return f"{exc.path}: {exc.detail}: fix the file ({EXAMPLE})"
@@ -166,12 +216,17 @@ def _store_line(exc: StoreUnusableError) -> str:
     advice = {
         "not_a_store": f"{path} is not a paperbot store ({detail}): point --db or "
         f"{ENV_PREFIX}STORE__PATH at the store, {away}",
+        "foreign": f"{path} is {detail}: it was left unchanged; point --db or "
+        f"{ENV_PREFIX}STORE__PATH at a paperbot store or a new file",
         "truncated": f"the store {path} is {detail}: restore it from a backup, {away}",
         "corrupt": f"the store {path} is {detail}: restore it from a backup, {away}",
         "newer": f"the store {path} was written by a newer paperbot ({detail}): run that "
         "version, or restore a backup from before the upgrade",
         "outdated": f"the store {path} is {detail} and read-only here: open it once with "
         "write access (e.g. `paperbot stats` as its owner) to upgrade it",
+        "read_only": f"the store {path} cannot be written: {detail}; `search`, `random`, "
+        "`stats` and `health` can read it, but to write it (ingest, the bot) run as the user "
+        "who owns it, or give this user write access to the file and its folder",
         "cannot_open": f"cannot open the store {path} ({detail}): it must be a file in a "
         "folder the bot's user can read and write",
     }

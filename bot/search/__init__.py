@@ -1,1 +1,1 @@
-"""Search: query analysis and ranking as pure code; the store executes the plan."""
+"""Search: query analysis and ranking as pure code; the store executes the plans."""

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from bot.clock import Clock, utcnow
-from bot.i18n import Lang, t
+from bot.i18n import Lang, Msg, t
 from bot.store import Store
-from bot.store.community.retention import PurgeReport
+from bot.store.community.retention import PurgeReport, UserData
 
 __all__ = ["DataLifecycle"]
 
@@ -36,7 +36,7 @@ class DataLifecycle:
         self.clock = clock
 
     async def forget_guild(self, guild_id: int) -> bool:
-        """The bot left a server: its settings, deliveries and preferences go."""
+        """The bot left a server: its settings and deliveries go."""
         removed = await self.store.retention.forget_guild(guild_id)
         if self.on_guild_forgotten is not None:
             await self.on_guild_forgotten(guild_id)
@@ -46,12 +46,13 @@ class DataLifecycle:
 
     async def forget_user_prompt(self, user_id: int, lang: Lang) -> str:
         """What ``/alerts forget`` will delete, asked before doing it."""
-        count = len(await self.store.alerts.subscriptions(user_id))
-        return t("alerts.forget_confirm", lang, count=count)
+        data = await self.store.retention.user_data(user_id)
+        return t("alerts.forget_confirm", lang, what=_what_goes(data, lang))
 
     async def forget_user(self, user_id: int, lang: Lang) -> str:
-        await self.store.retention.forget_user(user_id)
-        return t("alerts.forgotten", lang)
+        """Delete every row keyed by the user; the confirmation names what went."""
+        data = await self.store.retention.forget_user(user_id)
+        return t("alerts.forgotten", lang, what=_what_goes(data, lang))
 
     async def purge(self, now: dt.datetime | None = None) -> PurgeReport:
         """Delete finished delivery and alert records older than the retention period."""
@@ -65,3 +66,15 @@ class DataLifecycle:
                 cutoff.isoformat(),
             )
         return report
+
+
+def _what_goes(data: UserData, lang: Lang) -> str:
+    """Every kind of data a user has, named with its count (all of them, even at zero, so
+    the member sees what paperbot keeps)."""
+    return t(
+        "alerts.forget_what",
+        lang,
+        topics=Msg("alerts.forget_topics", {"count": data.subscriptions}),
+        papers=Msg("alerts.forget_papers", {"count": data.saved_papers}),
+        alerts=Msg("alerts.forget_alerts", {"count": data.alerts}),
+    )

@@ -17,11 +17,11 @@ from bot.render.discovery import (
     paper_view,
     related_embed,
 )
-from bot.render.limits import Embed, shorten
-from bot.render.message import Message
+from bot.render.limits import shorten
+from bot.render.message import Embed, Message
 from bot.render.papers import paper_title
-from bot.services.errors import NotFoundError, UserFacingError
-from bot.services.lookup import Lookup
+from bot.services.lookup import Lookup, parse_title
+from bot.services.refusals import NotFoundError, UserFacingError
 from bot.store import PaperRecord, Store
 from bot.store.community.library import MAX_SAVED
 
@@ -58,11 +58,12 @@ class Discovery:
 
     async def find(self, choice: str) -> PaperRecord:
         """A paper by the id an autocomplete choice carries, or by the typed title."""
+        title = parse_title(choice)
         paper: PaperRecord | None = None
-        if choice.strip().isdigit():
-            paper = await self.store.get_paper(int(choice.strip()))
-        if paper is None and choice.strip():
-            page = await self.store.search(choice, limit=1)
+        if title.paper_id is not None:
+            paper = await self.store.get_paper(title.paper_id)
+        if paper is None and title.text:
+            page = await self.store.search(title.text, limit=1)
             paper = page.hits[0].paper if page.hits else None
         if paper is None:
             raise NotFoundError("error.paper_not_found", query=choice[:100])
@@ -87,7 +88,9 @@ class Discovery:
         return self.view(await self.paper_by_id(paper_id), lang)
 
     async def random_paper(self, lang: Lang, *, tag: str | None = None) -> Message:
-        tag = await self.lookup.known_tag(tag) if tag else None
+        tag = (
+            await self.lookup.followable_tag(tag) if tag else None
+        )  # a vocabulary tag without papers yet: say so
         paper = await self.store.random_paper(tag=tag)
         if paper is None:
             raise NotFoundError(
@@ -127,10 +130,11 @@ class Discovery:
 
     async def remove(self, user_id: int, choice: str, lang: Lang) -> str:
         """``choice`` is a paper id (from autocomplete) or a title typed in full or in part."""
+        title = parse_title(choice)
         saved = await self.store.library.saved(user_id)
-        target = next((s for s in saved if choice.strip() == str(s.paper_id)), None)
+        target = next((s for s in saved if s.paper_id == title.paper_id), None)
         if target is None:
-            needle = choice.strip().casefold()
+            needle = title.text.casefold()
             target = next((s for s in saved if needle and needle in s.title.casefold()), None)
         if target is None or not await self.store.library.remove(user_id, target.paper_id):
             raise UserFacingError("library.not_saved", query=choice[:100])

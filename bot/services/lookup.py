@@ -12,15 +12,41 @@ from dataclasses import dataclass
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, Msg
 from bot.i18n.user_text import quote_user_text
-from bot.render.limits import Embed
+from bot.render.message import Embed
 from bot.render.papers import issues_embed, paper_embed, search_embed, tags_embed
-from bot.services.errors import BadQueryError, NotFoundError
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.records import SearchPage
 
 PAGE_SIZE = 5
 MAX_QUERY = 200
 AUTOCOMPLETE_LIMIT = 25  # Discord's maximum number of choices
+MAX_PAPER_ID = 2**63 - 1  # SQLite's largest integer: a bigger one cannot even be asked for
+
+
+@dataclass(frozen=True, slots=True)
+class TitleChoice:
+    """What a member's ``title`` option means: the paper id an autocomplete choice carries
+    (``paper_id``), else text to look the paper up by (``text``, stripped)."""
+
+    text: str
+    paper_id: int | None = None
+
+
+def parse_title(value: str) -> TitleChoice:
+    """The one parser of every command's ``title`` option (``/paper show``, ``/paper
+    related``, ``/library remove``); never raises.
+
+    An id is ASCII digits only, within SQLite's integer range: ``"²".isdigit()`` and
+    ``"٣".isdecimal()`` are true but they are no paper id (``int("²")`` raises), so they,
+    negative numbers and numbers too big for the store are text like any other title.
+    """
+    text = value.strip()
+    if text.isascii() and text.isdecimal() and len(text) <= len(str(MAX_PAPER_ID)):
+        number = int(text)
+        if 0 < number <= MAX_PAPER_ID:
+            return TitleChoice(text, number)
+    return TitleChoice(text)
 
 
 @dataclass(frozen=True)
@@ -44,7 +70,7 @@ class Lookup:
         default); everywhere else (DMs, private channels) the answer is for the channel."""
         if guild_id is None:
             return True
-        return await self.store.preferences.search_public(guild_id)
+        return await self.store.guilds.search_public(guild_id)
 
     async def search(
         self,
@@ -111,7 +137,9 @@ class Lookup:
     # -- papers ----------------------------------------------------------------------------
 
     async def random_paper(self, lang: Lang, *, tag: str | None = None) -> Embed:
-        tag = await self.known_tag(tag) if tag else None
+        tag = (
+            await self.followable_tag(tag) if tag else None
+        )  # a vocabulary tag without papers yet: say so
         paper = await self.store.random_paper(tag=tag)
         if paper is None:
             raise NotFoundError(
@@ -122,7 +150,11 @@ class Lookup:
     async def paper(self, choice: str, lang: Lang) -> Embed:
         """A paper by the id an autocomplete choice carries, an arXiv id, or a typed title that
         really matches (never an unrelated paper)."""
-        paper = await self.store.lookup_paper(choice)
+        title = parse_title(choice)
+        if title.paper_id is not None:
+            paper = await self.store.get_paper(title.paper_id)
+        else:
+            paper = await self.store.lookup_paper(title.text)
         if paper is None:
             raise NotFoundError("error.paper_not_found", query=choice[:100])
         return paper_embed(paper, lang)

@@ -9,20 +9,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Collection
-from dataclasses import dataclass, fields
-from zoneinfo import ZoneInfo, available_timezones
+from dataclasses import dataclass, fields, replace
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, utcnow
 from bot.delivery import Announcer
 from bot.digests.models import DigestKind
 from bot.i18n import Lang, Msg, MsgList, t
 from bot.render.admin import PendingAnnouncement, reason_text, settings_embed, status_embed
-from bot.render.limits import Embed
-from bot.render.message import Message
-from bot.services.errors import UserFacingError
+from bot.render.message import Embed, Message
+from bot.services.refusals import UserFacingError
 from bot.store import Store
 from bot.store.community.guilds import GuildSettings
-from bot.store.community.slots import DEFAULT_TIMEZONE, ScheduleError, parse_time
+from bot.store.community.slots import (
+    DEFAULT_TIMEZONE,
+    ScheduleError,
+    parse_time,
+    valid_zone,
+    zone_names,
+)
 
 __all__ = [
     "ANNOUNCE_PERMISSIONS",
@@ -78,17 +83,20 @@ def timezone_choices(typed: str) -> list[str]:
     if len(needle) < 2:
         return common[:AUTOCOMPLETE_LIMIT]
     rest = sorted(
-        zone for zone in available_timezones() if needle in zone.casefold() and zone not in common
+        zone
+        for zone in zone_names()
+        if needle in zone.casefold() and zone not in common and valid_zone(zone)
     )
     return (common + rest)[:AUTOCOMPLETE_LIMIT]
 
 
 def valid_timezone(name: str) -> str:
-    try:
-        ZoneInfo(name.strip())
-    except (ValueError, KeyError, OSError) as exc:
-        raise UserFacingError("settings.bad_timezone", zone=name[:60]) from exc
-    return name.strip()
+    """An IANA zone this runtime resolves, else a refusal: never ``localtime``,
+    ``posixrules``, ``Factory`` or a path (a slot must not depend on the host)."""
+    zone = name.strip()
+    if not valid_zone(zone):
+        raise UserFacingError("settings.bad_timezone", zone=name[:60])
+    return zone
 
 
 def check_announce_channel(granted: Collection[str], channel_mention: str) -> None:
@@ -179,6 +187,13 @@ class ServerAdmin:
             except ScheduleError as exc:
                 raise UserFacingError("settings.bad_time", time=change.time[:20]) from exc
         timezone = valid_timezone(change.timezone) if change.timezone is not None else None
+        if current is not None and current.fault == "corrupt_settings":
+            # nothing stored can be trusted: start again from the defaults and this change
+            if change.channel_id is None:
+                raise UserFacingError("settings.need_channel_again")
+            current = None
+        if timezone is None and current is not None and not valid_zone(current.timezone):
+            timezone = valid_timezone(current.timezone)  # refused: name the zone to replace
         role_id = change.role_id if change.set_role else (current.role_id if current else None)
         settings = await self.store.guilds.configure_guild(
             guild_id,
@@ -205,9 +220,9 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
-        chart = await self.store.trends.announce_chart(guild_id)
+        chart = await self.store.guilds.announce_chart(guild_id)
         embed = settings_embed(settings, lang, self.clock(), trend_chart=chart)
-        public = await self.store.preferences.search_public(guild_id)
+        public = await self.store.guilds.search_public(guild_id)
         embed["fields"].append(
             {
                 "name": t("settings.search_replies", lang),
@@ -219,7 +234,7 @@ class ServerAdmin:
 
     async def set_search_public(self, guild_id: int, public: bool, lang: Lang) -> str:
         """``/settings search-replies``: who sees ``/search`` results (needs no channel)."""
-        await self.store.preferences.set_search_public(guild_id, public, now=self.clock())
+        await self.store.guilds.set_search_public(guild_id, public, now=self.clock())
         key = "settings.search_now_public" if public else "settings.search_now_private"
         return t(key, lang)
 
@@ -242,6 +257,8 @@ class ServerAdmin:
         settings = await self.store.guilds.get_guild(guild_id)
         if settings is None:
             raise UserFacingError("settings.need_channel")
+        if settings.fault is not None:
+            raise UserFacingError("announce.paused", reason=reason_text(settings.fault, lang))
         result = await self.announcer.post_now(guild_id, self.clock())
         audit.info(
             "announce now: user=%s guild=%d channel=%d document=%s outcome=%s",
@@ -272,7 +289,15 @@ class ServerAdmin:
         zone = DEFAULT_TIMEZONE
         if guild_id is not None:
             settings = await self.store.guilds.get_guild(guild_id)
-            zone = settings.timezone if settings else zone
+            faulted = [settings] if settings is not None and settings.fault else []
+            if settings is not None and valid_zone(settings.timezone):
+                zone = settings.timezone
+        else:
+            faulted = [g for g in await self.store.guilds.configured_guilds() if g.fault]
+        if faulted:  # a row the bot cannot use pauses that server: say why
+            disabled = dict(status.disabled_guilds)
+            disabled.update({g.guild_id: g.fault for g in faulted if g.fault})
+            status = replace(status, disabled_guilds=disabled)
         now = self.clock()
         pending = [
             PendingAnnouncement(
@@ -291,6 +316,8 @@ class ServerAdmin:
 def _clock_time(when: dt.datetime | None, zone: str) -> str:
     if when is None:
         return "?"
+    if not valid_zone(zone):
+        zone = "UTC"
     return f"{when.astimezone(ZoneInfo(zone)):%H:%M:%S} ({zone})"
 
 

@@ -13,9 +13,9 @@ import hashlib
 from bot.i18n import Lang, t
 from bot.i18n.user_text import plain_user_text
 from bot.render.admin import subscriptions_embed
-from bot.render.limits import Embed
-from bot.services.errors import UserFacingError
+from bot.render.message import Embed
 from bot.services.lookup import Lookup
+from bot.services.refusals import UserFacingError
 from bot.store import Store
 from bot.store.community.alerts import MAX_SUBSCRIPTIONS, SubKind, normalise_value
 

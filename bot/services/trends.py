@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 from bot.clock import Clock, utcnow
 from bot.i18n import Lang
+from bot.render.chart_text import chart_description, chart_filename, trend_summary
 from bot.render.charts import render_trend_chart
 from bot.render.message import Attachment
-from bot.render.trends import chart_description, chart_filename, trend_summary
-from bot.services.errors import BadQueryError, NotFoundError
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.store import Store
 from bot.store.community.guilds import GuildSettings
 from bot.store.papers.trends import RisingTag, TrendSeries, WeekTagCount, monday_of
@@ -220,12 +220,12 @@ class Trends:
     # -- announcements --------------------------------------------------------------------
 
     async def announce_chart(self, guild_id: int) -> bool:
-        return await self.store.trends.announce_chart(guild_id)
+        return await self.store.guilds.announce_chart(guild_id)
 
     async def set_announce_chart(self, guild_id: int, enabled: bool) -> None:
         if await self.store.guilds.get_guild(guild_id) is None:
             raise NotFoundError("settings.need_channel")
-        await self.store.trends.set_announce_chart(guild_id, enabled)
+        await self.store.guilds.set_announce_chart(guild_id, enabled)
 
     async def announcement_attachments(self, settings: GuildSettings) -> tuple[Attachment, ...]:
         """The default chart for a server that chose it, in its announcement language.
@@ -233,7 +233,7 @@ class Trends:
         Never fails the announcement: without a chart (no tagged digests, a drawing error) the
         overview goes out as it always did."""
         try:
-            if not await self.store.trends.announce_chart(settings.guild_id):
+            if not await self.store.guilds.announce_chart(settings.guild_id):
                 return ()
             chart = await self.chart(DEFAULT_WEEKS, settings.language)
         except NotFoundError:

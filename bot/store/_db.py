@@ -20,7 +20,14 @@ from pathlib import Path
 
 import aiosqlite
 
-from bot.store._file import StoreError, StoreUnusableError, check_file, classify
+from bot.store._file import (
+    StoreError,
+    StoreUnusableError,
+    check_file,
+    classify,
+    needs_read_only,
+    read_only_mode,
+)
 
 __all__ = [
     "Database",
@@ -208,6 +215,8 @@ class Database:
         try:
             if read_only:
                 return await cls._open_read_only(path)
+            if needs_read_only(path):  # refused before SQLite writes anything beside it
+                raise StoreUnusableError(path, "read_only", "it is read-only for this user")
             path.parent.mkdir(parents=True, exist_ok=True)
             writer = await connect(path)
             try:
@@ -224,12 +233,15 @@ class Database:
 
     @classmethod
     async def _open_read_only(cls, path: Path) -> tuple[Database, int]:
+        mode = read_only_mode(path)  # creates no -wal/-shm file that the owner would trip on
         try:
-            db = await connect(path, read_only=True, file_mode="mode=ro")
+            db = await connect(path, read_only=True, file_mode=mode)
             version = await _user_version(db)
         except sqlite3.OperationalError:
-            # A WAL store in a folder we cannot write, without its -shm file: SQLite cannot
-            # share it, so read it as it is on disk (nobody can be writing it there).
+            if mode == "immutable=1":
+                raise
+            # The -shm file of a live writer that we may not even read: read the file as it
+            # is on disk instead.
             db = await connect(path, read_only=True, file_mode="immutable=1")
             version = await _user_version(db)
         latest = len(load_migrations())
@@ -294,7 +306,8 @@ def read_meta(path: Path, key: str) -> str | None:
     """One ``meta`` value, read without migrating or writing: for probes from outside the
     process (the health check), which must stay light and never change the store."""
     try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+        uri = f"{path.resolve().as_uri()}?{read_only_mode(path)}"  # creates no -wal/-shm
+        db = sqlite3.connect(uri, uri=True, timeout=5.0)
         try:
             rows = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchall()
         finally:

@@ -20,9 +20,20 @@ __all__ = [
     "check_file",
     "classify",
     "needs_read_only",
+    "read_only_mode",
+    "recognise",
 ]
 
-StoreProblem = Literal["not_a_store", "truncated", "corrupt", "newer", "outdated", "cannot_open"]
+StoreProblem = Literal[
+    "not_a_store",
+    "foreign",
+    "truncated",
+    "corrupt",
+    "newer",
+    "outdated",
+    "read_only",
+    "cannot_open",
+]
 
 _MAGIC = b"SQLite format 3\x00"
 
@@ -66,6 +77,60 @@ def check_file(path: Path) -> None:
         raise StoreUnusableError(
             path, "truncated", f"cut short: {size} of {pages * page_size} bytes are there"
         )
+    recognise(path)
+
+
+# Tables every paperbot store has from its first migration on: with a schema version
+# (``PRAGMA user_version``, bumped by each migration), they are paperbot's marker.
+_MARKER_TABLES = frozenset({"documents", "papers", "mentions"})
+
+
+def recognise(path: Path) -> None:
+    """Refuse an SQLite database that is not a paperbot store before anything touches it.
+
+    A new store is an empty database (no tables, schema version 0); a paperbot store has a
+    schema version and paperbot's tables. Anything else belongs to another program: opening
+    it to migrate would add ~40 tables to it, so it is refused and left byte for byte as it
+    was. The probe opens the file so that SQLite creates nothing beside it
+    (:func:`read_only_mode`)."""
+    uri = f"{Path(os.path.abspath(path)).as_uri()}?{read_only_mode(path)}"
+    try:
+        db = sqlite3.connect(uri, uri=True, timeout=5.0)
+        try:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            names = [
+                str(row[0])
+                for row in db.execute(
+                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return  # opening it for real reports what is wrong, in its own words
+    if not names and version == 0:
+        return  # an empty database: a new store
+    if version >= 1 and set(names) >= _MARKER_TABLES:
+        return
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    what = f"tables {shown}" if names else f"schema version {version}, no tables"
+    raise StoreUnusableError(
+        path, "foreign", f"an SQLite database of another program ({what}), not a paperbot store"
+    )
+
+
+def read_only_mode(path: Path) -> str:
+    """The URI parameters for reading ``path`` without creating a file beside it.
+
+    A WAL store that is open somewhere (the bot) has its -wal and -shm files: read through
+    them (``mode=ro``), as SQLite shares a database. Without them nobody has it open, and
+    ``mode=ro`` would create them, owned by whoever reads; a second user's read-only search
+    would leave files the owner's next write then fails on. ``immutable=1`` reads the file
+    as it is on disk and creates nothing."""
+    if not path.is_file():
+        raise StoreUnusableError(path, "cannot_open", "no such file")
+    wal, shm = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    return "mode=ro" if wal.exists() and shm.exists() else "immutable=1"
 
 
 def classify(exc: sqlite3.Error | OSError) -> tuple[StoreProblem, str]:
@@ -75,6 +140,8 @@ def classify(exc: sqlite3.Error | OSError) -> tuple[StoreProblem, str]:
     text = str(exc)
     if "file is not a database" in text:
         return "not_a_store", "not an SQLite database"
+    if "readonly" in text or "read-only" in text:
+        return "read_only", "it is read-only for this user"
     if "malformed" in text or "corrupt" in text:
         return "corrupt", "damaged (database disk image is malformed)"
     return "cannot_open", text

@@ -11,11 +11,11 @@ on and a busy timeout, and applies pending migrations; ``close()`` (or leaving t
 with``) closes it.
 
 One shared ``Database`` handle (``_db``: two aiosqlite connections, one write lock) serves
-the papers and search here and the community's parts beside them: ``store.guilds`` (server
-settings, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox),
-``store.sources`` (source health), ``store.trends`` (weekly tag counts) and ``store.library``
-(reading lists). SQL stays inside
-``bot.store``.
+the papers and search here and six sub-stores beside them: ``store.guilds`` (every server
+setting, announcement deliveries), ``store.alerts`` (subscriptions, the DM outbox),
+``store.sources`` (source health), ``store.retention`` (forgetting a user or a server, the
+daily purge), ``store.trends`` (weekly tag counts) and ``store.library`` (reading lists). SQL
+stays inside ``bot.store``.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ from bot.store import _db
 from bot.store.community.alerts import AlertStore
 from bot.store.community.guilds import GuildStore
 from bot.store.community.library import LibraryStore
-from bot.store.community.preferences import PreferenceStore
 from bot.store.community.retention import RetentionStore
 from bot.store.community.sources import SourceStore
 from bot.store.community.status import CommunityStatus, community_status
@@ -105,7 +104,6 @@ class Store:
         self.guilds = GuildStore(db, clock=clock)
         self.alerts = AlertStore(db, clock=clock)
         self.sources = SourceStore(db)
-        self.preferences = PreferenceStore(db, clock=clock)
         self.retention = RetentionStore(db)
         self.trends = TrendStore(db, clock=clock)
         self.library = LibraryStore(db, clock=clock)

@@ -9,12 +9,11 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.delivery import RecentMessage
 from bot.render.announcements import markers_in
+from bot.render.message import Embed
 
-Embed = dict[str, Any]
 Fault = Callable[[str, int], BaseException | None]  # (operation, target id) -> error to raise
 
 

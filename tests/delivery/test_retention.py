@@ -83,7 +83,7 @@ async def test_forgetting_a_guild_and_a_user(store: Store) -> None:
         await store.guilds.configure_guild(
             guild, channel_id=CHANNEL, weekday=0, time="09:00", now=T0
         )
-        await store.preferences.set_search_public(guild, False, now=T0)
+        await store.guilds.set_search_public(guild, False, now=T0)
     doc = await ingest_at(store, issue_doc(dt.date(2024, 5, 6)), T0 + WEEK)
     for guild in (1, 2):
         claim = await store.guilds.claim_delivery(
@@ -100,9 +100,9 @@ async def test_forgetting_a_guild_and_a_user(store: Store) -> None:
     assert forgotten == [1]
     assert await store.guilds.get_guild(1) is None
     assert await store.guilds.get_delivery(1, doc) is None
-    assert await store.preferences.search_public(1)  # back to the default: no row
+    assert await store.guilds.search_public(1)  # back to the default: no row
     assert await store.guilds.get_delivery(2, doc) is not None  # other servers untouched
-    assert not await store.preferences.search_public(2)
+    assert not await store.guilds.search_public(2)
 
     await store.alerts.follow(7, "tag", "rlhf", now=T0)
     await store.alerts.follow(7, "keyword", "환각", now=T0)

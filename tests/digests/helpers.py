@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from bot.digests.models import Paper
-
-TEXT_FIELDS = ("summary_ko", "summary_en", "abstract_ko", "abstract_en", "commentary")
+from bot.digests.models import PROSE_FIELDS, Paper
 
 
 def present(paper: Paper) -> set[str]:
     """Which of the free-text fields a paper has."""
-    return {name for name in TEXT_FIELDS if getattr(paper, name)}
+    return {name for name in PROSE_FIELDS if getattr(paper, name)}
 
 
 def links(paper: Paper) -> list[tuple[str, str]]:

@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 
 from bot.digests import weekly
-from bot.digests._dates import parse_period
-from bot.digests._sections import Section, section_of, split_header
 from bot.digests.errors import DigestFormatError
 from bot.digests.models import DigestKind, Document
 from bot.digests.parse import parse_text
@@ -336,92 +334,6 @@ def test_without_a_title_the_file_name_dates_the_issue() -> None:
 
 
 @pytest.mark.parametrize(
-    ("title", "start", "end"),
-    [
-        ("[2024/05/13 ~ 05/19] 이번 주의 주요 ML 논문", date(2024, 5, 13), date(2024, 5, 19)),
-        (
-            "[2026/06/08 ~ 14] 이번 주에 살펴볼 만한 AI/ML 논문 모음",
-            date(2026, 6, 8),
-            date(2026, 6, 14),
-        ),
-        ("[2024/12/30 ~ 01/05] 이번 주의 주요 ML 논문", date(2024, 12, 30), date(2025, 1, 5)),
-        ("[2024/12/30 ~ 2025/01/05] 주요 논문", date(2024, 12, 30), date(2025, 1, 5)),
-        ("[2025/12/29 ~ 04] 연말 논문", date(2025, 12, 29), date(2026, 1, 4)),
-        ("[2024/05/27 ~ 02] 논문", date(2024, 5, 27), date(2024, 6, 2)),
-        ("[2024.05.13 – 05.19] 논문", date(2024, 5, 13), date(2024, 5, 19)),
-        ("2024년 5월 13일 ~ 5월 19일 주요 논문", date(2024, 5, 13), date(2024, 5, 19)),
-        (
-            "Top ML Papers of the Week (May 13 - May 19) - 2024",
-            date(2024, 5, 13),
-            date(2024, 5, 19),
-        ),
-        ("Top ML Papers of the Week (Dec 30 - Jan 5) - 2024", date(2024, 12, 30), date(2025, 1, 5)),
-    ],
-)
-def test_parse_period(title: str, start: date, end: date) -> None:
-    assert parse_period(title) == (start, end)
-
-
-@pytest.mark.parametrize("title", ["[2024/13/45 ~ 05/19] 논문", "이번 주의 논문", "2024년 2월 6일"])
-def test_parse_period_rejects(title: str) -> None:
-    assert parse_period(title) is None
-
-
-def test_parse_period_drops_an_impossible_end() -> None:
-    assert parse_period("[2024/05/13 ~ 02/30] 논문") == (date(2024, 5, 13), None)
-
-
-@pytest.mark.parametrize(
-    ("line", "section"),
-    [
-        ("소개", Section.SUMMARY),
-        ("논문 소개", Section.SUMMARY),
-        ("Paper Summary", Section.SUMMARY),
-        ("개요", Section.SUMMARY),
-        ("📄 논문 소개", Section.SUMMARY),
-        ("논문 초록 (Abstract)", Section.ABSTRACT),
-        ("논문 초록(Abstract)", Section.ABSTRACT),
-        ("Abstract", Section.ABSTRACT),
-        ("논문 링크", Section.PAPER_LINKS),
-        ("Paper Link", Section.PAPER_LINKS),
-        ("관련 링크", Section.RELATED_LINKS),
-        ("더 읽어보기", Section.MORE_LINKS),
-        ("Read more", Section.MORE_LINKS),
-        ("코드", Section.CODE_LINKS),
-        ("주요 메시지", Section.COMMENTARY),
-        ("Key messages", Section.COMMENTARY),
-        ("핵심", Section.COMMENTARY),
-        ("실험 결과", Section.OTHER),
-        ("원문", Section.END),
-        ("논문 소개 / Paper Summary", Section.SUMMARY),
-    ],
-)
-def test_section_of(line: str, section: Section) -> None:
-    assert section_of(line) is section
-
-
-@pytest.mark.parametrize(
-    "line",
-    ["GPT-4o", "Veo", "논문 소개를 마칩니다", "WavCraft: 대규모 언어 모델", "x" * 500, ""],
-)
-def test_section_of_rejects_other_lines(line: str) -> None:
-    assert section_of(line) is None
-
-
-def test_split_header_with_content_on_the_same_line() -> None:
-    assert split_header("논문 링크: https://arxiv.org/abs/1") == (
-        Section.PAPER_LINKS,
-        "https://arxiv.org/abs/1",
-    )
-    assert split_header("관련 링크 https://a.example/b") == (
-        Section.RELATED_LINKS,
-        "https://a.example/b",
-    )
-    assert split_header("https://arxiv.org/abs/1") is None
-    assert split_header("WavCraft: Audio Editing") is None
-
-
-@pytest.mark.parametrize(
     "line",
     ["1개의 좋아요", "좋아요 3개", "12 likes", ":fire::kr:", "PyTorchKR🔥🇰🇷 🤔💬", "🔥🔥", "---"],
 )
@@ -504,23 +416,6 @@ def test_an_empty_link_section_is_not_a_paper(vocabulary: TagVocabulary) -> None
         ("paper", "https://arxiv.org/abs/2407.00002"),
         ("related", "https://beta.example.org/project"),
     ]
-
-
-@pytest.mark.parametrize(
-    ("line", "section"),
-    [
-        ("코드 저장소", Section.CODE_LINKS),
-        ("GitHub Repo", Section.CODE_LINKS),
-        ("💻 Code & Data", Section.CODE_LINKS),
-        ("공식 코드", Section.CODE_LINKS),
-        ("데이터셋", Section.RELATED_LINKS),
-        ("Models", None),
-        ("CodeGemma", None),
-        ("Code Llama and the Data", None),  # "llama" is no header word
-    ],
-)
-def test_link_headers_made_of_link_words(line: str, section: Section | None) -> None:
-    assert section_of(line) is section
 
 
 def test_urls_survive_markup_byte_for_byte(vocabulary: TagVocabulary) -> None:

@@ -39,7 +39,7 @@ async def test_leaving_a_server_deletes_its_settings_and_deliveries(env: Env) ->
         await asyncio.sleep(0.02)
     assert await env.store.guilds.get_guild(env.guild.id) is None
     assert await env.store.guilds.deliveries(env.guild.id) == []
-    assert await env.store.preferences.search_public(env.guild.id)  # no row left: the default
+    assert await env.store.guilds.search_public(env.guild.id)  # no row left: the default
     assert f"announce:{env.guild.id}" not in env.bot.scheduler.job_ids()
 
 
@@ -59,19 +59,30 @@ async def test_a_user_deletes_their_data_after_confirming(env: Env) -> None:
     assert env.fake.world.find_message(asked.id).text == "아무것도 지우지 않았습니다."  # type: ignore[union-attr]
     assert len(await env.store.alerts.subscriptions(env.alice.id)) == 2
 
+    paper = await env.store.random_paper()
+    assert paper is not None
+    await env.store.library.save(env.alice.id, paper.id)  # a reading list of one paper
+    await env.store.library.refresh_profile(env.alice.id)
     ix = await env.fake.slash(env.alice, None, "alerts forget", {}, locale="ko")  # in the DM
     asked = await ix.original_message()
+    assert "내 서재 (논문 1편)" in asked.text
     await (await env.fake.click(asked, "forget:yes")).original_message()
     done = env.fake.world.find_message(asked.id)
     assert done is not None
-    assert done.text.startswith("모두 지웠습니다.")
+    assert done.text.startswith("모두 지웠습니다")
+    assert "내 서재 (논문 1편)" in done.text  # the confirmation names what went
     assert not done.buttons
     assert await env.store.alerts.get_user(env.alice.id) is None
     assert await env.store.alerts.subscriptions(env.alice.id) == []
+    assert await env.store.library.count(env.alice.id) == 0
+    assert (
+        await env.store.retention.user_data(env.alice.id)
+        == type(await env.store.retention.user_data(0))()
+    )
 
     ix = await env.fake.slash(env.bob, env.channel, "alerts forget", {}, locale="en-US")
     asked = await ix.original_message()
-    assert "your 2 followed topics" in asked.text
+    assert "your 2 followed topics, your reading list (0 saved papers)" in asked.text
     assert [b["label"] for b in asked.buttons] == ["Delete my data", "Cancel"]
     await (await env.fake.click(asked, "forget:yes")).original_message()
     assert env.fake.world.find_message(asked.id).text.startswith("Done:")  # type: ignore[union-attr]

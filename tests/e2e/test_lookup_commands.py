@@ -139,6 +139,14 @@ async def test_paper_show_by_typed_title_and_missing_paper(env: Env) -> None:
     assert "No paper matches" in reply.content
 
 
+async def test_digit_like_titles_get_an_answer_not_an_error(env: Env) -> None:
+    for title in ("²", "٣", "１２", "-1", "9" * 30, " 0 "):
+        for command in ("paper show", "paper related"):
+            ix = await env.fake.slash(env.bob, env.channel, command, {"title": title})
+            reply = await ix.original_message()
+            assert "Something went wrong" not in reply.text, (command, title, reply.text)
+
+
 async def test_paper_random_with_tag(env: Env) -> None:
     for _ in range(3):
         ix = await env.fake.slash(env.bob, env.channel, "paper random", {"tag": "rlhf"})

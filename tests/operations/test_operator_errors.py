@@ -224,3 +224,137 @@ def test_a_read_only_store_can_still_be_searched(tmp_path: Path) -> None:
     assert "Hallucination" in search.stdout
     assert stats.returncode == 0, stats.stderr
     assert "papers: 26" in stats.stdout
+
+
+# --- a store is recognised before it is touched ----------------------------------------------
+
+
+def test_another_programs_sqlite_file_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "theirs.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE contacts (name TEXT)")
+    db.close()
+    before = path.read_bytes()
+    for command in (["stats"], ["ingest", str(BUNDLED_DIGESTS)], ["search", "x"]):
+        line = one_line(paperbot(*command, "--db", str(path), cwd=tmp_path), 1)
+        assert f"{path} is an SQLite database of another program (tables contacts)" in line
+        assert "left unchanged" in line
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.db"]
+
+
+def _read_only_file(path: Path, command: list[str]) -> list[str]:
+    """``command`` run with the file ``path`` read-only but its folder writable."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        return command
+    script = f'mount --bind -o ro "{path}" "{path}" && exec "$@"'
+    return ["unshare", "--mount", "sh", "-c", script, "sh", *command]
+
+
+def test_a_read_only_store_file_is_read_without_leaving_files_and_not_written(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "store" / "paperbot.db"
+    ingest = paperbot("ingest", str(BUNDLED_DIGESTS), "--db", str(db), cwd=tmp_path)
+    assert ingest.returncode == 0, ingest.stderr
+    assert sorted(p.name for p in db.parent.iterdir()) == ["paperbot.db"]
+    note = tmp_path / "more" / "note.md"
+    note.parent.mkdir()
+    note.write_text(
+        "https://arxiv.org/abs/2401.00001\nA New Paper (Someone)\n\n설명.\n\n#llm\n",
+        encoding="utf-8",
+    )
+
+    def run(*argv: str) -> subprocess.CompletedProcess[str]:
+        command = _read_only_file(db, [sys.executable, "-m", "bot", *argv])
+        return subprocess.run(
+            command, cwd=tmp_path, env=clean_env(), capture_output=True, text=True, timeout=120
+        )
+
+    try:
+        search = run("search", "hallucination", "--db", str(db))
+        health = run("health", "--db", str(db))
+        ingest = run("ingest", str(note.parent), "--db", str(db))
+    finally:
+        db.chmod(0o644)
+    assert search.returncode == 0, search.stderr
+    assert "Hallucination" in search.stdout
+    assert health.returncode == 1
+    assert health.stdout.startswith("unhealthy")
+    line = one_line(ingest, 1)
+    assert f"the store {db} cannot be written: it is read-only for this user" in line
+    # Nothing beside the store: the owner's next write does not trip on another user's files.
+    assert sorted(p.name for p in db.parent.iterdir()) == ["paperbot.db"]
+    again = paperbot("ingest", str(note.parent), "--db", str(db), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "new: 1" in again.stdout
+
+
+# --- health: a read that writes nothing and exits 0 or 1 -------------------------------------
+
+
+def test_health_exits_1_not_2_on_a_configuration_fault(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[store\n", encoding="utf-8")
+    done = paperbot("health", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "not valid TOML" in done.stderr
+    done = paperbot("health", "--max-age", "soon", cwd=tmp_path)
+    assert done.returncode == 1
+
+
+def test_health_creates_no_file(tmp_path: Path) -> None:
+    db = tmp_path / "paperbot.db"
+    assert paperbot("ingest", str(BUNDLED_DIGESTS), "--db", str(db), cwd=tmp_path).returncode == 0
+    before = sorted(p.name for p in tmp_path.iterdir())
+    done = paperbot("health", "--db", str(db), cwd=tmp_path)
+    assert done.returncode == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+# --- no network at start: one clear line, the traceback only at DEBUG -----------------------
+
+
+@pytest.mark.parametrize(
+    ("rest_url", "expected"),
+    [
+        ("http://paperbot-test.invalid/api/v10", "its name does not resolve"),
+        ("http://127.0.0.1:1/api/v10", "the connection was refused"),
+    ],
+)
+def test_no_network_at_start_is_one_clear_line(
+    tmp_path: Path, rest_url: str, expected: str
+) -> None:
+    env = {
+        "DISCORD_TOKEN": SECRET,
+        "PAPERBOT_DISCORD__REST_URL": rest_url,
+        "PAPERBOT_STORE__PATH": str(tmp_path / "bot.db"),
+    }
+    done = paperbot("run", "--log-level", "WARNING", cwd=tmp_path, env=env)
+    line = one_line(done, 1)
+    host = rest_url.split("/")[2]
+    assert f"cannot reach {host}" in line
+    assert expected in line
+    assert "unexpected" not in line
+    assert "check the network connection" in line
+    debug = paperbot("run", "--log-level", "DEBUG", cwd=tmp_path, env=env)
+    assert debug.returncode == 1
+    assert "Traceback (most recent call last)" in debug.stderr  # DEBUG shows it
+    last = debug.stderr.splitlines()[-1]
+    assert last.startswith(f"error: cannot reach {host}")
+    assert "--log-level DEBUG" not in last  # no advice to do what was just done
+    assert SECRET not in done.stderr + debug.stderr
+
+
+def test_paperbot_config_naming_a_folder_says_it_is_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "conf").mkdir()
+    line = one_line(paperbot("stats", cwd=tmp_path, env={"PAPERBOT_CONFIG": "conf"}), 2)
+    assert "PAPERBOT_CONFIG names conf, which is a folder" in line
+    assert "does not exist" not in line
+
+
+def test_a_missing_digests_folder_is_a_configuration_fault(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[digests]\npaths = ["nowhere"]\n', encoding="utf-8")
+    line = one_line(paperbot("stats", "--db", "new.db", cwd=tmp_path), 2)
+    assert "config.toml: [digests] paths: no such file or folder: nowhere" in line
+    assert not (tmp_path / "new.db").exists()  # found before a store is created

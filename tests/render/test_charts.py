@@ -17,9 +17,9 @@ from PIL import Image
 
 from bot.i18n import Lang
 from bot.render import charts
+from bot.render.chart_text import chart_description, rising_line, trend_summary
 from bot.render.charts import FONT_FILE, SIZE, font_family, render_trend_chart
 from bot.render.limits import CONTENT
-from bot.render.trends import chart_description, rising_line, trend_summary
 from bot.store.papers.trends import RisingTag, TrendSeries
 
 MONDAYS = tuple(dt.date(2024, 4, 22) + dt.timedelta(weeks=i) for i in range(4))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Lang, t
-from bot.services.errors import UserFacingError
+from bot.services.refusals import UserFacingError
 
 
 def shown(error: UserFacingError, lang: Lang) -> str:

@@ -11,7 +11,7 @@ from bot.app import App
 from bot.digests.parse import parse_text
 from bot.digests.tags import load_vocabulary
 from bot.services.discovery import Discovery
-from bot.services.errors import NotFoundError, UserFacingError
+from bot.services.refusals import NotFoundError, UserFacingError
 from bot.store import Store
 from tests.delivery.fakes import FakeClock
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from bot.digests.models import DigestKind
-from bot.services.errors import BadQueryError, NotFoundError
 from bot.services.lookup import MAX_QUERY, Lookup
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.store import Store
 from tests.services.helpers import shown
 from tests.store.builders import daily, paper

@@ -12,7 +12,7 @@ import pytest
 
 from bot.app import App
 from bot.delivery import Announcer, Forbidden, NotFound, Transient
-from bot.services.errors import UserFacingError
+from bot.services.refusals import UserFacingError
 from bot.services.server_admin import (
     COMMON_TIMEZONES,
     ServerAdmin,
@@ -287,8 +287,8 @@ async def test_post_now_when_discord_has_a_problem(admin: Admin) -> None:
     admin.courier.fault = lambda op, target: Transient(message="502")
     # The retry is automatic and its time is told (Asia/Seoul, the default zone).
     assert await admin.service.post_now(GUILD, "en") == (
-        "Discord had a problem (transient error 502); I will try again by myself at"
-        " 12:01:00 (Asia/Seoul)."
+        "Could not post this time (a server error at Discord (HTTP 502)); I will try again by"
+        " myself at 12:01:00 (Asia/Seoul)."
     )
 
 
@@ -396,3 +396,114 @@ async def test_app_wires_settings_changes_to_the_scheduler(app: App) -> None:
         f["name"]: f["value"] for f in (await delivery.server_admin.show(GUILD, "en"))["fields"]
     }
     assert shown["Next post"] == "2024-05-17 09:00 (Asia/Seoul)"  # Friday, from the store's clock
+
+
+# -- a stored value that stops being valid ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["localtime", "posixrules", "Factory", "/etc/localtime", "../UTC", "", "Mars/Olympus"]
+)
+def test_zones_that_are_not_places_or_not_resolvable_are_refused(name: str) -> None:
+    with pytest.raises(UserFacingError) as caught:
+        valid_timezone(name)
+    assert caught.value.message_key == "settings.bad_timezone"
+
+
+def test_timezone_choices_offer_only_zones_that_can_be_set() -> None:
+    for typed in ("local", "posix", "factory", "america/"):
+        for zone in timezone_choices(typed):
+            assert valid_timezone(zone) == zone
+
+
+async def _break(store: Store, guild_id: int, column: str, value: object) -> None:
+    async with store.db.write_lock:
+        await store.db.writer.execute(
+            f"UPDATE guild_settings SET {column} = ? WHERE guild_id = ?", (value, guild_id)
+        )
+
+
+BAD_STATES = [
+    # a zone the runtime cannot resolve: stored by an older paperbot, or gone from tzdata
+    ("timezone", "localtime", "the time zone `localtime` is not available any more"),
+    ("timezone", "Asia/Atlantis", "the time zone `Asia/Atlantis` is not available any more"),
+    # corrupt rows
+    ("kinds", '["weekly", "gossip"]', "the stored settings could not be read"),
+    ("channel_id", "general", "the stored settings could not be read"),
+    ("configured_at", "yesterday", "the stored settings could not be read"),
+]
+
+
+@pytest.mark.parametrize(("column", "value", "reason"), BAD_STATES)
+async def test_a_bad_stored_value_pauses_only_its_server_and_says_why(
+    app: App, column: str, value: object, reason: str
+) -> None:
+    delivery = app.delivery(FakeCourier())
+    admin = delivery.server_admin
+    await admin.change(GUILD, SettingsChange(channel_id=CHANNEL))
+    await admin.change(OTHER, SettingsChange(channel_id=OTHER_CHANNEL))
+    await _break(app.store, GUILD, column, value)
+
+    # the scheduler starts (paperbot run no longer exits) with the other server's slot only
+    await delivery.scheduler.start()
+    try:
+        assert f"announce:{GUILD}" not in delivery.scheduler.job_ids()
+        assert f"announce:{OTHER}" in delivery.scheduler.job_ids()
+    finally:
+        await delivery.scheduler.shutdown(0)
+
+    shown_fields = field_values(await admin.show(GUILD, "en"))
+    assert reason in shown_fields["Paused"]
+    assert "Next post" not in shown_fields
+    if column != "timezone":  # placeholders of an unreadable row are never shown
+        assert "Channel" not in shown_fields
+    assert reason in field_values(await admin.status(GUILD, "en"))["Failures"]
+    assert reason in field_values(await admin.status(None, "en"))["Failures"]
+    assert "Paused" not in field_values(await admin.show(OTHER, "en"))
+    await expect_error("announce.paused", admin.post_now(GUILD, "en"))
+    settings = await app.store.guilds.get_guild(GUILD)
+    assert settings is not None
+    assert not settings.enabled
+    assert [g.guild_id for g in await app.store.guilds.configured_guilds(enabled_only=True)] == [
+        OTHER
+    ]
+    assert (await app.store.guilds.due_for_guild(GUILD, NOW)).post is None
+
+
+async def test_fixing_a_bad_zone_takes_a_new_zone(admin: Admin, store: Store) -> None:
+    await admin.configure()
+    await _break(store, GUILD, "timezone", "localtime")
+    await expect_error(
+        "settings.bad_timezone", admin.service.change(GUILD, SettingsChange(time="10:00"))
+    )
+    fixed = await admin.service.change(GUILD, SettingsChange(timezone="Europe/Paris"))
+    assert fixed.enabled
+    assert fixed.timezone == "Europe/Paris"
+
+
+async def test_a_corrupt_row_is_set_again_from_a_channel(admin: Admin, store: Store) -> None:
+    await admin.configure()
+    await _break(store, GUILD, "kinds", '["gossip"]')
+    await expect_error(
+        "settings.need_channel_again", admin.service.change(GUILD, SettingsChange(time="10:00"))
+    )
+    fixed = await admin.service.change(GUILD, SettingsChange(channel_id=CHANNEL))
+    assert fixed.enabled
+    assert fixed.kinds == ("weekly",)
+
+
+async def test_catch_up_survives_one_server_whose_run_raises(app: App) -> None:
+    delivery = app.delivery(FakeCourier())
+    await delivery.server_admin.change(GUILD, SettingsChange(channel_id=CHANNEL))
+    await delivery.server_admin.change(OTHER, SettingsChange(channel_id=OTHER_CHANNEL))
+    announcer = delivery.jobs.announcer
+    real = announcer.run_due
+
+    async def run_due(now: dt.datetime | None = None, *, guild_id: int | None = None) -> list:  # type: ignore[type-arg]
+        if guild_id == GUILD:
+            raise RuntimeError("a bug in one server's run")
+        return await real(now, guild_id=guild_id)
+
+    announcer.run_due = run_due  # type: ignore[method-assign]
+    results = await delivery.jobs.catch_up()  # no exception: the other server still runs
+    assert all(result.guild_id == OTHER for result in results)

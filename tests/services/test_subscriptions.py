@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services.errors import NotFoundError, UserFacingError
+from bot.services.refusals import NotFoundError, UserFacingError
 from bot.services.subscriptions import Subscriptions
 from bot.store import Store
 from bot.store.community.alerts import MAX_SUBSCRIPTIONS

@@ -14,7 +14,7 @@ from bot.app import App
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.i18n import Lang
-from bot.services.errors import BadQueryError, NotFoundError
+from bot.services.refusals import BadQueryError, NotFoundError
 from bot.services.trends import Trends, build_series, rising_tags
 from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store
@@ -235,7 +235,7 @@ async def test_a_chart_that_cannot_be_drawn_leaves_the_announcement_alone(
         language="en",
         now=clock(),
     )
-    await store.trends.set_announce_chart(1, True)
+    await store.guilds.set_announce_chart(1, True)
     settings = await store.guilds.get_guild(1)
     assert settings is not None
     trends = Trends(store, clock=clock, renderer=broken)

@@ -74,23 +74,47 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def topic_list(data: object) -> tuple[list[ListedTopic], str | None] | None:
-    """Topics of a ``/c/….json`` page, each id once, and its next page; ``None`` if not one."""
+@dataclass(frozen=True, slots=True)
+class TopicPage:
+    """One ``/c/….json`` page: its topics, its next page, and the entries that were skipped
+    because they cannot be read (with why, for ``/status``)."""
+
+    topics: list[ListedTopic]
+    more: str | None
+    skipped: list[str]
+
+
+def topic_list(data: object) -> TopicPage | None:
+    """Topics of a ``/c/….json`` page, each id once, and its next page; ``None`` if not one.
+
+    An entry without a usable id or title is skipped with a reason: an id sent as a string
+    (``"123"``) is not guessed at, but it is not dropped in silence either."""
     if not isinstance(data, dict):
         return None
     listing = data.get("topic_list")
     if not isinstance(listing, dict) or not isinstance(listing.get("topics"), list):
         return None
     topics: list[ListedTopic] = []
+    skipped: list[str] = []
     ids: set[int] = set()
     for item in listing["topics"]:
         if not isinstance(item, dict):
+            skipped.append(f"a topic entry that is not an object ({type(item).__name__})")
             continue
         topic_id = _int(item.get("id"))
         title = _str(item.get("title"))
         if title is None and (fancy := _str(item.get("fancy_title"))) is not None:
             title = html.unescape(fancy)
-        if topic_id is None or title is None or topic_id in ids:
+        if topic_id is None or title is None:
+            named = f" {title!r}" if title is not None else ""
+            problem = (
+                f"malformed id {item.get('id')!r} (not an integer)"
+                if topic_id is None
+                else "no title"
+            )
+            skipped.append(f"topic{named} skipped: {problem}")
+            continue
+        if topic_id in ids:
             continue  # a repeated id: Discourse sends the first as the current one
         ids.add(topic_id)
         ref = TopicRef(
@@ -103,7 +127,7 @@ def topic_list(data: object) -> tuple[list[ListedTopic], str | None] | None:
         )
         pinned = item.get("pinned") is True or item.get("pinned_globally") is True
         topics.append(ListedTopic(ref, pinned))
-    return topics, _str(listing.get("more_topics_url"))
+    return TopicPage(topics, _str(listing.get("more_topics_url")), skipped)
 
 
 def first_post(data: object) -> FirstPost | str:

@@ -8,7 +8,8 @@
   edited after that bot may have read it, so it is read again once.
 - ``pending_topics`` are owed. One that failed for a reason that may pass keeps the reason and
   a retry time: the next poll for a first failure, then doubling from ``base`` up to ``cap``
-  (never sooner than a ``Retry-After``). Nothing here ever gives a topic up.
+  (never sooner than a ``Retry-After``). Nothing here gives a topic up: the source does, after
+  the forum has said "gone" for days.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ class Backoff:
             timedelta(0) if failures <= 1 else min(self.cap, self.base * 2 ** min(failures - 2, 30))
         )
         return max(wait, timedelta(seconds=retry_after or 0.0))
+
+
+NEXT_POLL = Backoff(timedelta(0), timedelta(0))  # no wait of the topic's own
 
 
 def when(moment: datetime) -> str:
@@ -76,7 +80,11 @@ def note_listed(state: SourceState, topic: TopicRef) -> bool:
         and same_time(waiting.last_posted_at, topic.last_posted_at)
     ):  # unchanged since it failed: keep its reason and its backoff
         topic = topic.model_copy(
-            update={"last_error": waiting.last_error, "retry_at": waiting.retry_at}
+            update={
+                "last_error": waiting.last_error,
+                "retry_at": waiting.retry_at,
+                "gone_since": waiting.gone_since,
+            }
         )
     state.pending_topics[topic.id] = topic
     return True

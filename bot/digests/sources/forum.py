@@ -25,11 +25,18 @@ A poll does three things, and remembers enough between them to be cheap and to l
 
 Only a definitive answer gives a topic up: the post parsed and is not a digest (reported once
 as a :class:`~bot.digests.models.ParseError`, read again when the topic changes), or the forum
-says it is gone (404/410 from the JSON view, after ``/raw`` failed). Anything that may pass —
-429, 5xx, timeouts, 403 (private for now, or a challenge page), a body that is not the API's,
-post 1 missing or hidden — keeps the topic pending with its reason and a retry time that backs
-off to ``retry_cap``; the reason is reported as a fetch error on every poll until it is read,
-so the source's status shows it.
+has said it is gone (404/410 from the JSON view, after ``/raw`` failed) for ``give_up_after``
+(3 days), asked again every few hours meanwhile. Anything that may pass — 403 (private for
+now, or a challenge page), a body that is not the API's, post 1 missing or hidden — keeps the
+topic pending with its reason and a retry time that backs off to ``retry_cap`` (2 hours; a 429
+backs off the same way, the pause the forum asked for). An outage (5xx, timeouts) adds no
+backoff of the topic's: the first poll that finds the forum answering again reads it (within
+``[sources.forum] interval``, 1 hour by default). Either way a topic is read within 2 hours of
+the forum answering again. Every reason is reported as a fetch error on every poll until the
+topic is read, so the source's status shows it.
+
+Every request stays on the forum's host: the fetcher follows redirects only there
+(:mod:`.http`), so an answer from elsewhere is never stored as the forum's issue.
 
 Which titles belong to the series, and how post 1 is cut out of a whole-topic ``/raw`` answer,
 is in :mod:`._forum_text`; the shapes of Discourse's JSON are read in :mod:`._discourse`.
@@ -59,6 +66,7 @@ from bot.digests.sources.base import (
     deferred,
     finish_poll,
     parse_post,
+    record_http_failure,
     start_poll,
 )
 from bot.digests.sources.http import HttpError, HttpFetcher
@@ -103,8 +111,9 @@ class ForumSource:
         category: str = DEFAULT_CATEGORY,
         page_limit: int = 3,
         max_topics_per_poll: int = 20,
-        retry_base: timedelta = timedelta(hours=1),
-        retry_cap: timedelta = timedelta(days=1),
+        retry_base: timedelta = timedelta(minutes=30),
+        retry_cap: timedelta = timedelta(hours=2),
+        give_up_after: timedelta = timedelta(days=3),
         recheck_every: timedelta = timedelta(days=1),
         recheck_window: timedelta = timedelta(days=28),
         max_rechecks_per_poll: int = 4,
@@ -119,6 +128,10 @@ class ForumSource:
         self.page_limit = max(1, page_limit)
         self.max_topics_per_poll = max(1, max_topics_per_poll)
         self.backoff = _topics.Backoff(retry_base, retry_cap)
+        # A topic the forum says is gone (404/410) is asked again over days before it is
+        # given up: a moderator may have unlisted it for a while, or the forum misconfigured.
+        self.gone_backoff = _topics.Backoff(timedelta(hours=1), timedelta(hours=12))
+        self.give_up_after = give_up_after
         self.recheck_every = recheck_every
         self.recheck_window = recheck_window
         self.max_rechecks_per_poll = max(0, max_rechecks_per_poll)
@@ -183,7 +196,9 @@ class ForumSource:
                     FetchError(url=url, reason="not a Discourse topic list (invalid JSON)")
                 )
                 return True  # the forum answered; pending topics can still be read
-            topics, more = page
+            topics, more = page.topics, page.more
+            for skipped in page.skipped:
+                result.fetch_errors.append(FetchError(url=url, reason=skipped))
             series_seen = fresh = 0
             for listed_topic in topics:
                 topic = listed_topic.ref
@@ -229,12 +244,17 @@ class ForumSource:
             try:
                 post = await self._read_post(topic)
             except HttpError as error:
-                self._failed(result, error)
                 if error.status in _GONE:
-                    _topics.mark_read(state, topic, now, gone=True)  # the forum says so
+                    self._gone(result, topic, error, now)
                     continue
+                self._failed(result, error)
                 reason = f"{error.url}: {error.reason}"
-                _topics.retry_later(state, topic, reason, now, self.backoff, error.retry_after)
+                # An outage is the forum's, not the topic's: the topic is read at the first
+                # poll that finds the forum answering again, not hours later on a grown
+                # backoff. A rate limit is a pause asked for: that one backs off.
+                outage = error.status is None or error.status >= 500
+                backoff = _topics.NEXT_POLL if outage else self.backoff
+                _topics.retry_later(state, topic, reason, now, backoff, error.retry_after)
                 if error.server_trouble:
                     return False  # the rest waits for the next poll
                 continue
@@ -287,6 +307,24 @@ class ForumSource:
         else:
             result.parse_errors.append(parsed)
 
+    def _gone(self, result: FetchResult, topic: TopicRef, error: HttpError, now: datetime) -> None:
+        """The forum answered 404/410 (both views): ask again over ``give_up_after`` before
+        giving the topic up; the reason and the deadline are in ``/status`` meanwhile."""
+        since = topic.gone_since or now
+        if now - since >= self.give_up_after:
+            _topics.mark_read(result.state, topic, now, gone=True)
+            reason = f"given up: answered HTTP {error.status} since {_topics.when(since)}"
+            result.fetch_errors.append(FetchError(url=self.topic_url(topic), reason=reason))
+            return
+        topic.gone_since = since
+        reason = (
+            f"{error.reason} since {_topics.when(since)}; given up if it lasts until "
+            f"{_topics.when(since + self.give_up_after)}"
+        )
+        log.warning("%s: %s: %s", self.name, error.url, reason)
+        result.fetch_errors.append(FetchError(url=error.url, reason=reason, status=error.status))
+        _topics.retry_later(result.state, topic, f"{error.url}: {reason}", now, self.gone_backoff)
+
     # -- re-checking --------------------------------------------------------------------------
 
     async def _recheck(self, result: FetchResult, now: datetime) -> None:
@@ -326,12 +364,13 @@ class ForumSource:
             result.fetch_errors.append(FetchError(url=self.topic_url(topic), reason=reason))
 
     def _failed(self, result: FetchResult, error: HttpError) -> None:
-        log.warning("%s: %s", self.name, error)
-        result.fetch_errors.append(
-            FetchError(url=error.url, reason=error.reason, status=error.status)
+        record_http_failure(
+            result,
+            error,
+            source=self.name,
+            max_retry_after=self.http.settings.max_retry_after,
+            now=self._clock(),
         )
-        if error.retry_after is not None and error.retry_after > self.http.settings.max_retry_after:
-            result.state.not_before = self._clock() + timedelta(seconds=error.retry_after)
 
 
 class _NotReadableError(Exception):

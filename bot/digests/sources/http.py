@@ -16,7 +16,10 @@ limits even when something goes wrong, so every request made through :class:`Htt
 - can ask "changed since?" (``If-None-Match`` / ``If-Modified-Since``) from validators the
   caller kept, and reports a 304 as :attr:`HttpResponse.not_modified`;
 - has a deadline per attempt and a size cap, so a stalled or huge response cannot hang a poll
-  or fill memory.
+  or fill memory;
+- follows redirects only on the host it was asked (same host and port, never HTTPS down to
+  HTTP): a redirect elsewhere fails with the reason, so a source never stores another site's
+  page as its own. The shared client is made with ``follow_redirects=False`` too.
 
 The ``httpx.AsyncClient`` is created by the caller (``async with`` in ``main``) and injected:
 nothing here opens connections at import time, and one connection pool serves every source.
@@ -37,7 +40,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
@@ -49,6 +52,8 @@ CONTACT_URL = "https://github.com/paperbot"
 # Worth retrying: the server is busy or briefly broken, and says so. Every 5xx but the two
 # that describe the request rather than the server's health (501 Not Implemented, 505).
 RETRY_STATUSES = frozenset({408, 429} | set(range(500, 600)) - {501, 505})
+MAX_REDIRECTS = 5
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _RETRY_EXCEPTIONS = (
     httpx.TimeoutException,
     httpx.NetworkError,
@@ -318,24 +323,41 @@ class HttpFetcher:
         return ceiling / 2 + self._rng.uniform(0, ceiling / 2)
 
     async def _once(self, url: str, headers: Mapping[str, str], attempt: int) -> HttpResponse:
+        """One attempt: redirects are followed here, and only on the host asked."""
         timeout = self.settings.timeout
+        current = url
         try:
-            async with (
-                asyncio.timeout(timeout),
-                self._client.stream(
-                    "GET", url, headers=headers, timeout=timeout, follow_redirects=True
-                ) as response,
-            ):
-                status = response.status_code
-                content = b""
-                if 200 <= status < 300:
-                    content = await self._read_limited(url, response, attempt)
-                return HttpResponse(
-                    url=str(response.url),
-                    status=status,
-                    headers=response.headers,
-                    content=content,
-                    attempts=attempt,
+            async with asyncio.timeout(timeout):
+                for _ in range(MAX_REDIRECTS + 1):
+                    async with self._client.stream(
+                        "GET", current, headers=headers, timeout=timeout, follow_redirects=False
+                    ) as response:
+                        status = response.status_code
+                        location = response.headers.get("location")
+                        if status in _REDIRECTS and location:
+                            target = urljoin(current, location)
+                            if not same_host(url, target):
+                                raise HttpError(
+                                    url,
+                                    f"HTTP {status}: redirected to another host "
+                                    f"({urlsplit(target).netloc or target}); not followed",
+                                    status=status,
+                                    attempts=attempt,
+                                )
+                            current = target
+                            continue
+                        content = b""
+                        if 200 <= status < 300:
+                            content = await self._read_limited(url, response, attempt)
+                        return HttpResponse(
+                            url=str(response.url),
+                            status=status,
+                            headers=response.headers,
+                            content=content,
+                            attempts=attempt,
+                        )
+                raise HttpError(
+                    url, f"more than {MAX_REDIRECTS} redirects; not followed", attempts=attempt
                 )
         except _RETRY_EXCEPTIONS:
             raise
@@ -357,6 +379,26 @@ class HttpFetcher:
                 raise HttpError(url, f"response larger than {limit} bytes", attempts=attempt)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def same_host(origin: str, target: str) -> bool:
+    """Whether a redirect from ``origin`` to ``target`` stays on its host (and port), over
+    HTTP(S), never from HTTPS down to HTTP: a source reads only the site it was given."""
+    before, after = urlsplit(origin), urlsplit(target)
+    if after.scheme not in ("http", "https") or (before.scheme, after.scheme) == ("https", "http"):
+        return False
+    if after.hostname != before.hostname:
+        return False
+    if before.scheme != after.scheme:  # an upgrade to HTTPS: from and to the default ports
+        return (_port(before), _port(after)) == (80, 443)
+    return _port(after) == _port(before)
+
+
+def _port(parts: SplitResult) -> int | None:
+    try:
+        return parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:  # a port that is not a number
+        return None
 
 
 def _describe(error: BaseException) -> str:

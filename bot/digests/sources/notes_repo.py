@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import quote
 
 from bot.clock import Clock, utcnow
@@ -40,6 +39,7 @@ from bot.digests.sources.base import (
     SourceState,
     deferred,
     finish_poll,
+    record_http_failure,
     start_poll,
 )
 from bot.digests.sources.http import HttpError, HttpFetcher
@@ -231,12 +231,13 @@ class NotesRepoSource:
         state.failures.pop(f"blob:{blob.sha}", None)
 
     def _failed(self, result: FetchResult, error: HttpError) -> None:
-        log.warning("%s: %s", self.name, error)
-        result.fetch_errors.append(
-            FetchError(url=error.url, reason=error.reason, status=error.status)
+        record_http_failure(
+            result,
+            error,
+            source=self.name,
+            max_retry_after=self.http.settings.max_retry_after,
+            now=self._clock(),
         )
-        if error.retry_after is not None and error.retry_after > self.http.settings.max_retry_after:
-            result.state.not_before = self._clock() + timedelta(seconds=error.retry_after)
 
 
 class _ReadFailedError(Exception):

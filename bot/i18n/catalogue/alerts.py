@@ -62,20 +62,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "alerts.resumed": ("Alerts are on again.", "알림을 다시 켰습니다."),
     "alerts.forget_confirm": (
-        "Delete everything paperbot keeps about you? That is your {count} followed topics,"
-        " your alert settings and your queued and sent alerts. This cannot be undone.",
-        "paperbot이 보관한 내 정보를 모두 지울까요? 구독한 주제 {count}개, 알림 설정,"
-        " 대기 중이거나 보낸 알림 기록이 지워지며 되돌릴 수 없습니다.",
-    ),
-    "alerts.forget_confirm#one": (
-        "Delete everything paperbot keeps about you? That is your 1 followed topic,"
-        " your alert settings and your queued and sent alerts. This cannot be undone.",
-        "paperbot이 보관한 내 정보를 모두 지울까요? 구독한 주제 1개, 알림 설정,"
-        " 대기 중이거나 보낸 알림 기록이 지워지며 되돌릴 수 없습니다.",
+        "Delete everything paperbot keeps about you? That is {what}. This cannot be undone.",
+        "paperbot이 보관한 내 정보를 모두 지울까요? {what}이(가) 지워지며 되돌릴 수 없습니다.",
     ),
     "alerts.forgotten": (
-        "Done: paperbot keeps nothing about you any more.",
-        "모두 지웠습니다. paperbot은 이제 나에 대한 정보를 보관하지 않습니다.",
+        "Done: deleted {what}. paperbot keeps nothing about you any more.",
+        "모두 지웠습니다 ({what}). paperbot은 이제 나에 대한 정보를 보관하지 않습니다.",
     ),
+    "alerts.forget_what": (
+        "your {topics}, your reading list ({papers}), your alert settings"
+        " (recommendations included) and your {alerts}",
+        "구독한 주제 {topics}, 내 서재 ({papers}), 알림 설정(추천 포함),"
+        " 대기 중이거나 보낸 알림 {alerts}",
+    ),
+    "alerts.forget_topics": ("{count} followed topics", "{count}개"),
+    "alerts.forget_topics#one": ("1 followed topic", "1개"),
+    "alerts.forget_papers": ("{count} saved papers", "논문 {count}편"),
+    "alerts.forget_papers#one": ("1 saved paper", "논문 1편"),
+    "alerts.forget_alerts": ("{count} queued and sent alerts", "{count}건"),
+    "alerts.forget_alerts#one": ("1 queued or sent alert", "1건"),
     "alerts.forget_cancelled": ("Nothing was deleted.", "아무것도 지우지 않았습니다."),
 }

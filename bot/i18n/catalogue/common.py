@@ -9,6 +9,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Something went wrong on our side. If it keeps happening, quote error id `{error_id}`.",
         "처리 중 문제가 생겼습니다. 계속되면 오류 번호 `{error_id}`를 알려 주세요.",
     ),
+    "error.command_gone": (
+        "This command no longer exists: paperbot dropped it. Discord may show it for a while"
+        " longer; type `/` to see the commands there are.",
+        "이 명령은 이제 없습니다. paperbot에서 빠진 명령인데 Discord에 잠시 더 보일 수 있습니다."
+        " `/`를 입력해 지금 있는 명령을 확인해 주세요.",
+    ),
+    "error.command_changed": (
+        "This command has changed since Discord last loaded it. Try again in a minute, or"
+        " reload Discord (Ctrl+R).",
+        "Discord에 보이는 명령이 바뀌기 전 모습입니다. 1분 뒤에 다시 하거나 Discord를 새로"
+        " 고침(Ctrl+R)해 주세요.",
+    ),
+    "error.bad_value": (
+        "One of the values could not be used. Pick it from the suggestions and try again.",
+        "입력한 값 하나를 쓸 수 없습니다. 자동완성 목록에서 골라 다시 해 주세요.",
+    ),
+    "error.discord.unknown_channel": (
+        "Discord says this channel no longer exists.",
+        "Discord에 따르면 이 채널은 더 이상 없습니다.",
+    ),
+    "error.discord.unknown_message": (
+        "Discord says the message is gone: it was deleted.",
+        "Discord에 따르면 메시지가 삭제되었습니다.",
+    ),
+    "error.discord.unknown_interaction": (
+        "Discord no longer accepts an answer to this command (it took too long). Run it again.",
+        "시간이 너무 지나 Discord가 이 명령의 답을 받지 않습니다. 다시 실행해 주세요.",
+    ),
+    "error.discord.already_answered": (
+        "This command was already answered.",
+        "이 명령에는 이미 답했습니다.",
+    ),
+    "error.discord.missing_access": (
+        "I cannot see this channel: give paperbot the View Channel permission here.",
+        "이 채널을 볼 수 없습니다. 여기서 paperbot에게 채널 보기 권한을 주세요.",
+    ),
+    "error.discord.closed_dms": (
+        "I cannot send you a direct message: allow DMs from server members, then try again.",
+        "DM을 보낼 수 없습니다. 서버 멤버의 DM을 허용한 뒤 다시 해 주세요.",
+    ),
+    "error.discord.missing_permissions": (
+        "Discord did not let me do that here: paperbot is missing a permission in this"
+        " channel. A server admin can check its role.",
+        "Discord가 이 작업을 막았습니다. 이 채널에서 paperbot에게 권한이 없습니다."
+        " 서버 관리자가 봇 역할을 확인해 주세요.",
+    ),
+    "error.discord.invalid_form": (
+        "Discord refused the answer as too long or malformed. Try a narrower request.",
+        "Discord가 답이 너무 길거나 형식이 맞지 않는다며 거절했습니다. 범위를 좁혀 다시 해 주세요.",
+    ),
+    "error.discord.not_found": (
+        "Discord says what this needed no longer exists.",
+        "Discord에 따르면 필요한 대상이 더 이상 없습니다.",
+    ),
+    "error.discord.rate_limited": (
+        "Discord asked paperbot to slow down. Try again in a minute.",
+        "Discord가 요청을 줄이라고 했습니다. 1분 뒤에 다시 해 주세요.",
+    ),
+    "error.discord.server": (
+        "Discord is having trouble right now. Try again in a minute.",
+        "지금 Discord에 문제가 있습니다. 1분 뒤에 다시 해 주세요.",
+    ),
+    "error.discord.other": (
+        "Discord refused the request (HTTP {status}). Try again in a minute.",
+        "Discord가 요청을 거절했습니다 (HTTP {status}). 1분 뒤에 다시 해 주세요.",
+    ),
     "error.cooldown": (
         "You are going a little fast: try again in {seconds} seconds.",
         "조금 천천히요! {seconds}초 뒤에 다시 해 주세요.",

@@ -34,9 +34,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "announce.reason.forbidden": ("missing permissions", "권한 없음"),
     "announce.reason.not_found": ("the channel no longer exists", "채널이 삭제됨"),
+    "announce.reason.missing_access": (
+        "the bot cannot see the channel (View Channel)",
+        "봇이 채널을 볼 수 없음 (채널 보기 권한)",
+    ),
+    "announce.reason.unknown_guild": ("the server is no longer available", "서버에 접근할 수 없음"),
+    "announce.reason.unknown_message": (
+        "a message the announcement needed was deleted",
+        "공지에 필요한 메시지가 삭제됨",
+    ),
+    "status.reason.rate_limited": (
+        "Discord asked the bot to slow down",
+        "Discord가 요청을 줄이라고 함",
+    ),
+    "status.reason.discord_server": (
+        "a server error at Discord (HTTP {status})",
+        "Discord 서버 오류 (HTTP {status})",
+    ),
+    "status.reason.discord_http": (
+        "Discord refused the request (HTTP {status})",
+        "Discord가 요청을 거절함 (HTTP {status})",
+    ),
+    "status.reason.network": ("no connection to Discord", "Discord에 연결할 수 없음"),
+    "status.reason.unexpected": (
+        "an unexpected error in paperbot (the operator's log has the details)",
+        "paperbot 내부 오류 (자세한 내용은 운영자 로그에)",
+    ),
+    "status.reason.gave_up": (
+        "gave up after {count} attempts: {reason}",
+        "{count}번 시도 후 포기: {reason}",
+    ),
+    "status.reason.gave_up#one": (
+        "gave up after 1 attempt: {reason}",
+        "1번 시도 후 포기: {reason}",
+    ),
+    "announce.reason.bad_timezone": (
+        "the time zone {zone!q} is not available any more; choose one with /settings timezone",
+        "시간대 {zone!q}을(를) 더 이상 쓸 수 없습니다. /설정 시간대로 다시 고르세요",
+    ),
+    "announce.reason.corrupt_settings": (
+        "the stored settings could not be read; set the channel again with /settings channel",
+        "저장된 설정을 읽을 수 없습니다. /설정 채널로 채널을 다시 정하세요",
+    ),
     "settings.need_channel": (
         "Announcements are not set up here yet: start with `/settings channel`.",
         "아직 공지 설정이 없습니다. 먼저 `/설정 채널`로 채널을 정해 주세요.",
+    ),
+    "settings.need_channel_again": (
+        "This server's stored settings could not be read: choose the channel again with"
+        " `/settings channel`.",
+        "이 서버의 저장된 설정을 읽을 수 없습니다. `/설정 채널`로 채널을 다시 정해 주세요.",
+    ),
+    "announce.paused": (
+        "Announcements are paused in this server: {reason}.",
+        "이 서버의 공지가 일시 중지되어 있습니다: {reason}.",
     ),
     "settings.bad_timezone": (
         "{zone!q} is not a time zone I know. Use an IANA name such as `Asia/Seoul`,"
@@ -122,8 +173,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "지금 공지를 올리는 중입니다.",
     ),
     "announce.now.retry": (
-        "Discord had a problem ({reason}); I will try again by myself at {when}.",
-        "Discord 쪽 문제로 실패했습니다 ({reason}). {when}에 자동으로 다시 시도합니다.",
+        "Could not post this time ({reason}); I will try again by myself at {when}.",
+        "이번에는 올리지 못했습니다 ({reason}). {when}에 자동으로 다시 시도합니다.",
     ),
     "announce.now.stalled": (
         "The last attempt was interrupted (the bot stopped); it resumes by itself by {when}.",

@@ -36,7 +36,7 @@ async def keyword_matches(
     if not groups:
         return set()
     # A rowid range next to MATCH is applied inside FTS5 (new papers have adjacent ids);
-    # a rowid IN list would re-run the MATCH per id (see _search._page).
+    # a rowid IN list would re-run the MATCH per id (see ``bot.store.papers.search._page``).
     rows = await db.execute_fetchall(
         "SELECT rowid FROM paper_search WHERE paper_search MATCH ? AND rowid BETWEEN ? AND ?",
         (match_expression(groups), min(paper_ids), max(paper_ids)),

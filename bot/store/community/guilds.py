@@ -1,5 +1,11 @@
 """Server settings and announcement deliveries: what each server wants and what it got.
 
+Every per-server setting is a column of the one ``guild_settings`` table and is read and
+written here: the announcement settings (set together, once a channel is chosen) and the
+choices that need no channel (``search_public``, ``announce_chart``). A new setting is a
+column with a default, a field of ``GuildSettings`` and, if it needs no channel, a
+``_set_choice`` column.
+
 Exactly-once is built from durable claims, not from memory: an announcement is a
 ``deliveries`` row per (guild, issue), claimed with an owner token and a lease (``INSERT ...
 ON CONFLICT DO UPDATE ... WHERE lease expired``). Every step (summary, overview, thread,
@@ -22,9 +28,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sqlite3
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.clock import Clock, iso, parse_iso, utcnow
@@ -39,6 +46,7 @@ from bot.store.community.slots import (
     Schedule,
     ScheduleError,
     parse_time,
+    valid_zone,
     what_is_due,
 )
 
@@ -53,6 +61,9 @@ __all__ = [
     "delivery_state",
 ]
 
+log = logging.getLogger(__name__)
+EPOCH_TIME = parse_iso(EPOCH)
+
 #: The owner of a claim no worker holds: waiting for its retry time (``lease_until``).
 RELEASED = "released"
 DeliveryState = Literal["posting", "stalled", "waiting"]
@@ -60,6 +71,14 @@ DeliveryState = Literal["posting", "stalled", "waiting"]
 
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
+    """A server's announcement settings and its other choices (one ``guild_settings`` row).
+
+    ``fault``: the stored row can no longer be used as it is (a time zone this runtime
+    cannot resolve, an unreadable value); announcements stop in that server alone until an
+    admin changes its settings, and ``/status`` and ``/settings show`` say why. Reading a
+    row never raises: one bad row must not stop the bot for every other server.
+    """
+
     guild_id: int
     channel_id: int
     weekday: int
@@ -74,14 +93,23 @@ class GuildSettings:
     disabled_at: dt.datetime | None
     notice_pending: bool
     updated_at: dt.datetime
+    search_public: bool = True
+    announce_chart: bool = False
+    fault: str | None = None
 
     @property
     def schedule(self) -> Schedule:
+        """The weekly slot; raises ``ScheduleError`` for a faulted row (check ``enabled``)."""
         return Schedule(self.weekday, parse_time(self.time), self.timezone)
 
     @property
     def enabled(self) -> bool:
-        return self.disabled_reason is None
+        return self.disabled_reason is None and self.fault is None
+
+    @property
+    def reason(self) -> str | None:
+        """Why announcements are paused here, if they are: the fault first."""
+        return self.fault or self.disabled_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,8 +170,11 @@ class LastPost:
 
 _GUILD_COLUMNS = (
     "guild_id, channel_id, weekday, time, timezone, role_id, kinds, language, configured_at,"
-    " baseline_document_id, disabled_reason, disabled_at, notice_pending, updated_at"
+    " baseline_document_id, disabled_reason, disabled_at, notice_pending, updated_at,"
+    " search_public, announce_chart"
 )
+# A row with a channel has announcements set up; one without holds only other choices.
+_ANNOUNCING = "channel_id IS NOT NULL"
 _DELIVERY_COLUMNS = (
     "id, guild_id, document_id, channel_id, status, claim_owner, lease_until,"
     " summary_message_id, overview_message_id, thread_id, papers_posted, attempts, last_error,"
@@ -152,22 +183,77 @@ _DELIVERY_COLUMNS = (
 
 
 def _guild(row: sqlite3.Row) -> GuildSettings:
-    language: Lang = "en" if row["language"] == "en" else "ko"
+    """The settings of one row; a row that cannot be used comes back with its ``fault``."""
+    guild_id = int(row["guild_id"])
+    try:
+        settings = _read_guild(row)
+    except (ValueError, TypeError, KeyError, json.JSONDecodeError) as exc:
+        log.warning("guild %s: unreadable settings row: %s", guild_id, exc)
+        return _faulted(row, guild_id, "corrupt_settings")
+    if not valid_zone(settings.timezone):
+        return replace(settings, fault=f"bad_timezone:{settings.timezone[:60]}")
+    return settings
+
+
+def _read_guild(row: sqlite3.Row) -> GuildSettings:
+    language = row["language"]
+    if language not in ("ko", "en"):
+        raise ValueError(f"language {language!r}")
+    kinds = json.loads(row["kinds"])
+    if not isinstance(kinds, list) or not kinds:
+        raise ValueError(f"kinds {row['kinds']!r}")
+    time = str(row["time"])
+    parse_time(time)
+    weekday = _strict_int(row["weekday"])
+    if not 0 <= weekday <= 6:
+        raise ValueError(f"weekday {weekday}")
     return GuildSettings(
         guild_id=int(row["guild_id"]),
-        channel_id=int(row["channel_id"]),
-        weekday=int(row["weekday"]),
-        time=str(row["time"]),
+        channel_id=_strict_int(row["channel_id"]),
+        weekday=weekday,
+        time=time,
         timezone=str(row["timezone"]),
-        role_id=None if row["role_id"] is None else int(row["role_id"]),
-        kinds=tuple(json.loads(row["kinds"])),
+        role_id=None if row["role_id"] is None else _strict_int(row["role_id"]),
+        kinds=tuple(DigestKind(kind).value for kind in kinds),
         language=language,
         configured_at=parse_iso(row["configured_at"]),
-        baseline_document_id=int(row["baseline_document_id"]),
+        baseline_document_id=_strict_int(row["baseline_document_id"]),
         disabled_reason=row["disabled_reason"],
         disabled_at=opt_time(row["disabled_at"]),
         notice_pending=bool(row["notice_pending"]),
         updated_at=parse_iso(row["updated_at"]),
+        search_public=bool(row["search_public"]),
+        announce_chart=bool(row["announce_chart"]),
+    )
+
+
+def _strict_int(value: object) -> int:
+    """An integer column's value; text in it (SQLite keeps what it is given) is corrupt."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"not an integer: {value!r}")
+    return value
+
+
+def _faulted(row: sqlite3.Row, guild_id: int, fault: str) -> GuildSettings:
+    """What can be said about a row that cannot be read: enough for ``/status``."""
+    channel = row["channel_id"]
+    zone = row["timezone"]
+    return GuildSettings(
+        guild_id=guild_id,
+        channel_id=channel if isinstance(channel, int) else 0,
+        weekday=0,
+        time="00:00",
+        timezone=zone if isinstance(zone, str) and valid_zone(zone) else DEFAULT_TIMEZONE,
+        role_id=None,
+        kinds=(DigestKind.WEEKLY.value,),
+        language="en" if row["language"] == "en" else "ko",
+        configured_at=EPOCH_TIME,
+        baseline_document_id=0,
+        disabled_reason=row["disabled_reason"] if isinstance(row["disabled_reason"], str) else None,
+        disabled_at=None,
+        notice_pending=False,
+        updated_at=EPOCH_TIME,
+        fault=fault,
     )
 
 
@@ -201,17 +287,64 @@ class GuildStore:
     # -- guild settings -------------------------------------------------------------------
 
     async def get_guild(self, guild_id: int) -> GuildSettings | None:
+        """The server's settings if it set up announcements (chose a channel), else None."""
         rows = await self._db.fetch(
-            f"SELECT {_GUILD_COLUMNS} FROM guild_settings WHERE guild_id = ?", (guild_id,)
+            f"SELECT {_GUILD_COLUMNS} FROM guild_settings WHERE guild_id = ? AND {_ANNOUNCING}",
+            (guild_id,),
         )
         return _guild(rows[0]) if rows else None
 
     async def configured_guilds(self, *, enabled_only: bool = False) -> list[GuildSettings]:
-        where = " WHERE disabled_reason IS NULL" if enabled_only else ""
+        """Servers with announcements set up; ``enabled_only``: those not paused (neither
+        disabled by an error nor faulted)."""
+        where = " AND disabled_reason IS NULL" if enabled_only else ""
         rows = await self._db.fetch(
-            f"SELECT {_GUILD_COLUMNS} FROM guild_settings{where} ORDER BY guild_id"
+            f"SELECT {_GUILD_COLUMNS} FROM guild_settings WHERE {_ANNOUNCING}{where}"
+            " ORDER BY guild_id"
         )
-        return [_guild(row) for row in rows]
+        guilds = [_guild(row) for row in rows]
+        return [guild for guild in guilds if guild.enabled] if enabled_only else guilds
+
+    # -- choices that need no announcement channel ---------------------------------------
+
+    async def search_public(self, guild_id: int) -> bool:
+        """Whether ``/search`` answers for everyone in this server (the default)."""
+        rows = await self._db.fetch(
+            "SELECT search_public FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return bool(rows[0]["search_public"]) if rows else True
+
+    async def set_search_public(
+        self, guild_id: int, public: bool, *, now: dt.datetime | None = None
+    ) -> None:
+        await self._set_choice(guild_id, "search_public", public, now)
+
+    async def announce_chart(self, guild_id: int) -> bool:
+        """Whether the weekly trend chart goes with this server's weekly announcements."""
+        rows = await self._db.fetch(
+            "SELECT announce_chart FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        return bool(rows and rows[0]["announce_chart"])
+
+    async def set_announce_chart(
+        self, guild_id: int, enabled: bool, *, now: dt.datetime | None = None
+    ) -> None:
+        await self._set_choice(guild_id, "announce_chart", enabled, now)
+
+    async def _set_choice(
+        self,
+        guild_id: int,
+        column: Literal["search_public", "announce_chart"],
+        value: bool,
+        now: dt.datetime | None,
+    ) -> None:
+        """Set one yes/no choice, creating the server's row (with every default) if needed."""
+        await self._db.write(
+            f"INSERT INTO guild_settings (guild_id, {column}, updated_at) VALUES (?, ?, ?)"
+            f" ON CONFLICT (guild_id) DO UPDATE SET {column} = excluded.{column},"
+            " updated_at = excluded.updated_at",
+            (guild_id, int(value), iso(now or self._clock())),
+        )
 
     async def configure_guild(
         self,
@@ -247,6 +380,12 @@ class GuildStore:
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 " (SELECT coalesce(max(id), 0) FROM documents), ?)"
                 " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
+                # a row with only other choices gets its announcement baseline now
+                " configured_at = coalesce(guild_settings.configured_at,"
+                " excluded.configured_at),"
+                " baseline_document_id = CASE WHEN guild_settings.channel_id IS NULL"
+                " THEN excluded.baseline_document_id"
+                " ELSE guild_settings.baseline_document_id END,"
                 " weekday = excluded.weekday, time = excluded.time,"
                 " timezone = excluded.timezone, role_id = excluded.role_id,"
                 " kinds = excluded.kinds, language = excluded.language,"
@@ -274,12 +413,6 @@ class GuildStore:
         assert settings is not None
         return settings
 
-    async def remove_guild(self, guild_id: int) -> bool:
-        """Stop announcing in a guild (its delivery history goes with it)."""
-        return (
-            await self._db.write("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)) > 0
-        )
-
     async def disable_guild(self, guild_id: int, reason: str, now: dt.datetime) -> bool:
         """Stop retrying a guild whose channel we cannot post in, until settings change.
 
@@ -291,21 +424,6 @@ class GuildStore:
             " updated_at = ? WHERE guild_id = ? AND disabled_reason IS NULL",
             (reason, iso(now), iso(now), guild_id),
         )
-        return changed > 0
-
-    async def clear_disabled(self, guild_id: int, now: dt.datetime) -> bool:
-        changed = await self._db.write(
-            "UPDATE guild_settings SET disabled_reason = NULL, disabled_at = NULL,"
-            " notice_pending = 0, updated_at = ?"
-            " WHERE guild_id = ? AND disabled_reason IS NOT NULL",
-            (iso(now), guild_id),
-        )
-        if changed:
-            await self._db.write(
-                "UPDATE deliveries SET status = 'claimed', claim_owner = ?,"
-                " lease_until = ? WHERE guild_id = ? AND status = 'failed'",
-                (RELEASED, EPOCH, guild_id),
-            )
         return changed > 0
 
     async def take_guild_notice(self, guild_id: int) -> str | None:
@@ -366,7 +484,7 @@ class GuildStore:
     async def due_for_guild(self, guild_id: int, now: dt.datetime) -> Due:
         """``what_is_due`` for one guild, from the database alone."""
         settings = await self.get_guild(guild_id)
-        if settings is None:
+        if settings is None or not settings.enabled:
             return Due()
         issues = await self.issue_candidates(
             settings.kinds, after_document_id=settings.baseline_document_id

@@ -1,8 +1,9 @@
 """Forgetting: a server's data when the bot leaves it, a user's on request, and old records.
 
-- ``forget_guild``: announcement settings, every delivery record (cascade) and preferences.
-- ``forget_user``: the user's alert settings, subscriptions and queued or sent alerts
-  (cascade from ``alert_users``); nothing else in the store names a user.
+- ``forget_guild``: the server's settings row and every delivery record (cascade).
+- ``forget_user``: every row keyed by the user, in every table of ``USER_TABLES`` (alert
+  settings, subscriptions, queued and sent alerts, the reading list and its profile); a
+  test checks that list against every table of the schema with a ``user_id`` column.
 - ``purge``: finished delivery rows and finished alert rows older than a cutoff. A delivery
   row is what says "this issue was taken care of here", so before one goes, the guild's
   baseline (documents never announced on schedule) moves up to its document: an old issue
@@ -17,12 +18,33 @@ from dataclasses import dataclass
 from bot.clock import iso
 from bot.store._db import Database
 
-__all__ = ["PurgeReport", "RetentionStore"]
+__all__ = ["USER_TABLES", "PurgeReport", "RetentionStore", "UserData"]
+
+#: Every table keyed by a Discord user id: what ``/alerts forget`` deletes. Children of
+#: ``alert_users`` (subscriptions, the outbox) also go by cascade; they are listed so the
+#: list is the whole truth. A new table with a ``user_id`` column must be added here.
+USER_TABLES = (
+    "subscriptions",
+    "alert_outbox",
+    "library",
+    "reading_profiles",
+    "alert_users",
+)
 
 _FINISHED_DELIVERY = (
     "status IN ('sent', 'skipped', 'failed') AND coalesce(finished_at, updated_at) < :cutoff"
 )
 _FINISHED_ALERT = "status IN ('sent', 'failed', 'cancelled') AND updated_at < :cutoff"
+
+
+@dataclass(frozen=True, slots=True)
+class UserData:
+    """What the store keeps about one user."""
+
+    subscriptions: int = 0
+    alerts: int = 0  # queued and sent alert DMs
+    saved_papers: int = 0  # the reading list
+    settings: bool = False  # alert settings (paused, language, recommendations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,25 +59,36 @@ class RetentionStore:
 
     async def forget_guild(self, guild_id: int) -> bool:
         """Everything the store keeps about a guild; whether there was anything."""
-        async with self._db.transaction() as db:
-            settings = await db.execute(
-                "DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            )
-            prefs = await db.execute(
-                "DELETE FROM guild_preferences WHERE guild_id = ?", (guild_id,)
-            )
-            return settings.rowcount + prefs.rowcount > 0
+        return (
+            await self._db.write("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,)) > 0
+        )
 
-    async def forget_user(self, user_id: int) -> int:
-        """Everything the store keeps about a user; how many subscriptions they had."""
-        async with self._db.transaction() as db:
-            rows = list(
-                await db.execute_fetchall(
-                    "SELECT count(*) FROM subscriptions WHERE user_id = ?", (user_id,)
-                )
+    async def user_data(self, user_id: int) -> UserData:
+        """What the store keeps about a user, counted (what ``/alerts forget`` will delete)."""
+        counts: dict[str, int] = {}
+        for table in USER_TABLES:
+            rows = await self._db.fetch(
+                f"SELECT count(*) FROM {table} WHERE user_id = ?",
+                (user_id,),
             )
-            await db.execute("DELETE FROM alert_users WHERE user_id = ?", (user_id,))
-            return int(rows[0][0])
+            counts[table] = int(rows[0][0])
+        return UserData(
+            subscriptions=counts["subscriptions"],
+            alerts=counts["alert_outbox"],
+            saved_papers=counts["library"],
+            settings=counts["alert_users"] > 0,
+        )
+
+    async def forget_user(self, user_id: int) -> UserData:
+        """Delete every row keyed by the user, in one transaction; returns what there was."""
+        before = await self.user_data(user_id)
+        async with self._db.transaction() as db:
+            for table in USER_TABLES:
+                await db.execute(
+                    f"DELETE FROM {table} WHERE user_id = ?",
+                    (user_id,),
+                )
+        return before
 
     async def purge(self, cutoff: dt.datetime) -> PurgeReport:
         """Delete finished delivery and alert rows last touched before ``cutoff``."""

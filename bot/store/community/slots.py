@@ -23,6 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -35,7 +37,9 @@ __all__ = [
     "Schedule",
     "ScheduleError",
     "parse_time",
+    "valid_zone",
     "what_is_due",
+    "zone_names",
 ]
 
 DEFAULT_TIMEZONE = "Asia/Seoul"
@@ -61,11 +65,36 @@ def parse_time(text: str) -> dt.time:
         raise ScheduleError(f"not a time of day (HH:MM): {text!r}") from exc
 
 
-def _zone(name: str) -> ZoneInfo:
+# Names in the zone database that are not places: the host's own zone, a template for POSIX
+# TZ strings, and tzdata's "no zone configured" placeholder. A server's slot must never
+# depend on the host, so none of them is a server's time zone.
+_NOT_PLACES = frozenset({"localtime", "posixrules", "Factory"})
+
+
+@cache
+def zone_names() -> frozenset[str]:
+    """The IANA zone names a server may choose: those of the bundled ``tzdata`` package (a
+    dependency, so the list does not depend on the host having system zone files), minus
+    the names that are not places."""
+    listing = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in listing.splitlines() if line.strip()) - _NOT_PLACES
+
+
+def valid_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA zone a server may choose and this runtime can resolve."""
+    if name not in zone_names():
+        return False
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ScheduleError(f"unknown time zone: {name!r}") from exc
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _zone(name: str) -> ZoneInfo:
+    if not valid_zone(name):
+        raise ScheduleError(f"unknown time zone: {name!r}")
+    return ZoneInfo(name)
 
 
 def _require_aware(now: dt.datetime) -> None:

@@ -1,4 +1,5 @@
-"""Weekly tag counts for ``/trends``, and each server's "chart in announcements" choice.
+"""Weekly tag counts for ``/trends`` (a server's "chart in announcements" choice is one of
+its settings: ``GuildStore.announce_chart``).
 
 A mention counts in the ISO week (Monday to Sunday) of its digest's ``sort_date`` (a weekly
 issue's period start, else the digest's date), once per tag it carries: a paper in a weekly
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bot.clock import Clock, iso, utcnow
+from bot.clock import Clock, utcnow
 from bot.store._db import Database
 
 __all__ = ["RisingTag", "TrendSeries", "TrendStore", "WeekTagCount", "monday_of"]
@@ -120,20 +121,3 @@ class TrendStore:
         )
         count, newest_id, updated = rows[0]
         return f"{count}:{newest_id}:{updated}"
-
-    # -- per-server choice ----------------------------------------------------------------
-
-    async def announce_chart(self, guild_id: int) -> bool:
-        rows = await self._db.fetch(
-            "SELECT announce_chart FROM guild_trends WHERE guild_id = ?", (guild_id,)
-        )
-        return bool(rows and rows[0]["announce_chart"])
-
-    async def set_announce_chart(self, guild_id: int, enabled: bool) -> None:
-        """Record the choice; the guild must have announcement settings (foreign key)."""
-        await self._db.write(
-            "INSERT INTO guild_trends (guild_id, announce_chart, updated_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (guild_id) DO UPDATE SET"
-            " announce_chart = excluded.announce_chart, updated_at = excluded.updated_at",
-            (guild_id, int(enabled), iso(self._clock())),
-        )

@@ -325,14 +325,19 @@ async def test_a_timeout_is_retried_then_recorded(
     assert 8 in result.state.pending_topics
 
 
-async def test_a_gone_topic_is_given_up(server: FakeWeb, forum: ForumSource) -> None:
+async def test_a_topic_answered_404_once_is_kept_pending_with_its_reason(
+    server: FakeWeb, forum: ForumSource
+) -> None:
     server.route(CATEGORY, json_reply(topic_list([topic(8, WEEKLY_TITLE)])))
     server.route("/raw/8/1", status_reply(404))
     server.route("/t/8.json?include_raw=1", status_reply(404))
     result = await forum.fetch(None)
     assert [error.status for error in result.fetch_errors] == [404]
-    assert result.state.pending_topics == {}
-    assert 8 in result.state.seen_topics
+    pending = result.state.pending_topics[8]  # not given up on one answer
+    assert pending.last_error is not None
+    assert "HTTP 404 since" in pending.last_error
+    assert "given up if it lasts until" in pending.last_error
+    assert 8 not in result.state.seen_topics
 
 
 async def test_rate_limit_defers_the_next_poll(

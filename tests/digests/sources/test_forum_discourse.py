@@ -46,7 +46,7 @@ from .discourse import (
     topic_view,
     weekly_2026,
 )
-from .fakeweb import FakeWeb, Reply, json_reply, text_reply
+from .fakeweb import FakeWeb, Reply, ServerFactory, json_reply, status_reply, text_reply
 from .posts import (
     HTML_ONLY_COOKED,
     WEEKLY_2026_MARKDOWN,
@@ -270,10 +270,11 @@ async def test_a_rate_limited_topic_is_retried_with_backoff_and_never_given_up(
         assert "HTTP 429" in pending.last_error
         clock.advance(hours=3)
     assert state is not None
-    # Polls every 3 h; waits after each failure: 0, 1 h, 2 h, 4 h, 8 h...
-    assert tried == [True, True, True, True, False, True, False, False]
-    assert state.failures == {f"topic:{WEEKLY_2026_ID}": 5}
-    assert state.pending_topics[WEEKLY_2026_ID].retry_at == T0 + timedelta(hours=15 + 8)
+    # Polls every 3 h; waits after each failure: 0, 30 min, 1 h, then 2 h at most, so that
+    # the issue is read within two hours of the forum answering again.
+    assert tried == [True] * 8
+    assert state.failures == {f"topic:{WEEKLY_2026_ID}": 8}
+    assert state.pending_topics[WEEKLY_2026_ID].retry_at == T0 + timedelta(hours=21 + 2)
 
     clock.advance(days=1)  # the limit is lifted: the issue arrives
     server.route(RAW, text_reply(WEEKLY_2026_MARKDOWN))
@@ -288,19 +289,20 @@ async def test_a_waiting_topic_is_reported_on_polls_that_skip_it(
     server: FakeWeb, forum: ForumSource, clock: Clock
 ) -> None:
     server.route(CATEGORY, json_reply(category_page([weekly_2026()]), etag='"v1"'))
-    server.route(RAW, bad_gateway())
+    server.route(RAW, json_403())
+    server.route(JSON, json_403())
     state = (await forum.fetch(None)).state
-    state = (await forum.fetch(state)).state  # second failure: backs off an hour
+    state = (await forum.fetch(state)).state  # second failure: backs off half an hour
     retry_at = state.pending_topics[WEEKLY_2026_ID].retry_at
-    assert retry_at == T0 + timedelta(hours=1)
+    assert retry_at == T0 + timedelta(minutes=30)
     server.clear()
-    clock.advance(minutes=30)
+    clock.advance(minutes=20)
     waiting = await forum.fetch(state)
     assert topic_requests(server) == []  # not due: not asked
     (error,) = waiting.fetch_errors
     assert error.url == f"{server.base}/t/{WEEKLY_2026_SLUG}/{WEEKLY_2026_ID}"
-    assert "not read yet (2 failed, next try after 2026-06-15 03:00:00 UTC)" in error.reason
-    assert "HTTP 502" in error.reason
+    assert "not read yet (2 failed, next try after 2026-06-15 02:30:00 UTC)" in error.reason
+    assert "HTTP 403" in error.reason
     assert waiting.state.last_error is not None
 
 
@@ -356,8 +358,8 @@ async def test_answers_that_may_pass_keep_the_topic_pending(
     assert reason in result.fetch_errors[0].reason
 
 
-async def test_html_404_then_json_404_gives_the_topic_up(
-    server: FakeWeb, forum: ForumSource
+async def test_html_404_then_json_404_gives_the_topic_up_only_after_days(
+    server: FakeWeb, forum: ForumSource, clock: Clock
 ) -> None:
     server.route(CATEGORY, json_reply(category_page([weekly_2026()])))
     server.route(RAW, html_404())
@@ -365,11 +367,42 @@ async def test_html_404_then_json_404_gives_the_topic_up(
     result = await forum.fetch(None)
     (error,) = result.fetch_errors
     assert (error.status, error.url) == (404, f"{server.base}{JSON}")
-    assert result.state.pending_topics == {}
+    assert WEEKLY_2026_ID in result.state.pending_topics  # one 404 proves little
+    asked = 1
+    for _ in range(80):  # hourly polls for three days and more
+        clock.advance(hours=1)
+        server.clear()
+        result = await forum.fetch(result.state)
+        asked += bool(topic_requests(server))
+        if WEEKLY_2026_ID not in result.state.pending_topics:
+            break
+        # Meanwhile /status says why, and until when.
+        assert any("given up if it lasts until" in e.reason for e in result.fetch_errors)
+    assert WEEKLY_2026_ID not in result.state.pending_topics
+    assert any(e.reason.startswith("given up: answered HTTP 404") for e in result.fetch_errors)
+    assert 4 <= asked <= 16  # asked again over the days, not every hour
     assert WEEKLY_2026_ID in result.state.seen_topics
     server.clear()
+    clock.advance(days=1)
     await forum.fetch(result.state)  # gone: not asked again, not re-checked
     assert topic_requests(server) == []
+
+
+async def test_a_topic_that_comes_back_after_a_404_is_read(
+    server: FakeWeb, forum: ForumSource, clock: Clock
+) -> None:
+    server.route(CATEGORY, json_reply(category_page([weekly_2026()])))
+    server.route(RAW, html_404())
+    server.route(JSON, json_404())
+    result = await forum.fetch(None)
+    clock.advance(days=1)
+    result = await forum.fetch(result.state)
+    assert WEEKLY_2026_ID in result.state.pending_topics
+    server.route(RAW, text_reply(WEEKLY_2026_MARKDOWN))  # unhidden by a moderator
+    clock.advance(days=1)
+    result = await forum.fetch(result.state)
+    assert len(result.documents) == 1
+    assert result.state.pending_topics == {}
 
 
 async def test_an_html_404_on_raw_falls_back_to_the_json_view(
@@ -548,4 +581,99 @@ def test_fancy_title_is_only_a_fallback() -> None:
     del entry["title"]
     parsed = topic_list(category_page([entry]))
     assert parsed is not None
-    assert parsed[0][0].ref.title == html.unescape(str(entry["fancy_title"]))
+    assert parsed.topics[0].ref.title == html.unescape(str(entry["fancy_title"]))
+
+
+# -- requests stay on the forum's host ---------------------------------------------------------
+
+
+async def test_a_raw_view_redirected_to_another_host_is_not_stored_as_the_issue(
+    server: FakeWeb, forum: ForumSource, start_server: ServerFactory
+) -> None:
+    elsewhere = await start_server()
+    elsewhere.route("/evil", text_reply(weekly_markdown()))  # a digest, but not the forum's
+    server.route(CATEGORY, json_reply(category_page([weekly_2026()])))
+    server.route(RAW, status_reply(302, Location=f"{elsewhere.base}/evil"))
+    server.route(JSON, status_reply(302, Location=f"{elsewhere.base}/evil"))
+    result = await forum.fetch(None)
+    assert result.documents == []
+    assert elsewhere.requests == []
+    (error,) = result.fetch_errors
+    assert error.url == f"{server.base}{JSON}"
+    assert "redirected to another host" in error.reason  # what /status shows
+    assert WEEKLY_2026_ID in result.state.pending_topics
+
+
+async def test_a_listing_redirected_to_another_host_is_refused(
+    server: FakeWeb, forum: ForumSource, start_server: ServerFactory
+) -> None:
+    elsewhere = await start_server()
+    elsewhere.route(CATEGORY, json_reply(category_page([weekly_2026()])))
+    server.route(CATEGORY, status_reply(301, Location=f"{elsewhere.base}{CATEGORY}"))
+    result = await forum.fetch(None)
+    assert elsewhere.requests == []
+    assert result.state.pending_topics == {}
+    (error,) = result.fetch_errors
+    assert "redirected to another host" in error.reason
+    assert result.state.last_error is not None
+    assert "redirected to another host" in result.state.last_error
+
+
+async def test_a_redirect_on_the_forums_own_host_is_followed(
+    server: FakeWeb, forum: ForumSource
+) -> None:
+    server.route(CATEGORY, json_reply(category_page([weekly_2026()])))
+    server.route(RAW, status_reply(301, Location="/raw/moved"))
+    server.route("/raw/moved", text_reply(WEEKLY_2026_MARKDOWN))
+    result = await forum.fetch(None)
+    assert only(result).key == "weekly:2026-06-08"
+    assert result.fetch_errors == []
+
+
+# -- after an outage, read within two hours of the forum answering again ----------------------
+
+
+async def test_after_a_long_outage_a_topic_is_read_within_two_hours_of_recovery(
+    server: FakeWeb, forum: ForumSource, clock: Clock
+) -> None:
+    server.route(CATEGORY, json_reply(category_page([weekly_2026()]), etag='"v1"'))
+    server.route(RAW, bad_gateway())
+    state: SourceState | None = None
+    for _ in range(24):  # a day of hourly polls, the forum's topics failing with 502
+        state = (await forum.fetch(state)).state
+        clock.advance(hours=1)
+    assert state is not None
+    recovered = clock()
+    server.route(RAW, text_reply(WEEKLY_2026_MARKDOWN))
+    documents: list[Document] = []
+    while not documents and clock() - recovered <= timedelta(hours=2):
+        result = await forum.fetch(state)
+        state, documents = result.state, result.documents
+        if not documents:
+            clock.advance(hours=1)
+    assert [document.key for document in documents] == ["weekly:2026-06-08"]
+    assert clock() - recovered <= timedelta(hours=2)
+
+
+def test_a_topic_id_sent_as_a_string_is_skipped_with_a_reason() -> None:
+    good, bad = listed(1, WEEKLY_TITLE), listed(2, "A string id")
+    bad["id"] = "2"
+    parsed = topic_list(category_page([good, bad]))
+    assert parsed is not None
+    assert [entry.ref.id for entry in parsed.topics] == [1]
+    (reason,) = parsed.skipped
+    assert "malformed id '2' (not an integer)" in reason
+    assert "A string id" in reason
+
+
+async def test_a_malformed_topic_id_reaches_the_sources_status(
+    server: FakeWeb, forum: ForumSource
+) -> None:
+    entry = weekly_2026()
+    entry["id"] = str(entry["id"])
+    server.route(CATEGORY, json_reply(category_page([entry])))
+    result = await forum.fetch(None)
+    (error,) = result.fetch_errors
+    assert error.url == f"{server.base}{CATEGORY}"
+    assert "malformed id" in error.reason
+    assert result.state.last_error is not None

@@ -16,6 +16,7 @@ from bot.digests.sources.base import SourceState
 from bot.digests.sources.forum import ForumSource
 from bot.digests.sources.http import HttpFetcher
 from bot.digests.tags import TagVocabulary
+from bot.ingest.poll import read_source
 from bot.store import Store
 
 from .discourse import (
@@ -28,7 +29,7 @@ from .discourse import (
     category_page,
     weekly_2026,
 )
-from .fakeweb import FakeWeb, json_reply, text_reply
+from .fakeweb import FakeWeb, ServerFactory, json_reply, status_reply, text_reply
 
 FOLLOWER = 1
 LEASE = timedelta(minutes=5)
@@ -102,3 +103,20 @@ async def test_an_edited_issue_is_updated_in_place_and_alerts_once(
     result = await forum.fetch(state)
     assert result.documents == []
     assert len(await community.alert_rows()) == 1
+
+
+async def test_a_redirect_to_another_host_is_the_reason_in_the_sources_status(
+    store: Store, http: HttpFetcher, vocabulary: TagVocabulary, start_server: ServerFactory
+) -> None:
+    """What /status shows: the source's last error names the refused redirect."""
+    forum_site, elsewhere = await start_server(), await start_server()
+    elsewhere.route(CATEGORY, json_reply(category_page([weekly_2026()])))
+    forum_site.route(CATEGORY, status_reply(302, Location=f"{elsewhere.base}{CATEGORY}"))
+    forum = ForumSource(http, vocabulary, base_url=forum_site.base)
+    read = await read_source(store, forum)
+    assert read.documents == 0
+    (status,) = await store.sources.statuses()
+    assert status.source == forum.name
+    assert status.last_error is not None
+    assert "redirected to another host" in status.last_error
+    assert elsewhere.requests == []

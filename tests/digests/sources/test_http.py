@@ -21,6 +21,7 @@ from bot.digests.sources.http import (
     default_user_agent,
     parse_retry_after,
     rate_limit_wait,
+    same_host,
 )
 
 from .fakeweb import (
@@ -272,3 +273,43 @@ async def test_a_429_without_retry_after_is_still_server_trouble(
     assert (caught.value.status, caught.value.retry_after) == (429, None)
     assert caught.value.server_trouble
     assert not HttpError("u", "HTTP 404", status=404).server_trouble
+
+
+# -- redirects stay on the host asked ---------------------------------------------------------
+
+
+async def test_a_redirect_on_the_same_host_is_followed(server: FakeWeb, http: HttpFetcher) -> None:
+    server.route("/old", status_reply(301, Location="/new"))
+    server.route("/new", text_reply("moved here"))
+    response = await http.get(f"{server.base}/old")
+    assert response.text() == "moved here"
+    assert response.url == f"{server.base}/new"
+
+
+async def test_a_redirect_to_another_host_is_refused_with_the_reason(
+    start_server: ServerFactory, http: HttpFetcher
+) -> None:
+    forum, elsewhere = await start_server(), await start_server()
+    forum.route("/raw/1", status_reply(302, Location=f"{elsewhere.base}/spam"))
+    elsewhere.route("/spam", text_reply("not the forum's"))
+    with pytest.raises(HttpError) as caught:
+        await http.get(f"{forum.base}/raw/1")
+    assert caught.value.status == 302
+    assert "redirected to another host" in caught.value.reason
+    assert elsewhere.requests == []  # never asked
+    assert not caught.value.server_trouble  # not retried
+
+
+async def test_endless_redirects_end(server: FakeWeb, http: HttpFetcher) -> None:
+    server.route("/loop", status_reply(302, Location="/loop"))
+    with pytest.raises(HttpError, match="redirects; not followed"):
+        await http.get(f"{server.base}/loop")
+
+
+def test_same_host() -> None:
+    assert same_host("https://a.example/x", "https://a.example:443/y")
+    assert same_host("http://a.example/x", "https://a.example/y")  # an upgrade
+    assert not same_host("https://a.example/x", "http://a.example/y")  # a downgrade
+    assert not same_host("https://a.example/x", "https://b.example/x")
+    assert not same_host("http://127.0.0.1:1/x", "http://127.0.0.1:2/x")
+    assert not same_host("https://a.example/x", "ftp://a.example/x")

@@ -337,3 +337,23 @@ def test_raw_urls_are_percent_encoded(http: HttpFetcher, vocabulary: TagVocabula
 def test_repo_must_be_owner_and_name(http: HttpFetcher, vocabulary: TagVocabulary) -> None:
     with pytest.raises(ValueError, match="owner/name"):
         NotesRepoSource(http, vocabulary, repo="ml-papers")
+
+
+async def test_a_note_redirected_to_another_host_is_not_read(
+    hosts: tuple[FakeWeb, FakeWeb],
+    http: HttpFetcher,
+    vocabulary: TagVocabulary,
+    start_server: ServerFactory,
+) -> None:
+    api, raw = hosts
+    elsewhere = await start_server()
+    note = NOTES_IN_REPO[0]
+    api.route(TREE, json_reply(tree([note])))
+    raw.route(RAW_ROOT + note.path, status_reply(302, Location=f"{elsewhere.base}/x.md"))
+    elsewhere.route("/x.md", Reply(200, (NOTES / note.sample).read_bytes()))
+    result = await make_source(http, vocabulary, api, raw).fetch(None)
+    assert result.documents == []
+    assert elsewhere.requests == []
+    (error,) = result.fetch_errors
+    assert "redirected to another host" in error.reason
+    assert note.sha not in result.state.seen_blobs  # owed, tried again next poll

@@ -21,7 +21,7 @@ from bot.settings import BUNDLED_DIGESTS
 from bot.store import Store
 from bot.store._db import connect, load_migrations, migrate
 
-from .test_ingest_signals import PAPERBOT, _workers
+from .test_signals import PAPERBOT, _workers
 
 EXTRA = BUNDLED_DIGESTS / "notes" / "230808 Shepherd.md"
 
@@ -71,6 +71,7 @@ def _configure(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
 def test_contents_do_not_depend_on_the_first_command(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    monkeypatch.setenv("PAPERBOT_DIGESTS__PATHS", json.dumps([str(BUNDLED_DIGESTS)]))
     extra = tmp_path / "extra"
     extra.mkdir()
     shutil.copy(EXTRA, extra / "231120 Shepherd reread.md")
@@ -91,7 +92,10 @@ def test_contents_do_not_depend_on_the_first_command(
     assert len(contents["ingest first"]) == 10  # the 9 samples and the extra note
 
 
-def test_an_interrupted_fill_is_completed_by_the_next_command(tmp_path: Path) -> None:
+def test_an_interrupted_fill_is_completed_by_the_next_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PAPERBOT_DIGESTS__PATHS", json.dumps([str(BUNDLED_DIGESTS)]))
     db = tmp_path / "s.db"
 
     async def half_filled() -> None:  # what a fill killed half-way leaves: some digests
