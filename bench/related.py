@@ -96,7 +96,12 @@ def ensure_store(corpus: Path, db: Path) -> float | None:
 
 async def topics_of(store: Store, corpus: Path) -> dict[int, int]:
     by_title: dict[str, int] = json.loads((corpus / "topics.json").read_text(encoding="utf-8"))
-    rows = await store.db.fetch("SELECT id, title_en FROM papers WHERE title_en IS NOT NULL")
+    # a paper merged from one mention keeps its title in the mention only (papers.title_en
+    # is NULL there since issue 9's size work): read both
+    rows = await store.db.fetch(
+        "SELECT p.id, coalesce(p.title_en, (SELECT m.title_en FROM mentions AS m"
+        " WHERE m.paper_id = p.id AND m.title_en IS NOT NULL LIMIT 1)) AS title FROM papers AS p"
+    )
     return {
         int(row[0]): by_title[str(row[1])] for row in rows if by_title.get(str(row[1]), -1) >= 0
     }
