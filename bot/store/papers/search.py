@@ -541,7 +541,7 @@ def _is_hangul(word: str) -> bool:
 
 
 PARTIAL_MAX = 60
-PARTIAL_RANKED = 300  # OR matches ranked by bm25 at most (the usual tiers beyond)
+PARTIAL_RANKED = 1000  # OR matches ranked by bm25 at most (the newest)
 PARTIAL_ALTERNATIVES = 6
 PARTIAL_COMMON_SHARE = 0.05  # terms in more papers than this do not retrieve partial matches
 PARTIAL_COMMON_MIN = 2_000  # (small stores are fast anyway)
@@ -589,11 +589,15 @@ async def _partial(
     rarer = [group for group in present if group_frequency(group, docs) <= common]
     present = rarer or [min(present, key=lambda group: group_frequency(group, docs))]
     planned = expressions(present, "OR", keys, exclude=groups)
-    total = await _count(db, planned.full)
-    if total == 0:
+    # One pass, no count: bm25 (titles weigh most) over the newest PARTIAL_RANKED matches.
+    rows = await db.execute_fetchall(
+        f"SELECT rowid, score FROM (SELECT rowid, {_BM25} AS score FROM paper_search"
+        " WHERE paper_search MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score LIMIT ?",
+        (planned.full, PARTIAL_RANKED, PARTIAL_MAX),
+    )
+    ranked = [(int(row[0]), -float(row[1])) for row in rows]
+    if not ranked:
         return [], 0
-    cap = min(PARTIAL_RANKED, ranked_max(present, len(keys)))
-    ranked = await _page(db, planned, total, cap, PARTIAL_MAX, 0)
     columns = await _columns(db, [paper_id for paper_id, _ in ranked])
     whole = sum(weights)
     matchers = [(needles(g), w) for g, w in zip(groups, weights, strict=True) if w > 0]
