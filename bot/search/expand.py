@@ -2,7 +2,10 @@
 
 A query word or phrase that names a concept of the glossary (``양자화``, ``speculative
 decoding``, ``어텐션``) or an alias of a tag (``강화학습``) also matches the concept's other
-forms as phrases, in both directions, and papers carrying the concept's tag. Matching is on
+forms, in both directions, and papers carrying the concept's tag. A form of several words with
+a Latin one matches as its words near each other in any order (``merging models`` = ``model
+merging``), and mixed-script spellings are formed from one form's head and another's last
+word (``key-value 캐시``); a concept is recognised whatever the order of its words. Matching is on
 normalised words (English stems, Korean without particles or spaces), so ``양자화를``,
 ``quantized`` or ``검색증강생성`` find their concept too.
 

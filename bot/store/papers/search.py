@@ -3,17 +3,21 @@
 Query analysis and MATCH expressions are pure code in ``bot.search`` (``analysis``, ``plan``,
 ``expand``); this module runs them, with fallbacks and filters, and reads the records.
 
-Strategy: all terms (AND); if nothing matches, the last word may be half typed: add it as a
-prefix; if still nothing, correct terms absent from the index vocabulary to a term one edit
-away (most frequent wins); if still nothing, reduce inflected Korean words to their nouns
-(``relaxed``). Never "any term": every concept of the query must match (the relevance floor),
-else nothing is claimed and the caller shows suggestions. At every step a term the glossary
-or the tag vocabulary knows also matches its other forms (``bot.search.expand``), ranked after the
-papers that match as typed.
+Strategy (issue 17: recall first, precision by ranking). Function words are dropped, long
+joined Korean compounds split into their words (``_segment``). Then all terms (AND); if
+nothing matches, the last word may be half typed: add it as a prefix; if still nothing,
+correct terms absent from the index vocabulary to a term one edit away from what was typed
+(``plan.choose_correction``); if still nothing, reduce inflected Korean words to their
+nouns (``relaxed``). At every step a term the glossary or the tag vocabulary knows also
+matches its other forms (``bot.search.expand``), and a rare Hangul loanword the English
+words that sound like it (``_bridge``), ranked after the papers that match as typed. When
+all that does not fill the page, papers with some of the meaningful terms follow, ranked by
+how much of the query they cover (``_partial``); nothing is returned only when no paper
+shares a meaningful term.
 
-Speed (the target is p99 <= 30 ms at 100,000 papers): every query is first *counted*, which is
-a cheap doclist walk; bm25 ranking, the expensive part (microseconds per matching row), is
-bounded per query (see ``ranked_max`` and ``_page``). Tag and kind filters are FTS terms in
+Speed (bench/README.md, issue 17): every query is first *counted*, which is a cheap doclist
+walk; bm25 ranking, the expensive part (microseconds per matching row), is bounded per query
+(see ``ranked_max`` and ``_page``; partial matches rank the newest ``PARTIAL_RANKED``). Tag and kind filters are FTS terms in
 the ``keys`` column, so FTS5 intersects them with the query itself. Records are fetched for
 the page's ids only.
 """
