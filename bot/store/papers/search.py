@@ -17,9 +17,9 @@ shares a meaningful term.
 
 Speed (bench/README.md, issue 17): every query is first *counted*, which is a cheap doclist
 walk; bm25 ranking, the expensive part (microseconds per matching row), is bounded per query
-(see ``ranked_max`` and ``_page``; partial matches rank the newest ``PARTIAL_RANKED``). Tag and kind filters are FTS terms in
-the ``keys`` column, so FTS5 intersects them with the query itself. Records are fetched for
-the page's ids only.
+(see ``ranked_max`` and ``_page``; partial matches rank the newest ``PARTIAL_RANKED``). Tag
+and kind filters are FTS terms in the ``keys`` column, so FTS5 intersects them with the query
+itself. Records are fetched for the page's ids only.
 """
 
 from __future__ import annotations
