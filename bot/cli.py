@@ -26,7 +26,7 @@ from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.ingest.files import IngestTotals, ingest_paths
 from bot.runtime.operator_errors import report_faults
-from bot.services.lookup import Lookup, UnknownTagError
+from bot.services.lookup import Lookup, NoPapersTaggedError, UnknownTagError
 from bot.settings import Settings, load_settings
 from bot.store import Store, needs_read_only
 from bot.store.records import PaperRecord
@@ -475,6 +475,8 @@ async def _known_tag(store: Store, settings: Settings, raw: str | None) -> str |
     lookup = Lookup(store)
     try:
         return await lookup.known_tag(raw)
+    except NoPapersTaggedError as error:  # a real tag, just no paper yet: nothing is found
+        return error.tag
     except UnknownTagError as error:
         if error.near:
             _fail(f"no tag {error.tag!r}; did you mean {' or '.join(error.near)}?")
