@@ -69,6 +69,7 @@ async def ingest_paths(
         for result in waiting:
             totals.failed += len(result.errors)
             totals.errors.extend(result.errors)
+            totals.notices.extend(result.notices)
             done += 1
             if on_progress is not None:
                 on_progress(done, len(files))
@@ -118,6 +119,8 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
     totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
     for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
+    for notice in totals.notices:
+        log.info("digest skipped: %s:%d: %s", notice.source, notice.line, notice.message)
     if settings.digests.paths:
         first = totals.errors[0] if totals.errors else None
         await store.sources.record(

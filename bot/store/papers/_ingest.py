@@ -40,10 +40,12 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import aiosqlite
+from pydantic.main import IncEx
 
-from bot.digests.models import DigestKind, Document, Paper
+from bot.digests.models import DigestKind, Document, Paper, normalise_title
 from bot.search.mentions import MentionFields, MergedPaper, merge_mentions
 from bot.store.papers._aliases import (
+    REVIEW_PREFIX,
     absorb_weekly_mentions,
     is_daily_kind,
     keep_older_ids,
@@ -98,15 +100,29 @@ class DocumentWrite:
 DocumentHook = Callable[[DocumentWrite], Awaitable[None]]
 
 
+_PAPER_WITHOUT_REVIEW: dict[str, IncEx | bool] = {"__all__": {"review"}}
+_WITHOUT_REVIEW: dict[str, IncEx | bool] = {"source": True, "papers": _PAPER_WITHOUT_REVIEW}
+
+
 def content_hash(document: Document) -> str:
     """sha256 of the document without ``source``: the same file read through another path
-    spelling (relative, absolute, a symlink, a year folder) is unchanged."""
-    return hashlib.sha256(document.model_dump_json(exclude={"source"}).encode()).hexdigest()
+    spelling (relative, absolute, a symlink, a year folder) is unchanged.
+
+    ``Paper.review`` counts only where it is set: documents without reviews hash as they did
+    before the field existed, so upgrading does not rewrite every stored document."""
+    exclude: IncEx = {"source"} if document.is_review else _WITHOUT_REVIEW
+    return hashlib.sha256(document.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 
 def paper_identity(document: Document, paper: Paper, position: int) -> str:
     """``Paper.identity``, except that an entry with neither arXiv link nor title must not
-    collapse with every other such entry into one ``title:`` paper."""
+    collapse with every other such entry into one ``title:`` paper, and that a review is
+    dated: ``review:<YYYY-MM-DD> <normalised title>`` (``review:<title>`` if undated), so the
+    many "Thoughts on recent papers" stay one entry each, wherever their files live."""
+    if paper.review:
+        title = normalise_title(paper.title) or normalise_title(document.title)
+        day = document.date or document.period_start
+        return f"{REVIEW_PREFIX}{day.isoformat()} {title}" if day else f"{REVIEW_PREFIX}{title}"
     identity = paper.identity
     if identity != "title:":
         return identity
@@ -180,9 +196,15 @@ async def prepare(document: Document, digest: str) -> PreparedDocument:
         )
         identities.append(identity)
         by_identity.setdefault(identity, []).append(mention)
-        if is_daily_kind(kind) and (short := short_identity(paper.title_en)) not in (
-            None,
-            identity,
+        # A review is no paper: it never takes over a weekly's short name.
+        if (
+            not paper.review
+            and is_daily_kind(kind)
+            and (short := short_identity(paper.title_en))
+            not in (
+                None,
+                identity,
+            )
         ):
             shorts[identity] = str(short)
         mentions.append(
