@@ -4,6 +4,7 @@ of a note in two folders are one note with a notice, by every entry point."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.digests.models import DigestKind, Document, Link, LinkKind, Paper
 from bot.digests.parse import parse_file
 from bot.digests.sources import DirectorySource
 from bot.digests.tags import load_vocabulary
@@ -164,3 +166,43 @@ async def test_the_directory_poll_applies_the_same_rule(tmp_path: Path) -> None:
         (str(PAPERS / "2021" / "211122 ExT5.md"),)
     ]
     assert _rows(db, "SELECT count(*) FROM papers WHERE identity GLOB 'title:*'") == [(0,)]
+
+
+def _as_earlier_versions_stored_it(path: Path) -> Document:
+    """``230221 Anthropic.md`` as parsed before reviews existed: a note about its first link."""
+    links = [Link(kind=LinkKind.PAPER, url="https://arxiv.org/abs/2212.08073")]
+    return Document(
+        source=str(path),
+        kind=DigestKind.NOTE,
+        title="Anthropic",
+        date=dt.date(2023, 2, 21),
+        papers=[Paper(title_en="Anthropic", commentary="최근에 Anthropic 쪽에서", links=links)],
+    )
+
+
+@pytest.mark.parametrize("copy", [False, True])
+async def test_a_store_written_by_an_earlier_version_is_repaired_in_place(
+    tmp_path: Path, copy: bool
+) -> None:
+    root = tmp_path / "papers"
+    shutil.copytree(PAPERS / "2021", root / "2021")
+    (root / "2023").mkdir()
+    review = root / "2023" / "230221 Anthropic.md"
+    shutil.copy(PAPERS / "2023" / review.name, review)
+    if copy:  # a fuller copy elsewhere wins, and still takes over the old row of this one
+        (root / "reviews").mkdir()
+        text = review.read_text("utf-8")
+        (root / "reviews" / review.name).write_text(f"# Anthropic\n\n{text}", "utf-8")
+    db = tmp_path / "s.db"
+    async with await Store.open(db) as store:
+        await store.ingest([_as_earlier_versions_stored_it(review)])
+    assert _title(db, "arxiv:2212.08073") == "Anthropic"  # the damage earlier versions did
+
+    totals = await _ingest(db, root)
+    assert (totals.new, totals.failed) == (5, 0)  # the five 2021 notes; the review is updated
+    assert totals.updated == 1
+    assert _title(db, "arxiv:2212.08073") == "Constitutional AI: Harmlessness from AI Feedback"
+    assert _rows(db, "SELECT count(*) FROM documents") == [(6,)]
+    assert _rows(db, "SELECT key FROM documents WHERE title = 'Anthropic'") == [
+        ("note:name:230221 Anthropic.md",)
+    ]

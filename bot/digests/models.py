@@ -97,6 +97,9 @@ class Document(BaseModel):
     period_end: datetime.date | None = None
     intro: str | None = None
     papers: list[Paper] = Field(default_factory=list)
+    # Not content (never dumped, so not hashed): the other files of this run that hold the same
+    # note (copies; see ``DocumentBatch``), whose rows stored by earlier versions it adopts.
+    copy_sources: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def key(self) -> str:

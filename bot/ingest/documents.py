@@ -114,8 +114,11 @@ class DocumentBatch:
             self._seen[key] = _First(document.source, digest, size)
             kept[key] = document  # replaces the other copy if it was not stored yet
             stored, copy = document.source, first.source
+            document.copy_sources.append(copy)
         else:
             stored, copy = first.source, document.source
+            if (winner := kept.get(key)) is not None:
+                winner.copy_sources.append(copy)
         message = (
             f"not stored: a copy of {stored} (the same note, {key}), which has the fuller text"
         )

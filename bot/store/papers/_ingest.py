@@ -359,6 +359,8 @@ async def write_document(
         )
         if not rows and (former := prepared.document.former_key) is not None:
             rows = await _adopt(db, former, key)
+        if not rows:
+            rows = await _adopt_by_source(db, prepared.document, key)
         if rows and rows[0]["content_hash"] == prepared.digest:
             await _undo(db, scope)
             if meanwhile is not None:
@@ -487,6 +489,38 @@ async def _adopt(db: aiosqlite.Connection, former: str, key: str) -> list[sqlite
         await db.execute_fetchall(
             "UPDATE documents SET key = ? WHERE key = ? RETURNING id, content_hash",
             (key, former),
+        )
+    )
+
+
+async def _adopt_by_source(
+    db: aiosqlite.Connection, document: Document, key: str
+) -> list[sqlite3.Row]:
+    """Re-key the row this document's file was stored under with another key, if any.
+
+    One file holds one digest, so a stored row of the same kind read from the same file (the
+    same source, or a copy of this note that ``DocumentBatch`` set aside, ``copy_sources``)
+    under a key this version no longer gives is this document, keyed as an earlier version
+    parsed it: a review keyed by its first link, a note whose leading URL was not read. It is
+    updated in place, its old mentions replaced, instead of kept beside it forever, still
+    renaming the paper it wrongly claimed. The file's own source is preferred; ``[]`` if none.
+    """
+    sources = [document.source, *document.copy_sources]
+    candidates = list(
+        await db.execute_fetchall(
+            "SELECT id, source FROM documents WHERE kind = ? AND key <> ?"
+            " AND source IN (SELECT value FROM json_each(?))",
+            (document.kind.value, key, _json(sources)),
+        )
+    )
+    if not candidates:
+        return []
+    rank = {source: position for position, source in enumerate(sources)}
+    chosen = min(candidates, key=lambda row: (rank[row["source"]], row["id"]))
+    return list(
+        await db.execute_fetchall(
+            "UPDATE documents SET key = ? WHERE id = ? RETURNING id, content_hash",
+            (key, chosen["id"]),
         )
     )
 
