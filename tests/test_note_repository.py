@@ -206,3 +206,24 @@ async def test_a_store_written_by_an_earlier_version_is_repaired_in_place(
     assert _rows(db, "SELECT key FROM documents WHERE title = 'Anthropic'") == [
         ("note:name:230221 Anthropic.md",)
     ]
+
+
+async def test_copies_far_apart_in_a_big_repository_are_stored_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A store call per paper: the copies must still meet in one call, or each run would store
+    # the stub and then the annotated note over it ("updated: 2" forever).
+    monkeypatch.setattr("bot.ingest.files.STORE_PAPERS", 1)
+    monkeypatch.setattr("bot.ingest.pool.CHUNK", 1)
+    root = tmp_path / "papers"
+    shutil.copytree(PAPERS / "2021", root / "2021")
+    (root / "0inbox").mkdir()
+    shutil.copy(PAPERS / "arXiv" / "211122 ExT5.md", root / "0inbox")
+    db = tmp_path / "s.db"
+    first = await _ingest(db, root)
+    again = await _ingest(db, root)
+    assert (first.new, first.updated, first.failed, len(first.notices)) == (5, 0, 0, 1)
+    assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 5, 0)
+    assert _rows(db, "SELECT source FROM documents WHERE key GLOB 'note:arxiv:2111.10952*'") == [
+        (str(root / "2021" / "211122 ExT5.md"),)
+    ]
