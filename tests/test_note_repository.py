@@ -227,3 +227,14 @@ async def test_copies_far_apart_in_a_big_repository_are_stored_once(
     assert _rows(db, "SELECT source FROM documents WHERE key GLOB 'note:arxiv:2111.10952*'") == [
         (str(root / "2021" / "211122 ExT5.md"),)
     ]
+
+
+async def test_a_paper_record_says_whether_it_is_a_review(repo_db: Path) -> None:
+    ids = dict(_rows(repo_db, "SELECT identity, id FROM papers"))
+    async with await Store.open(repo_db) as store:
+        review = await store.get_paper(int(str(ids["review:2023-02-21 anthropic"])))
+        paper = await store.get_paper(int(str(ids["arxiv:2212.08073"])))
+    assert review is not None
+    assert paper is not None
+    assert (review.is_review, paper.is_review) == (True, False)
+    assert review.title == "Anthropic"

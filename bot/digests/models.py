@@ -14,6 +14,8 @@ from pydantic import BaseModel, Field
 
 from bot.digests._text import source_name
 
+# The identity prefix of a review: a note about several papers, never a paper (Paper.review).
+REVIEW_PREFIX = "review:"
 ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 
 
@@ -79,7 +81,7 @@ class Paper(BaseModel):
         papers" of different days stay two entries.
         """
         if self.review:
-            return f"review:{normalise_title(self.title)}"
+            return f"{REVIEW_PREFIX}{normalise_title(self.title)}"
         if arxiv := self.arxiv_id:
             return f"arxiv:{arxiv}"
         return f"title:{normalise_title(self.title)}"

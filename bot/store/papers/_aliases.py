@@ -30,13 +30,12 @@ from collections.abc import Iterable, Mapping
 
 import aiosqlite
 
-from bot.digests.models import normalise_title
+from bot.digests.models import REVIEW_PREFIX, normalise_title
 
 # The identity prefix of reviews: notes that discuss several papers (``Paper.review``). They
 # are entries of their own, never merged with a paper; search and related papers can tell them
 # by ``REVIEW_SQL`` (``p`` being ``papers``), which the identity index answers.
-REVIEW_PREFIX = "review:"
-REVIEW_SQL = "p.identity GLOB 'review:*'"
+REVIEW_SQL = f"p.identity GLOB '{REVIEW_PREFIX}*'"
 
 WINDOW_DAYS = 28
 _MIN_SHORT_CHARS = 2  # "X: ..." with a one-letter X names too many things

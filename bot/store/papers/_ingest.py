@@ -42,10 +42,9 @@ from typing import TypeVar
 import aiosqlite
 from pydantic.main import IncEx
 
-from bot.digests.models import DigestKind, Document, Paper, normalise_title
+from bot.digests.models import REVIEW_PREFIX, DigestKind, Document, Paper, normalise_title
 from bot.search.mentions import MentionFields, MergedPaper, merge_mentions
 from bot.store.papers._aliases import (
-    REVIEW_PREFIX,
     absorb_weekly_mentions,
     is_daily_kind,
     keep_older_ids,
