@@ -351,15 +351,14 @@ async def write_document(
     finish: asyncio.Future[None] | None = None
     await _run(db, scope.begin)
     try:
-        rows = list(
-            await db.execute_fetchall(
-                "SELECT id, content_hash FROM documents WHERE key = ?", (key,)
-            )
-        )
+        # One round trip: the row of this key, and the rows its file may have been stored
+        # under by earlier versions (see _adopt_by_source), which are rarely any.
+        found = list(await db.execute_fetchall(_DOCUMENT_ROWS, _document_rows(prepared, key)))
+        rows = [row for row in found if row["key"] == key]
         if not rows and (former := prepared.document.former_key) is not None:
             rows = await _adopt(db, former, key)
-        if not rows:
-            rows = await _adopt_by_source(db, prepared.document, key)
+        if not rows and found:
+            rows = await _adopt_by_source(db, prepared.document, key, found)
         if rows and rows[0]["content_hash"] == prepared.digest:
             await _undo(db, scope)
             if meanwhile is not None:
@@ -492,30 +491,39 @@ async def _adopt(db: aiosqlite.Connection, former: str, key: str) -> list[sqlite
     )
 
 
+# The row of a key, then the rows of the same kind and day read from the given sources.
+# Same day: a file's date (its name, its issue's week) is the same to every version, and
+# (kind, sort_date) is indexed, so this costs a lookup of the day, not a scan of every document
+# (which made a bulk load quadratic).
+_DOCUMENT_ROWS = (
+    "SELECT id, content_hash, key, source FROM documents WHERE key = ?1"
+    " UNION ALL SELECT id, content_hash, key, source FROM documents"
+    " WHERE kind = ?2 AND sort_date IS ?3 AND key <> ?1"
+    " AND source IN (SELECT value FROM json_each(?4))"
+)
+
+
+def _document_rows(prepared: PreparedDocument, key: str) -> tuple[object, ...]:
+    document = prepared.document
+    sources = [document.source, *document.copy_sources]
+    return (key, prepared.kind, prepared.sort_date, _json(sources))
+
+
 async def _adopt_by_source(
-    db: aiosqlite.Connection, document: Document, key: str
+    db: aiosqlite.Connection, document: Document, key: str, found: Sequence[sqlite3.Row]
 ) -> list[sqlite3.Row]:
     """Re-key the row this document's file was stored under with another key, if any.
 
-    One file holds one digest, so a stored row of the same kind read from the same file (the
-    same source, or a copy of this note that ``DocumentBatch`` set aside, ``copy_sources``)
-    under a key this version no longer gives is this document, keyed as an earlier version
-    parsed it: a review keyed by its first link, a note whose leading URL was not read. It is
-    updated in place, its old mentions replaced, instead of kept beside it forever, still
-    renaming the paper it wrongly claimed. The file's own source is preferred; ``[]`` if none.
+    One file holds one digest, so a stored row of the same kind and day read from the same
+    file (the same source, or a copy of this note that ``DocumentBatch`` set aside,
+    ``copy_sources``) under a key this version no longer gives is this document, keyed as an
+    earlier version parsed it: a review keyed by its first link, a note whose leading URL was
+    not read. It is updated in place, its old mentions replaced, instead of kept beside it
+    forever, still renaming the paper it wrongly claimed. The file's own source is preferred.
     """
-    sources = [document.source, *document.copy_sources]
-    candidates = list(
-        await db.execute_fetchall(
-            "SELECT id, source FROM documents WHERE kind = ? AND key <> ?"
-            " AND source IN (SELECT value FROM json_each(?))",
-            (document.kind.value, key, _json(sources)),
-        )
-    )
-    if not candidates:
-        return []
-    rank = {source: position for position, source in enumerate(sources)}
-    chosen = min(candidates, key=lambda row: (rank[row["source"]], row["id"]))
+    rank = {source: position for position, source in enumerate(document.copy_sources, 1)}
+    rank[document.source] = 0
+    chosen = min(found, key=lambda row: (rank.get(row["source"], len(rank)), row["id"]))
     return list(
         await db.execute_fetchall(
             "UPDATE documents SET key = ? WHERE id = ? RETURNING id, content_hash",
