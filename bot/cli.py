@@ -149,8 +149,9 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         out = Console(highlight=False)
         for doc in result.documents:
             when = doc.period_start or doc.date
+            kind = f"{doc.kind.value} (review)" if doc.is_review else doc.kind.value
             out.print(
-                f"[bold]{escape(doc.source)}[/]: {doc.kind.value} · {when or 'undated'} · "
+                f"[bold]{escape(doc.source)}[/]: {kind} · {when or 'undated'} · "
                 f"{len(doc.papers)} papers · {escape(doc.title)}"
             )
             for paper in doc.papers:
