@@ -180,7 +180,10 @@ def parse(text: str, source: str) -> Document:
         else:
             commentary.append(content)
     if _is_review(header_refs, all_refs, [title, name_title]):
-        return _review(source, day, name_title or title, [*abstract, *commentary], tags, cited)
+        heading = name_title or title
+        # a title line other than the review's own names a paper it discusses: keep it as text
+        body = [*([title] if title and title != heading else []), *abstract, *commentary]
+        return _review(source, day, heading, body, tags, cited, lines[0].number)
     title = title or name_title
     if title is None and len(links) == 0:
         raise DigestFormatError(lines[0].number, "note has neither a title nor a link")
@@ -216,11 +219,12 @@ def _review(
     text: list[str],
     tags: list[str],
     cited: LinkCollector,
+    line: int,
 ) -> Document:
     """A note about several papers: one entry, titled by its name, never a paper."""
     links = cited.links()
     if title is None and not links:
-        raise DigestFormatError(1, "note has neither a title nor a link")
+        raise DigestFormatError(line, "note has neither a title nor a link")
     heading = clip(title or links[0].url, MAX_TITLE_CHARS)
     title_ko, title_en = split_bilingual_title(heading)
     review = Paper(
@@ -229,7 +233,7 @@ def _review(
         commentary=clip("\n".join(text)) if text else None,
         tags=tags,
         links=links,
-        line=1,
+        line=line,
         review=True,
     )
     return Document(

@@ -274,6 +274,8 @@ def test_a_note_about_several_papers_is_a_review(name: str, text: str) -> None:
     assert review.authors == []
     assert document.key == f"note:name:{name}"  # keyed like a link-less note, by name
     assert len(review.links) >= 1
+    assert review.commentary is not None  # the whole text, every paper it names included
+    assert name != "200129 LM Pretraining.md" or review.commentary.startswith("SpanBERT")
 
 
 def test_a_leading_url_is_the_notes_own_link() -> None:
