@@ -192,7 +192,7 @@ async def test_a_store_written_by_an_earlier_version_is_repaired_in_place(
     if copy:  # a fuller copy elsewhere wins, and still takes over the old row of this one
         (root / "reviews").mkdir()
         text = review.read_text("utf-8")
-        (root / "reviews" / review.name).write_text(f"# Anthropic\n\n{text}", "utf-8")
+        (root / "reviews" / review.name).write_text(f"# 230221 최근 논문 몇 편\n\n{text}", "utf-8")
     db = tmp_path / "s.db"
     async with await Store.open(db) as store:
         await store.ingest([_as_earlier_versions_stored_it(review)])
@@ -203,8 +203,9 @@ async def test_a_store_written_by_an_earlier_version_is_repaired_in_place(
     assert totals.updated == 1
     assert _title(db, "arxiv:2212.08073") == "Constitutional AI: Harmlessness from AI Feedback"
     assert _rows(db, "SELECT count(*) FROM documents") == [(6,)]
-    assert _rows(db, "SELECT key FROM documents WHERE title = 'Anthropic'") == [
-        ("note:name:230221 Anthropic.md",)
+    stored = root / ("reviews" if copy else "2023") / review.name
+    assert _rows(db, "SELECT key, source FROM documents WHERE title = 'Anthropic'") == [
+        ("note:name:230221 Anthropic.md", str(stored))
     ]
 
 
@@ -238,3 +239,35 @@ async def test_a_paper_record_says_whether_it_is_a_review(repo_db: Path) -> None
     assert paper is not None
     assert (review.is_review, paper.is_review) == (True, False)
     assert review.title == "Anthropic"
+
+
+async def test_a_copy_stored_twice_by_an_earlier_version_is_retired(tmp_path: Path) -> None:
+    # Earlier versions keyed the two copies of a review differently and stored both: the
+    # year-folder copy on Constitutional AI's identity, the reviews/ copy by its name.
+    root = tmp_path / "papers"
+    shutil.copytree(PAPERS / "2021", root / "2021")
+    (root / "2023").mkdir()
+    (root / "reviews").mkdir()
+    review = root / "2023" / "230221 Anthropic.md"
+    shutil.copy(PAPERS / "2023" / review.name, review)
+    fuller = root / "reviews" / review.name
+    fuller.write_text(f"# 230221 최근 논문 몇 편\n\n{review.read_text('utf-8')}", "utf-8")
+    by_name = Document(
+        source=str(fuller),
+        kind=DigestKind.NOTE,
+        title="Anthropic",
+        date=dt.date(2023, 2, 21),
+        papers=[Paper(title_en="Anthropic", commentary="# Anthropic")],
+    )
+    db = tmp_path / "s.db"
+    async with await Store.open(db) as store:
+        await store.ingest([_as_earlier_versions_stored_it(review), by_name])
+    assert _rows(db, "SELECT count(*) FROM documents") == [(2,)]
+
+    totals = await _ingest(db, root)
+    assert (totals.new, totals.updated, totals.failed, len(totals.notices)) == (5, 1, 0, 1)
+    assert _title(db, "arxiv:2212.08073") == "Constitutional AI: Harmlessness from AI Feedback"
+    assert _rows(db, "SELECT source FROM documents WHERE title = 'Anthropic'") == [(str(fuller),)]
+    assert _rows(db, "SELECT count(*) FROM papers WHERE identity GLOB 'title:*'") == [(0,)]
+    again = await _ingest(db, root)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 6)

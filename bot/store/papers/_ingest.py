@@ -394,6 +394,10 @@ async def write_document(
                 )
             )
             document_id = int(inserted[0][0])
+        # Other rows of this file (or of a copy set aside) are what earlier versions made of
+        # it under keys no file gives any more; kept, they would still claim their papers.
+        if stale := sorted({int(row["id"]) for row in found} - {document_id}):
+            old_paper_ids |= await _retire(db, stale)
 
         aliases = {}
         if prepared.kind == DigestKind.WEEKLY.value:
@@ -530,6 +534,21 @@ async def _adopt_by_source(
             (key, chosen["id"]),
         )
     )
+
+
+async def _retire(db: aiosqlite.Connection, document_ids: Sequence[int]) -> set[int]:
+    """Delete stale documents; the papers their mentions were on, to re-merge or delete."""
+    ids = json.dumps(list(document_ids))
+    papers = {
+        int(row[0])
+        for row in await db.execute_fetchall(
+            "DELETE FROM mentions WHERE document_id IN (SELECT value FROM json_each(?))"
+            " RETURNING paper_id",
+            (ids,),
+        )
+    }
+    await db.execute("DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+    return papers
 
 
 async def _finish(
