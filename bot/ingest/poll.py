@@ -64,6 +64,8 @@ async def read_source(store: Store, source: Source, clock: Clock = utcnow) -> So
         return SourceRead(source.name, error=failure)
     batch = DocumentBatch(store)
     await batch.store_documents(result.documents)
+    for notice in batch.totals.notices:  # the same rule's notices as `paperbot ingest` prints
+        log.info("%s: skipped: %s: %s", source.name, notice.source, notice.message)
     parse_errors = [*result.parse_errors, *batch.totals.errors]
     for parse_error in parse_errors:
         log.warning(
