@@ -26,7 +26,7 @@ from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
 from bot.ingest.files import IngestTotals, ingest_paths
 from bot.runtime.operator_errors import report_faults
-from bot.services.lookup import Lookup, UnknownTagError
+from bot.services.lookup import Lookup, NoPapersTaggedError, UnknownTagError
 from bot.settings import Settings, load_settings
 from bot.store import Store, needs_read_only
 from bot.store.records import PaperRecord
@@ -162,6 +162,7 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         payload = {
             "documents": [doc.model_dump(mode="json") for doc in result.documents],
             "errors": [err.model_dump(mode="json") for err in result.errors],
+            "notices": [notice.model_dump(mode="json") for notice in result.notices],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
@@ -169,13 +170,15 @@ def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
         out = Console(highlight=False, soft_wrap=True)
         for doc in result.documents:
             when = doc.period_start or doc.date
+            kind = f"{doc.kind.value} (review)" if doc.is_review else doc.kind.value
             out.print(
-                f"[bold]{escape(doc.source)}[/]: {doc.kind.value} · {when or 'undated'} · "
+                f"[bold]{escape(doc.source)}[/]: {kind} · {when or 'undated'} · "
                 f"{len(doc.papers)} papers · {escape(doc.title)}"
             )
             for paper in doc.papers:
                 tags = " ".join(f"#{t}" for t in paper.tags)
                 out.print(f"  - {escape(paper.title)}  [dim]{escape(tags)}[/]")
+        _print_notices(result.notices)
         _print_errors(result.errors)
     return EXIT_DOCUMENT_FAILED if result.errors else EXIT_OK
 
@@ -184,6 +187,13 @@ def _print_errors(errors: Sequence[ParseError]) -> None:
     err = Console(stderr=True, highlight=False, soft_wrap=True)  # paths stay whole
     for error in errors:
         err.print(f"[red]error[/]: {escape(f'{error_place(error)}: {error.message}')}")
+
+
+def _print_notices(notices: Sequence[ParseError]) -> None:
+    """Files skipped on purpose (a copy of a note, a table): said, but no failure."""
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    for notice in notices:
+        err.print(f"[yellow]notice[/]: {escape(f'{error_place(notice)}: {notice.message}')}")
 
 
 def error_place(error: ParseError) -> str:
@@ -236,10 +246,12 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     except KeyboardInterrupt:  # one line, no traceback: each stored document is complete
         _fail("interrupted; what was stored so far is kept")
         return EXIT_INTERRUPTED
+    _print_notices(totals.notices)
     _print_errors(totals.errors)
+    notices = f"  notices: {len(totals.notices)}" if totals.notices else ""
     print(
         f"new: {totals.new}  updated: {totals.updated}  unchanged: {totals.unchanged}  "
-        f"failed: {totals.failed}"
+        f"failed: {totals.failed}{notices}"
     )
     return EXIT_DOCUMENT_FAILED if totals.failed else EXIT_OK
 
@@ -475,6 +487,8 @@ async def _known_tag(store: Store, settings: Settings, raw: str | None) -> str |
     lookup = Lookup(store)
     try:
         return await lookup.known_tag(raw)
+    except NoPapersTaggedError as error:  # a real tag, just no paper yet: nothing is found
+        return error.tag
     except UnknownTagError as error:
         if error.near:
             _fail(f"no tag {error.tag!r}; did you mean {' or '.join(error.near)}?")

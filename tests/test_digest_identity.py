@@ -67,7 +67,7 @@ async def test_a_note_moved_into_a_year_folder_is_the_same_document(tmp_path: Pa
     assert _rows(db, "SELECT count(*) FROM mentions") == [(2,)]
 
 
-async def test_two_files_of_one_digest_in_a_run_are_reported_not_flapping(
+async def test_two_copies_of_one_note_in_a_run_keep_the_fuller_one_with_a_notice(
     tmp_path: Path,
 ) -> None:
     root = tmp_path / "digests"
@@ -81,11 +81,14 @@ async def test_two_files_of_one_digest_in_a_run_are_reported_not_flapping(
     async with await Store.open(db) as store:
         first = await ingest_paths(store, [root])
         again = await ingest_paths(store, [root])
-    assert (first.new, first.updated, first.failed) == (1, 0, 1)
-    assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 1, 1)
-    (error,) = again.errors
-    assert error.source == str(root / "b" / note.name)
-    assert str(root / "a" / note.name) in error.message
+    # Not flapping ("updated: 2" forever), not a failure: b is fuller, a is a copy of it.
+    assert (first.new, first.updated, first.failed) == (1, 0, 0)
+    assert (again.new, again.updated, again.unchanged, again.failed) == (0, 0, 1, 0)
+    (notice,) = again.notices
+    assert notice.source == str(root / "a" / note.name)
+    assert str(root / "b" / note.name) in notice.message
+    assert _rows(db, "SELECT source FROM documents") == [(str(root / "b" / note.name),)]
+    assert "critique" in str(_rows(db, "SELECT tags FROM mentions"))
 
 
 async def test_an_identical_copy_is_unchanged_not_an_error(tmp_path: Path) -> None:

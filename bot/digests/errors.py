@@ -17,6 +17,14 @@ class DigestFormatError(Exception):
         self.message = message
 
 
+class NotADigestError(DigestFormatError):
+    """The text is recognisably something else (a markdown table, an outline of headings).
+
+    Not a failure: a folder or a notes repository holds such files beside its digests. Ingest
+    skips them with a notice naming the file, the line and why.
+    """
+
+
 class UndecodableError(DigestFormatError):
     """The bytes are not text in any encoding we accept (binary file, or mostly control chars)."""
 

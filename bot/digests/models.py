@@ -20,6 +20,8 @@ TITLE_FIELDS = ("title_en", "title_ko")
 PROSE_FIELDS = ("summary_ko", "summary_en", "abstract_ko", "abstract_en", "commentary")
 TEXT_FIELDS = TITLE_FIELDS + PROSE_FIELDS
 
+# The identity prefix of a review: a note about several papers, never a paper (Paper.review).
+REVIEW_PREFIX = "review:"
 ARXIV_ID = re.compile(r"arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?", re.IGNORECASE)
 
 
@@ -55,6 +57,11 @@ class Paper(BaseModel):
     tags: list[str] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     line: int = Field(default=0, description="1-based line where the entry starts in its source")
+    review: bool = Field(
+        default=False,
+        description="a note that discusses several papers: its links are the papers it discusses,"
+        " never its own identity",
+    )
 
     @property
     def title(self) -> str:
@@ -63,6 +70,9 @@ class Paper(BaseModel):
     @property
     def arxiv_id(self) -> str | None:
         # Only the paper's own links: an arXiv URL cited in a related link is another paper.
+        # A review has none: every paper link of it is a paper it discusses.
+        if self.review:
+            return None
         for link in self.links:
             if link.kind is LinkKind.PAPER and (match := ARXIV_ID.search(link.url)):
                 return match.group(1)
@@ -70,7 +80,14 @@ class Paper(BaseModel):
 
     @property
     def identity(self) -> str:
-        """The key that makes mentions in different digests one paper."""
+        """The key that makes mentions in different digests one paper.
+
+        A review (``review``) is never a paper: ``review:<normalised title>``, which the store
+        dates (``review:<date> <title>``) so that two undated-looking "Thoughts on recent
+        papers" of different days stay two entries.
+        """
+        if self.review:
+            return f"{REVIEW_PREFIX}{normalise_title(self.title)}"
         if arxiv := self.arxiv_id:
             return f"arxiv:{arxiv}"
         return f"title:{normalise_title(self.title)}"
@@ -88,6 +105,9 @@ class Document(BaseModel):
     period_end: datetime.date | None = None
     intro: str | None = None
     papers: list[Paper] = Field(default_factory=list)
+    # Not content (never dumped, so not hashed): the other files of this run that hold the same
+    # note (copies; see ``DocumentBatch``), whose rows stored by earlier versions it adopts.
+    copy_sources: list[str] = Field(default_factory=list, exclude=True)
 
     @property
     def key(self) -> str:
@@ -132,9 +152,18 @@ class Document(BaseModel):
             return f"{self.kind.value}:{self.source}"
         return None
 
+    @property
+    def is_review(self) -> bool:
+        """A note that discusses several papers (see ``Paper.review``)."""
+        return any(paper.review for paper in self.papers)
+
     def _note_reference(self) -> str | None:
-        """The note's paper: ``arxiv:<id>``, else its first link's URL (no spaces in either)."""
-        if not self.papers:
+        """The note's paper: ``arxiv:<id>``, else its first link's URL (no spaces in either).
+
+        A review has no paper of its own: it is keyed by its file name alone, like a note
+        without a link.
+        """
+        if not self.papers or self.is_review:
             return None
         paper = self.papers[0]
         if paper.arxiv_id:
@@ -151,6 +180,8 @@ class ParseError(BaseModel):
 class ParseResult(BaseModel):
     documents: list[Document] = Field(default_factory=list)
     errors: list[ParseError] = Field(default_factory=list)
+    # files that were read and are recognisably not digests (a table, an outline): skipped
+    notices: list[ParseError] = Field(default_factory=list)
 
 
 def normalise_title(title: str) -> str:

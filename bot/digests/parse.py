@@ -10,13 +10,15 @@ as errors, so that one unexpected file cannot stop an ingest.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from bot.digests import daily, note, weekly
 from bot.digests._dates import parse_date_line
+from bot.digests._text import find_urls
 from bot.digests.decode import decode_bytes, normalise_newlines
-from bot.digests.errors import DigestFormatError
+from bot.digests.errors import DigestFormatError, NotADigestError
 from bot.digests.models import DigestKind, Document, Paper, ParseError, ParseResult
 from bot.digests.tags import TagVocabulary
 
@@ -56,6 +58,34 @@ def detect_kind(text: str, source: str) -> DigestKind | None:
     return None
 
 
+_HEADING = re.compile(r"#{1,6}\s+\S.*|[=-]{3,}\s*")  # an ATX heading or a setext underline
+
+
+def not_a_digest(text: str) -> NotADigestError | None:
+    """Why ``text``, which no format recognised, is recognisably no digest, or None.
+
+    - a markdown table: a table of datasets or models under a reviews folder;
+    - a markdown outline (headings) without a single link: a draft or essay, no paper note.
+
+    Such files are skipped with a notice; anything else unrecognised stays an error.
+    """
+    if (line := weekly.table_header_line(text)) is not None:
+        return NotADigestError(
+            line,
+            "not a digest: a markdown table (header row here); tables are never read as papers",
+        )
+    if find_urls(text):
+        return None
+    for number, line_text in enumerate(text.split("\n")[:MAX_LINES], 1):
+        if _HEADING.fullmatch(line_text.strip()):
+            return NotADigestError(
+                number,
+                "not a digest: a markdown outline (heading here) without any link, "
+                "date line or issue title",
+            )
+    return None
+
+
 def parse_text(text: str, source: str, vocabulary: TagVocabulary) -> Document:
     """Detect, parse and tag; raises :class:`DigestFormatError` when the text is not a digest.
 
@@ -77,6 +107,8 @@ def parse_untagged(text: str, source: str) -> Document:
         raise DigestFormatError(MAX_LINES + 1, f"{lines} lines: more than any digest has")
     kind = detect_kind(text, source)
     if kind is None:
+        if (refusal := not_a_digest(text)) is not None:
+            raise refusal
         first = next((n for n, line in enumerate(text.split("\n"), 1) if line.strip()), 1)
         raise DigestFormatError(
             first,
@@ -127,6 +159,10 @@ def parse_bytes(data: bytes, source: str, vocabulary: TagVocabulary) -> ParseRes
     """Decode and parse one file's bytes; never raises for bad content."""
     try:
         document = parse_text(decode_bytes(data), source, vocabulary)
+    except NotADigestError as error:  # skipped with a notice, not a failure
+        return ParseResult(
+            notices=[ParseError(source=source, line=error.line, message=error.message)]
+        )
     except DigestFormatError as error:
         return ParseResult(
             errors=[ParseError(source=source, line=error.line, message=error.message)]
@@ -191,4 +227,5 @@ def parse_paths(paths: Iterable[Path], vocabulary: TagVocabulary) -> ParseResult
         one = parse_file(path, vocabulary)
         result.documents.extend(one.documents)
         result.errors.extend(one.errors)
+        result.notices.extend(one.notices)
     return result

@@ -116,13 +116,34 @@ def is_footer(text: str) -> bool:
     return _FOOTER.search(text[:300]) is not None
 
 
+# A markdown table's rule row: | --- | :--: | (the row under its header).
+_TABLE_RULE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
+
+
+def table_header_line(text: str) -> int | None:
+    """The 1-based line of the first markdown table's header row, or None if there is none."""
+    previous = ""
+    for number, line in enumerate(text[:200_000].split("\n"), 1):
+        if "|" in previous and _TABLE_RULE.fullmatch(line.strip()):
+            return number - 1
+        previous = line
+    return None
+
+
 def looks_like(text: str) -> bool:
-    """Whether ``text`` is a weekly issue: a dated issue title, or at least two section kinds."""
+    """Whether ``text`` is a weekly issue: a dated issue title, or at least two section kinds.
+
+    Not from table cells (``| Blog | 273.6B |`` is no section header), and never the second way
+    for a text holding a markdown table: issues are prose, a table of datasets or models is
+    some other document (and each of its rows would become a junk "paper").
+    """
     lines = [line for line in normalise_all(text[:200_000]) if not is_noise(line.text)]
     for line in lines[:5]:
         if parse_period(line.text) is not None and _TITLE_HINT.search(line.text[:300]):
             return True
-    kinds = {section_of(line.text) for line in lines}
+    if table_header_line(text) is not None:
+        return False
+    kinds = {section_of(line.text) for line in lines if not line.text.startswith("|")}
     kinds.discard(None)
     kinds.discard(Section.END)
     return len(kinds) >= 2 and bool(kinds & {Section.SUMMARY, Section.ABSTRACT})

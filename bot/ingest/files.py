@@ -8,6 +8,7 @@ stores the ones already parsed, in the original order. One bad file costs only i
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Callable, Sequence
 from contextlib import aclosing
 from pathlib import Path
@@ -53,38 +54,60 @@ async def ingest_paths(
     on_document: DocumentHook | None = None,
     workers: int | None = None,
 ) -> IngestTotals:
-    """Parse and store every digest file under `paths`; report counts and parse errors."""
-    files = iter_digest_files(paths)
+    """Parse and store every digest file under `paths`; report counts and parse errors.
+
+    Files are taken in order of their name, then path, so that copies of a note in several
+    folders (the same name: its key holds the name) reach ``DocumentBatch`` together, in one
+    store call, even in a repository far larger than one call: the batch then stores only the
+    fuller copy, instead of the one read first and then the other over it on every run.
+    """
+    files = sorted(iter_digest_files(paths), key=_copies_together)
     batch = DocumentBatch(store, on_document)
     totals = batch.totals
     done = 0
-    waiting: list[ParseResult] = []  # parsed, not stored yet
-    papers = 0
+    received = 0  # files parsed so far: files[received] is the next to come
+    waiting: list[ParseResult] = []  # parsed, not stored yet, in the order of files
 
-    async def store_waiting() -> None:
-        nonlocal done, papers
-        documents = [doc for result in waiting for doc in result.documents]
+    async def store_waiting(hold: int = 0) -> None:
+        """Store the waiting results except the last ``hold`` (copies of one still to come)."""
+        nonlocal done
+        ready, waiting[:] = waiting[: len(waiting) - hold], waiting[len(waiting) - hold :]
+        documents = [doc for result in ready for doc in result.documents]
         if await batch.store_documents(documents):
-            totals.papers += papers
-        for result in waiting:
+            totals.papers += sum(len(doc.papers) for doc in documents)
+        for result in ready:
             totals.failed += len(result.errors)
             totals.errors.extend(result.errors)
+            totals.notices.extend(result.notices)
             done += 1
             if on_progress is not None:
                 on_progress(done, len(files))
-        waiting.clear()
-        papers = 0
+
+    def same_name_run() -> int:
+        """How many waiting results share their name with the next file to come."""
+        if received >= len(files):
+            return 0
+        name = _copies_together(files[received])[0]
+        run = 0
+        while run < len(waiting) and _copies_together(files[received - run - 1])[0] == name:
+            run += 1
+        return run
 
     # aclosing: on cancellation (Ctrl-C) the worker pool is shut at once, not at loop close.
     async with aclosing(parsed_chunks(files, vocabulary_path, workers)) as chunks:
         async for chunk_results in chunks:
-            for result in chunk_results:
-                waiting.append(result)
-                papers += sum(len(doc.papers) for doc in result.documents)
+            waiting.extend(chunk_results)
+            received += len(chunk_results)
+            papers = sum(len(doc.papers) for result in waiting for doc in result.documents)
             if papers >= STORE_PAPERS:
-                await store_waiting()
+                await store_waiting(hold=same_name_run())
     await store_waiting()
     return totals
+
+
+def _copies_together(path: Path) -> tuple[str, str]:
+    # NFC: macOS spells Hangul file names decomposed (Document.key takes the name NFC too)
+    return unicodedata.normalize("NFC", path.name), str(path)
 
 
 async def fill_new_store(
@@ -118,6 +141,8 @@ async def load_local_digests(store: Store, settings: Settings) -> None:
     totals = await ingest_paths(store, settings.digests.paths, settings.digests.tag_vocabulary)
     for error in totals.errors:
         log.warning("digest not loaded: %s:%d: %s", error.source, error.line, error.message)
+    for notice in totals.notices:
+        log.info("digest skipped: %s:%d: %s", notice.source, notice.line, notice.message)
     if settings.digests.paths:
         first = totals.errors[0] if totals.errors else None
         await store.sources.record(

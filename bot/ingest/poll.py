@@ -64,6 +64,9 @@ async def read_source(store: Store, source: Source, clock: Clock = utcnow) -> So
         return SourceRead(source.name, error=failure)
     batch = DocumentBatch(store)
     await batch.store_documents(result.documents)
+    # what `paperbot ingest` prints as notices: files that are no digest, copies of a note
+    for notice in [*result.notices, *batch.totals.notices]:
+        log.info("%s: skipped: %s:%d: %s", source.name, notice.source, notice.line, notice.message)
     parse_errors = [*result.parse_errors, *batch.totals.errors]
     for parse_error in parse_errors:
         log.warning(

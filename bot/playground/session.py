@@ -19,7 +19,6 @@ from bot.digests.tags import load_vocabulary
 from bot.discord.client import PaperBot
 from bot.playground.commands import CommandError, parse_command
 from bot.playground.render import render_message
-from bot.store.community.slots import Schedule
 from fakediscord import CallbackType, Channel, FakeDiscord, Guild, Message, User
 
 __all__ = ["HELP", "Session", "ShiftedClock", "repl"]
@@ -303,7 +302,12 @@ async def _wait_for_slot(session: Session) -> None:
     if settings is None:
         session.out("(playground) no announcement schedule yet: try /settings channel first")
         return
-    schedule = Schedule.parse(settings.weekday, settings.time, settings.timezone)
+    if settings.fault is not None or settings.channel_id is None:
+        session.out(
+            f"(playground) announcements are paused here: {settings.reason or 'no channel'}"
+        )
+        return
+    schedule = settings.schedule
     slot = schedule.next_slot_after(session.clock())
     session.clock.offset += slot - session.clock() + dt.timedelta(seconds=1)
     local = slot.astimezone(schedule.zone)

@@ -133,7 +133,7 @@ class Discovery:
         title = parse_title(choice)
         saved = await self.store.library.saved(user_id)
         target = next((s for s in saved if s.paper_id == title.paper_id), None)
-        if target is None:
+        if target is None and title.paper_id is None:  # an id is never read as words ("1")
             needle = title.text.casefold()
             target = next((s for s in saved if needle and needle in s.title.casefold()), None)
         if target is None or not await self.store.library.remove(user_id, target.paper_id):

@@ -111,6 +111,9 @@ class Lookup:
         vocabulary) if some paper carries it, or a NotFound that names the nearest tags."""
         tag = await self.store.resolve_tag(raw)
         if tag is None:
+            planned = await self.store.resolve_tag(raw, in_use=False)
+            if planned is not None:  # a vocabulary tag no paper carries yet: say just that
+                raise NoPapersTaggedError(planned)
             raise await self._unknown_tag(raw)
         return tag
 
@@ -189,6 +192,14 @@ class Lookup:
 
     async def tags(self, lang: Lang) -> Embed:
         return tags_embed(await self.store.tag_counts(), lang)
+
+
+class NoPapersTaggedError(NotFoundError):
+    """A tag of the vocabulary that no paper carries yet (``rl`` before the first RL paper)."""
+
+    def __init__(self, tag: str) -> None:
+        super().__init__("paper.no_random", where=Msg("paper.tagged", {"tag": tag}))
+        self.tag = tag
 
 
 class UnknownTagError(NotFoundError):

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.digests.models import DigestKind, Link, LinkKind
+from bot.digests.models import REVIEW_PREFIX, DigestKind, Link, LinkKind
 
 __all__ = [
     "DocumentOutcome",
@@ -69,6 +69,11 @@ class PaperRecord(_Record):
     tags: list[str] = Field(default_factory=list)
     links: list[Link] = Field(default_factory=list)
     mentions: list[MentionRecord] = Field(default_factory=list)
+
+    @property
+    def is_review(self) -> bool:
+        """A note that discusses several papers: an entry of its own, not a paper."""
+        return self.identity.startswith(REVIEW_PREFIX)
 
     @property
     def title(self) -> str:

@@ -208,3 +208,85 @@ def test_note_with_only_commentary_and_no_name_is_an_error() -> None:
     with pytest.raises(DigestFormatError) as caught:
         note.parse("\n한국어 코멘트만 있습니다.\n", "")
     assert caught.value.line == 2
+
+
+# --- reviews: notes about several papers -----------------------------------------------------
+
+_SINGLE = (
+    "https://arxiv.org/abs/2307.05695\n\n"
+    "Stack More Layers Differently: High-Rank Training Through Low-Rank Updates (A, B)\n\n"
+    "lora로 scratch에서부터 학습시키는 방법.\n\n"
+    "https://arxiv.org/abs/2108.06098\n\n"
+    "hadamard product로 rank를 늘리는 방법 (https://arxiv.org/abs/2111.00001)도 나왔던데.\n\n"
+    "#efficient_training #review\n"
+)
+
+
+def test_a_paper_note_citing_other_papers_stays_that_paper() -> None:
+    # One link in its header; the later link line and the #review tag (a survey paper's
+    # tag in these notes) do not make it a review.
+    document = note.parse(_SINGLE, "230711 Stack More Layers Differently.md")
+    (paper,) = document.papers
+    assert not paper.review
+    assert paper.identity == "arxiv:2307.05695"
+    assert document.key == "note:arxiv:2307.05695 | 230711 Stack More Layers Differently.md"
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (  # several links in the header
+            "230221 Anthropic.md",
+            "https://arxiv.org/abs/2212.08073\nhttps://arxiv.org/abs/2302.07459\n\n"
+            "최근에 Anthropic 쪽에서 나온 논문 중 눈에 띄었던 것 몇 편.\n",
+        ),
+        (  # one paper per "Title URL" line
+            "200129 LM Pretraining.md",
+            "SpanBERT https://arxiv.org/abs/1907.10529\nALBERT https://arxiv.org/abs/1909.11942\n"
+            "\n#pretraining\n",
+        ),
+        (  # prose first, citing two papers
+            "191210 Object detection.md",
+            "최근에 object detection에서 재미있는 결과들이 좀 있었다.\n"
+            "1. Bridging the Gap https://arxiv.org/abs/1912.02424\n"
+            "2. Multiple Anchor Learning https://arxiv.org/abs/1912.02252\n",
+        ),
+        (  # the title says so, even with a single link
+            "210424 Thoughts on recent papers.md",
+            "https://arxiv.org/abs/2104.11222\n어떻게 보면 생각보다 알려지지 않은 이슈.\n",
+        ),
+        (  # links shared through a redirect count by their arXiv id
+            "230518 구글 달리기.md",
+            "구글이 달리기 시작했네.\n\n"
+            "https://l.facebook.com/l.php?u=https%3A%2F%2Farxiv.org%2Fabs%2F2305.10429\n\n"
+            "도메인 비율을 결정하는 방법.\n\nhttps://arxiv.org/abs/2305.10425\n",
+        ),
+    ],
+)
+def test_a_note_about_several_papers_is_a_review(name: str, text: str) -> None:
+    document = note.parse(text, f"papers/2023/{name}")
+    (review,) = document.papers
+    assert review.review
+    assert document.is_review
+    assert review.arxiv_id is None  # its links are the papers it discusses
+    assert review.identity.startswith("review:")
+    assert review.title == name[7:-3]  # titled by its file name, not its first paper
+    assert review.authors == []
+    assert document.key == f"note:name:{name}"  # keyed like a link-less note, by name
+    assert len(review.links) >= 1
+    assert review.commentary is not None  # the whole text, every paper it names included
+    assert name != "200129 LM Pretraining.md" or review.commentary.startswith("SpanBERT")
+
+
+def test_a_leading_url_is_the_notes_own_link() -> None:
+    document = note.parse(
+        "https://arxiv.org/abs/1907.11692 얼마 전에 리더보드에 등장했던 RoBERTa가 공개됐다."
+        " SpanBERT(https://arxiv.org/abs/1907.10529)도.\n\n#pretraining\n",
+        "190729 RoBERTa.md",
+    )
+    (paper,) = document.papers
+    assert not paper.review
+    assert paper.identity == "arxiv:1907.11692"
+    assert paper.title == "RoBERTa"
+    assert paper.commentary is not None
+    assert paper.commentary.startswith("얼마 전에")

@@ -360,3 +360,32 @@ def test_a_parser_bug_becomes_an_error_not_an_exception(
     assert len(result.errors) == 1
     assert result.errors[0].line == 0
     assert "RuntimeError" in result.errors[0].message
+
+
+_TABLE = (
+    "# LLM 데이터셋 정리\n\n# Overview\n\n"
+    "| 모델 | 파라미터 |\n|-----|--------:|\n"
+    "| [GPT-3](https://arxiv.org/abs/2005.14165) | 175B |\n\n"
+    "## GitHub\n\n| 데이터셋 | 토큰 |\n|---|---|\n| Blog | 273.6B |\n| Comments | 41.1B |\n"
+)
+
+
+def test_a_table_is_no_weekly_but_a_notice_with_its_line(vocabulary: TagVocabulary) -> None:
+    # "Overview" and "GitHub" headings and the cells "Blog", "Comments" read like a weekly's
+    # sections; a table is never one.
+    result = parse_bytes(_TABLE.encode(), "reviews/llm-dataset.md", vocabulary)
+    assert (result.documents, result.errors) == ([], [])
+    (notice,) = result.notices
+    assert notice.line == 5
+    assert notice.message.startswith("not a digest: a markdown table")
+
+
+def test_an_outline_without_links_is_a_notice_other_text_an_error(
+    vocabulary: TagVocabulary,
+) -> None:
+    outline = "문장 생성에 대한 아이디어\n====\n\n방법\n----\n\n1. paragraph2vec로 변환.\n"
+    (notice,) = parse_bytes(outline.encode(), "2016/09.md", vocabulary).notices
+    assert (notice.line, notice.message[:34]) == (2, "not a digest: a markdown outline (")
+    plain = parse_bytes(b"Just some text.\n", "garbage.md", vocabulary)
+    assert plain.notices == []
+    assert "unrecognised format" in plain.errors[0].message

@@ -133,7 +133,9 @@ async def test_library_list_pages_newest_first_in_both_languages(env: Env) -> No
     fits(first)
     embed = first.embeds[0]
     assert embed["title"] == "내 서재"
-    assert embed["description"].startswith(f"**1.** [{newest.title[:20]}")
+    # the newest saved paper first, as a link when it has one
+    first_line = embed["description"].split("\n")[0]
+    assert first_line.startswith((f"**1.** [{newest.title[:20]}", f"**1.** **{newest.title[:20]}"))
     assert "**10.**" in embed["description"]
     assert "**11.**" not in embed["description"]
     assert f"12편 저장 (최대 {MAX_SAVED}편) · 1/2 페이지" in embed["footer"]["text"]

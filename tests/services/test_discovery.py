@@ -98,6 +98,23 @@ async def test_save_remove_list_newest_first(
     assert len(choices) == 11
 
 
+async def test_removing_by_id_twice_never_removes_a_title_with_that_digit(
+    store: Store, discovery: Discovery
+) -> None:
+    """The autocomplete sends ids: an id no longer saved is not read as words, so ``1`` never
+    removes a saved paper whose title merely contains a 1 (``H100 Supply and Demand``)."""
+    ids = [int(row[0]) for row in await store.db.fetch("SELECT id FROM papers")]
+    rows = [(paper.id, paper.title) for paper in await store.get_papers(ids)]
+    digits, wordy = next((i, j) for i, _ in rows for j, title in rows if j != i and str(i) in title)
+    await discovery.save(ALICE, digits, "en")
+    await discovery.save(ALICE, wordy, "en")
+    assert "Removed «" in await discovery.remove(ALICE, str(digits), "en")
+    with pytest.raises(UserFacingError) as error:
+        await discovery.remove(ALICE, str(digits), "en")
+    assert error.value.message_key == "library.not_saved"
+    assert [s.paper_id for s in await store.library.saved(ALICE)] == [wordy]
+
+
 async def test_cap_and_forget(
     store: Store, discovery: Discovery, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -94,6 +94,15 @@ async def test_unknown_tag_names_the_nearest_tag(lookup: Lookup) -> None:
     )
 
 
+async def test_a_vocabulary_tag_without_papers_is_no_unknown_tag(lookup: Lookup) -> None:
+    """강화학습 is the vocabulary's ``rl``; no sample paper carries it yet: say that plainly."""
+    with pytest.raises(NotFoundError) as caught:
+        await lookup.search("agent", "en", tag="강화학습")
+    assert caught.value.message_key == "paper.no_random"
+    assert shown(caught.value, "en") == "No papers tagged `rl` yet."
+    assert shown(caught.value, "ko") == "아직 `rl` 태그 논문이 없습니다."
+
+
 async def test_unknown_tag_far_from_all_points_to_the_tag_list(lookup: Lookup) -> None:
     with pytest.raises(NotFoundError) as caught:
         await lookup.known_tag("zzzzzzzz")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from bot.digests.models import Document
+from bot.digests.models import Document, LinkKind
 from bot.store import Store
 
-from .builders import daily, note, paper, weekly
+from .builders import arxiv, daily, note, paper, weekly
 
 WEEK = dt.date(2024, 5, 13)
 FULL = "Shepherd: A Critic for Language Model Generation"
@@ -114,3 +114,27 @@ async def test_an_edited_weekly_stays_on_the_dailys_paper(store: Store) -> None:
 async def test_a_title_that_merely_starts_alike_is_another_paper(store: Store) -> None:
     await store.ingest([_weekly(title="Shep"), _daily()])
     assert len(_papers(store)) == 3
+
+
+async def test_a_review_is_never_a_weeklys_paper(store: Store) -> None:
+    # A note about several papers titled "Shepherd: …" is no paper: the weekly's "Shepherd"
+    # must not become a mention of it, in either order, and it must not absorb the weekly's.
+    review = note(
+        paper(
+            FULL, links=[arxiv(ARXIV).model_copy(update={"kind": LinkKind.RELATED})], review=True
+        ),
+        source="230808 Shepherd and others.md",
+        date=WEEK + dt.timedelta(days=2),
+    )
+    await store.ingest([review])
+    await store.ingest([_weekly()])
+    other = await Store.open(store.path.with_name("other.db"))
+    async with other:
+        await other.ingest([_weekly()])
+        await other.ingest([review])
+        for one in (store, other):
+            assert sorted((identity, n) for _, identity, n in _papers(one)) == [
+                ("review:2024-05-15 shepherd a critic for language model generation", 1),
+                ("title:other model", 1),
+                ("title:shepherd", 1),
+            ]

@@ -149,6 +149,8 @@ class FetchResult(BaseModel):
 
     documents: list[Document] = Field(default_factory=list)
     parse_errors: list[ParseError] = Field(default_factory=list)
+    # files skipped as no digest at all (a table, an outline): reported, not failures
+    notices: list[ParseError] = Field(default_factory=list)
     fetch_errors: list[FetchError] = Field(default_factory=list)
     state: SourceState = Field(default_factory=SourceState)
 

@@ -53,6 +53,7 @@ class DirectorySource:
         if not self.incremental:
             parsed = parse_paths(self.paths, self.vocabulary)
             result.documents, result.parse_errors = parsed.documents, parsed.errors
+            result.notices = parsed.notices
             return finish_poll(result, now)
         seen = result.state.files
         current: dict[str, str] = {}
@@ -65,6 +66,7 @@ class DirectorySource:
             parsed = parse_file(path, self.vocabulary)  # a missing file becomes its error
             result.documents.extend(parsed.documents)
             result.parse_errors.extend(parsed.errors)
+            result.notices.extend(parsed.notices)
         result.state.files = current  # deleted files are forgotten
         return finish_poll(result, now)
 

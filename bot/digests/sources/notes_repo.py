@@ -227,6 +227,7 @@ class NotesRepoSource:
         parsed = await asyncio.to_thread(parse_bytes, response.content, url, self.vocabulary)
         result.documents.extend(parsed.documents)
         result.parse_errors.extend(parsed.errors)
+        result.notices.extend(parsed.notices)
         state.seen_blobs.add(blob.sha)
         state.failures.pop(f"blob:{blob.sha}", None)
 

@@ -17,6 +17,9 @@ id). It holds in either arrival order:
   (``absorb_weekly_mentions``); ``write_document`` keeps the older paper's id when it can.
 
 Only mentions move, never whole papers: a name reused a year later stays another paper.
+
+A review (a note about several papers, identity ``review:…``) is never a paper: it neither
+takes a weekly's short name nor is the target of one.
 """
 
 from __future__ import annotations
@@ -27,7 +30,12 @@ from collections.abc import Iterable, Mapping
 
 import aiosqlite
 
-from bot.digests.models import normalise_title
+from bot.digests.models import REVIEW_PREFIX, normalise_title
+
+# The identity prefix of reviews: notes that discuss several papers (``Paper.review``). They
+# are entries of their own, never merged with a paper; search and related papers can tell them
+# by ``REVIEW_SQL`` (``p`` being ``papers``), which the identity index answers.
+REVIEW_SQL = f"p.identity GLOB '{REVIEW_PREFIX}*'"
 
 WINDOW_DAYS = 28
 _MIN_SHORT_CHARS = 2  # "X: ..." with a one-letter X names too many things
@@ -35,8 +43,8 @@ _DAILY_KINDS = ("daily", "note")
 
 _FULL_TITLES_NEAR = (
     "SELECT m.paper_id, m.title_en, d.sort_date FROM documents AS d"
-    " JOIN mentions AS m ON m.document_id = d.id"
-    " WHERE d.kind IN ('daily', 'note')"
+    " JOIN mentions AS m ON m.document_id = d.id JOIN papers AS p ON p.id = m.paper_id"
+    f" WHERE d.kind IN ('daily', 'note') AND NOT {REVIEW_SQL}"
     " AND d.sort_date BETWEEN date(?, ?) AND date(?, ?)"
     " AND instr(m.title_en, ':') > 0"
 )

@@ -40,8 +40,9 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import aiosqlite
+from pydantic.main import IncEx
 
-from bot.digests.models import DigestKind, Document, Paper
+from bot.digests.models import REVIEW_PREFIX, DigestKind, Document, Paper, normalise_title
 from bot.search.mentions import MentionFields, MergedPaper, merge_mentions
 from bot.store.papers._aliases import (
     absorb_weekly_mentions,
@@ -98,15 +99,29 @@ class DocumentWrite:
 DocumentHook = Callable[[DocumentWrite], Awaitable[None]]
 
 
+_PAPER_WITHOUT_REVIEW: dict[str, IncEx | bool] = {"__all__": {"review"}}
+_WITHOUT_REVIEW: dict[str, IncEx | bool] = {"source": True, "papers": _PAPER_WITHOUT_REVIEW}
+
+
 def content_hash(document: Document) -> str:
     """sha256 of the document without ``source``: the same file read through another path
-    spelling (relative, absolute, a symlink, a year folder) is unchanged."""
-    return hashlib.sha256(document.model_dump_json(exclude={"source"}).encode()).hexdigest()
+    spelling (relative, absolute, a symlink, a year folder) is unchanged.
+
+    ``Paper.review`` counts only where it is set: documents without reviews hash as they did
+    before the field existed, so upgrading does not rewrite every stored document."""
+    exclude: IncEx = {"source"} if document.is_review else _WITHOUT_REVIEW
+    return hashlib.sha256(document.model_dump_json(exclude=exclude).encode()).hexdigest()
 
 
 def paper_identity(document: Document, paper: Paper, position: int) -> str:
     """``Paper.identity``, except that an entry with neither arXiv link nor title must not
-    collapse with every other such entry into one ``title:`` paper."""
+    collapse with every other such entry into one ``title:`` paper, and that a review is
+    dated: ``review:<YYYY-MM-DD> <normalised title>`` (``review:<title>`` if undated), so the
+    many "Thoughts on recent papers" stay one entry each, wherever their files live."""
+    if paper.review:
+        title = normalise_title(paper.title) or normalise_title(document.title)
+        day = document.date or document.period_start
+        return f"{REVIEW_PREFIX}{day.isoformat()} {title}" if day else f"{REVIEW_PREFIX}{title}"
     identity = paper.identity
     if identity != "title:":
         return identity
@@ -180,9 +195,15 @@ async def prepare(document: Document, digest: str) -> PreparedDocument:
         )
         identities.append(identity)
         by_identity.setdefault(identity, []).append(mention)
-        if is_daily_kind(kind) and (short := short_identity(paper.title_en)) not in (
-            None,
-            identity,
+        # A review is no paper: it never takes over a weekly's short name.
+        if (
+            not paper.review
+            and is_daily_kind(kind)
+            and (short := short_identity(paper.title_en))
+            not in (
+                None,
+                identity,
+            )
         ):
             shorts[identity] = str(short)
         mentions.append(
@@ -330,13 +351,14 @@ async def write_document(
     finish: asyncio.Future[None] | None = None
     await _run(db, scope.begin)
     try:
-        rows = list(
-            await db.execute_fetchall(
-                "SELECT id, content_hash FROM documents WHERE key = ?", (key,)
-            )
-        )
+        # One round trip: the row of this key, and the rows its file may have been stored
+        # under by earlier versions (see _adopt_by_source), which are rarely any.
+        found = list(await db.execute_fetchall(_DOCUMENT_ROWS, _document_rows(prepared, key)))
+        rows = [row for row in found if row["key"] == key]
         if not rows and (former := prepared.document.former_key) is not None:
             rows = await _adopt(db, former, key)
+        if not rows and found:
+            rows = await _adopt_by_source(db, prepared.document, key, found)
         if rows and rows[0]["content_hash"] == prepared.digest:
             await _undo(db, scope)
             if meanwhile is not None:
@@ -372,6 +394,10 @@ async def write_document(
                 )
             )
             document_id = int(inserted[0][0])
+        # Other rows of this file (or of a copy set aside) are what earlier versions made of
+        # it under keys no file gives any more; kept, they would still claim their papers.
+        if stale := sorted({int(row["id"]) for row in found} - {document_id}):
+            old_paper_ids |= await _retire(db, stale)
 
         aliases = {}
         if prepared.kind == DigestKind.WEEKLY.value:
@@ -467,6 +493,62 @@ async def _adopt(db: aiosqlite.Connection, former: str, key: str) -> list[sqlite
             (key, former),
         )
     )
+
+
+# The row of a key, then the rows of the same kind and day read from the given sources.
+# Same day: a file's date (its name, its issue's week) is the same to every version, and
+# (kind, sort_date) is indexed, so this costs a lookup of the day, not a scan of every document
+# (which made a bulk load quadratic).
+_DOCUMENT_ROWS = (
+    "SELECT id, content_hash, key, source FROM documents WHERE key = ?1"
+    " UNION ALL SELECT id, content_hash, key, source FROM documents"
+    " WHERE kind = ?2 AND sort_date IS ?3 AND key <> ?1"
+    " AND source IN (SELECT value FROM json_each(?4))"
+)
+
+
+def _document_rows(prepared: PreparedDocument, key: str) -> tuple[object, ...]:
+    document = prepared.document
+    sources = [document.source, *document.copy_sources]
+    return (key, prepared.kind, prepared.sort_date, _json(sources))
+
+
+async def _adopt_by_source(
+    db: aiosqlite.Connection, document: Document, key: str, found: Sequence[sqlite3.Row]
+) -> list[sqlite3.Row]:
+    """Re-key the row this document's file was stored under with another key, if any.
+
+    One file holds one digest, so a stored row of the same kind and day read from the same
+    file (the same source, or a copy of this note that ``DocumentBatch`` set aside,
+    ``copy_sources``) under a key this version no longer gives is this document, keyed as an
+    earlier version parsed it: a review keyed by its first link, a note whose leading URL was
+    not read. It is updated in place, its old mentions replaced, instead of kept beside it
+    forever, still renaming the paper it wrongly claimed. The file's own source is preferred.
+    """
+    rank = {source: position for position, source in enumerate(document.copy_sources, 1)}
+    rank[document.source] = 0
+    chosen = min(found, key=lambda row: (rank.get(row["source"], len(rank)), row["id"]))
+    return list(
+        await db.execute_fetchall(
+            "UPDATE documents SET key = ? WHERE id = ? RETURNING id, content_hash",
+            (key, chosen["id"]),
+        )
+    )
+
+
+async def _retire(db: aiosqlite.Connection, document_ids: Sequence[int]) -> set[int]:
+    """Delete stale documents; the papers their mentions were on, to re-merge or delete."""
+    ids = json.dumps(list(document_ids))
+    papers = {
+        int(row[0])
+        for row in await db.execute_fetchall(
+            "DELETE FROM mentions WHERE document_id IN (SELECT value FROM json_each(?))"
+            " RETURNING paper_id",
+            (ids,),
+        )
+    }
+    await db.execute("DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))", (ids,))
+    return papers
 
 
 async def _finish(

@@ -98,3 +98,24 @@ async def test_every_source_satisfies_the_protocol(
     assert names[1] == "forum:127.0.0.1:1/c/news/14"
     assert names[2] == "notes:rosinality/ml-papers@main/papers/"
     assert len(set(names)) == 3
+
+
+TABLE = (
+    Path(__file__).parents[2] / "fixtures" / "notes_repo" / "papers" / "reviews" / "llm-dataset.md"
+)
+
+
+async def test_a_table_in_the_folder_is_a_notice_on_every_poll_mode(
+    tmp_path: Path, vocabulary: TagVocabulary
+) -> None:
+    """The directory poll reports a file that is no digest as `paperbot ingest` does: a notice
+    with file, line and why; the digests beside it load, nothing counts as failed."""
+    folder = copy_samples(tmp_path / "digests")
+    shutil.copy(TABLE, folder / "llm-dataset.md")
+    for incremental in (True, False):
+        result = await DirectorySource([folder], vocabulary, incremental=incremental).fetch(None)
+        assert len(result.documents) == 7
+        assert result.parse_errors == []
+        (notice,) = result.notices
+        assert (Path(notice.source).name, notice.line) == ("llm-dataset.md", 7)
+        assert "not a digest" in notice.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -357,3 +358,28 @@ async def test_a_note_redirected_to_another_host_is_not_read(
     (error,) = result.fetch_errors
     assert "redirected to another host" in error.reason
     assert note.sha not in result.state.seen_blobs  # owed, tried again next poll
+
+
+TABLE = (
+    Path(__file__).parents[2] / "fixtures" / "notes_repo" / "papers" / "reviews" / "llm-dataset.md"
+)
+
+
+async def test_a_table_in_the_repository_is_a_notice_not_a_failure(
+    hosts: tuple[FakeWeb, FakeWeb], http: HttpFetcher, vocabulary: TagVocabulary
+) -> None:
+    """A markdown table beside the notes (a list of datasets) is skipped with its line and why,
+    as `paperbot ingest` reports it, never stored as a weekly nor counted a failure."""
+    api, raw = hosts
+    table = Note("papers/reviews/llm-dataset.md", "", "9" * 40)
+    api.route(TREE, json_reply(tree([*NOTES_IN_REPO[:1], table])))
+    serve_notes(raw, NOTES_IN_REPO[:1])
+    raw.route(RAW_ROOT + table.path, Reply(200, TABLE.read_bytes()))
+    result = await make_source(http, vocabulary, api, raw).fetch(None)
+
+    assert result.parse_errors == []
+    assert [d.key for d in result.documents] == ["note:arxiv:2001.00309 | 200103 BlendMask.md"]
+    (notice,) = result.notices
+    assert notice.source.endswith(quote(table.path))
+    assert notice.line == 7
+    assert "not a digest" in notice.message
