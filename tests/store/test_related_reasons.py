@@ -70,3 +70,20 @@ async def test_neighbours_by_a_rare_tag_are_found_though_text_finds_enough(store
     for hit in hits:
         if hit.paper_id in tagged_ids:
             assert hit.reasons[0] == "#ssm"
+
+
+async def test_reviews_are_never_related(store: Store) -> None:
+    # a note about several papers shares everything with each of them, and is none of them
+    target = paper("Mamba", abstract_en="Selective state spaces for long sequences.", tags=["ssm"])
+    review = paper(
+        "Thoughts on recent papers",
+        abstract_en="Selective state spaces for long sequences, and more state spaces.",
+        tags=["ssm"],
+        review=True,
+    )
+    other = paper("S5", abstract_en="Simplified state spaces for long sequences.", tags=["ssm"])
+    report = await store.ingest([daily(DAY, target, review, other)])
+    target_id, review_id, other_id = report.new_paper_ids
+    hits = [hit.paper_id for hit in await store.related(target_id)]
+    assert other_id in hits
+    assert review_id not in hits

@@ -39,6 +39,7 @@ from bot.search.related import (
 )
 from bot.store._rows import to_json
 from bot.store.papers import _reads
+from bot.store.papers._aliases import REVIEW_SQL
 from bot.store.records import PaperRecord
 
 __all__ = [
@@ -157,6 +158,21 @@ async def _tags_of(db: aiosqlite.Connection, paper_ids: Iterable[int]) -> dict[i
     return found
 
 
+async def _reviews(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> set[int]:
+    """Which of ``paper_ids`` are reviews: notes about several papers (``Paper.review``), which
+    are never a paper related to another (issue 17)."""
+    if not paper_ids:
+        return set()
+    return {
+        int(row[0])
+        for row in await db.execute_fetchall(
+            "SELECT p.id FROM papers AS p WHERE p.id IN (SELECT value FROM json_each(?))"
+            f" AND {REVIEW_SQL}",
+            (to_json(sorted(set(paper_ids))),),
+        )
+    }
+
+
 async def _ranked(
     db: aiosqlite.Connection, expression: str, paper_id: int
 ) -> list[tuple[int, float]]:
@@ -196,6 +212,8 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
     for shared in range(min(3, len(terms)), 0, -1):  # three words in common, then two, one
         expression = at_least(terms, shared)
         found = await _ranked(db, expression, paper_id)
+        reviews = await _reviews(db, [other for other, _ in found])
+        found = [(other, score) for other, score in found if other not in reviews]
         best = max((score for _, score in found), default=0.0) or 1.0
         for other, score in found:  # a paper sharing more words ranks above one sharing fewer
             text.setdefault(other, shared + score / best)
@@ -214,7 +232,9 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
             (tag, paper_id, TAG_LIST_MAX),
         ):
             by_tags[other] += tag_idf[tag]
-    for other, _ in sorted(by_tags.items(), key=lambda item: (-item[1], -item[0]))[:TAG_CANDIDATES]:
+    tagged = sorted(by_tags.items(), key=lambda item: (-item[1], -item[0]))[: 2 * TAG_CANDIDATES]
+    reviews = await _reviews(db, [other for other, _ in tagged])
+    for other, _ in [item for item in tagged if item[0] not in reviews][:TAG_CANDIDATES]:
         text.setdefault(other, 0.0)
     text.pop(paper_id, None)
     if not text:
