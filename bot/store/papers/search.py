@@ -65,6 +65,8 @@ __all__ = ["TermFrequencies", "search", "suggest_titles"]
 log = logging.getLogger(__name__)
 
 MAX_LIMIT = 100
+MAX_GROUPS = 24  # as analysis.analyse_query caps a query
+CORRECTED_MAX = 30  # longer "words" are pasted junk: their one-edit variants are thousands
 MAX_OFFSET = 10_000
 
 
@@ -372,7 +374,9 @@ async def _corrections(
     words = {
         group: first.tokens[0]
         for group in groups
-        if group.word and isinstance(first := group.alternatives[0], Alternative)
+        if group.word
+        and len(group.word) <= CORRECTED_MAX
+        and isinstance(first := group.alternatives[0], Alternative)
     }
     if not words:
         return groups, {}
@@ -435,7 +439,7 @@ async def _segment(
         parts = segment(group.compound, lambda gram: docs.get(gram, 0), size)
         split = [g for g in analyse_query(" ".join(parts), prefix_min=10_000) if not g.stop]
         out.extend(split if len(split) >= 2 else [group])
-    return list(dict.fromkeys(out))
+    return list(dict.fromkeys(out))[:MAX_GROUPS]  # a pasted sentence stays a bounded query
 
 
 BRIDGE_RARE_SHARE = 0.01  # a Hangul word in fewer papers than this share is "rare"
