@@ -492,8 +492,12 @@ def _chunk_group(chunk: str, *, last: bool, prefix_min: int) -> QueryGroup | Non
     if first and _HANGUL_RE.fullmatch(first):
         hangul = first
         tail = tuple(tokens[len(_bigrams(first)) :])
-        if len(runs) == 1 and len(first) >= COMPOUND_MIN and not is_verbal(first):
-            compound = first
+        # A particle of two or more syllables (만으로, 에서의) is surely one: the compound is
+        # the noun before it. A one-syllable one (가, 도, 로) may end the compound itself
+        # (평가, 초해상도): the segmentation decides (``korean.segment``).
+        noun = key[0] if len(first) - len(key[0]) >= 2 and first.startswith(key[0]) else first
+        if len(runs) == 1 and len(noun) >= COMPOUND_MIN and not is_verbal(noun):
+            compound = noun
     return QueryGroup(
         tuple(dict.fromkeys(alternatives)),
         word_group,

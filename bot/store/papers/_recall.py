@@ -176,6 +176,62 @@ BRIDGE_TTL = 86_400.0
 1.7 s of CPU at 100,000 papers, paid by the first query that needs it."""
 
 
+def _unknown_loanword(part: str, docs: dict[str, int], rare: float) -> bool:
+    grams = [part[i : i + 2] for i in range(len(part) - 1)]
+    return (
+        len(part) >= SOUND_SPLIT_MIN
+        and is_loanword_shaped(part)
+        and min((docs.get(gram, 0) for gram in grams), default=0) < rare
+    )
+
+
+SOUND_SPLIT_MIN = 4  # syllables: shorter parts are one word anyway
+
+
+def _by_sound(part: str, bridges: tuple[PhoneticBridge, PhoneticBridge]) -> list[str]:
+    """``part`` split into pieces of 2 to ``SOUND_PIECE_MAX`` syllables that sound like English
+    words, covering as many syllables as possible (dynamic programming over every split
+    point); ``part`` whole if it sounds like one word itself or no piece does."""
+    size = len(part)
+    if size > SOUND_SPLIT_MAX:
+        return [part]
+    heard: dict[str, float] = {}
+
+    def sounds(piece: str) -> float:
+        if piece not in heard:
+            best = max(
+                (c.score for bridge in bridges for c in bridge.candidates(piece, limit=1)),
+                default=0.0,
+            )
+            heard[piece] = best if best >= BRIDGE_MIN_SCORE else 0.0
+        return heard[piece]
+
+    if sounds(part):
+        return [part]
+    # best[end]: (syllables covered by pieces that sound, their scores, start of last piece)
+    best: list[tuple[int, float, int]] = [(0, 0.0, 0)] + [(-1, 0.0, 0)] * size
+    for end in range(2, size + 1):
+        for start in range(max(0, end - SOUND_PIECE_MAX), end - 1):
+            if best[start][0] < 0:
+                continue
+            score = sounds(part[start:end])
+            found = (best[start][0] + (end - start if score else 0), best[start][1] + score, start)
+            if found[:2] > best[end][:2]:
+                best[end] = found
+    if best[size][0] <= 0:
+        return [part]
+    pieces: list[str] = []
+    end = size
+    while end > 0:
+        pieces.append(part[best[end][2] : end])
+        end = best[end][2]
+    return pieces[::-1]
+
+
+SOUND_SPLIT_MAX = 16  # syllables: longer runs are pasted text
+SOUND_PIECE_MAX = 7
+
+
 async def segment_compounds(
     db: aiosqlite.Connection, groups: list[QueryGroup], frequencies: TermFrequencies
 ) -> list[QueryGroup]:
@@ -197,6 +253,18 @@ async def segment_compounds(
             out.append(group)
             continue
         parts = segment(group.compound, lambda gram: docs.get(gram, 0), size)
+        rare = max(BRIDGE_RARE_MIN, BRIDGE_RARE_SHARE * size)
+        if any(_unknown_loanword(part, docs, rare) for part in parts):
+            # The index has no statistics for a loanword compound it never saw written in
+            # Hangul (레이어노멀라이제이션): split it where the words sound like English ones.
+            bridges = await frequencies.phonetic(db)
+            parts = [
+                piece
+                for part in parts
+                for piece in (
+                    _by_sound(part, bridges) if _unknown_loanword(part, docs, rare) else [part]
+                )
+            ]
         split = [g for g in analyse_query(" ".join(parts), prefix_min=10_000) if not g.stop]
         out.extend(split if len(split) >= 2 else [group])
     return list(dict.fromkeys(out))[:MAX_GROUPS]  # a pasted sentence stays a bounded query
