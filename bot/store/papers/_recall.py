@@ -188,13 +188,14 @@ def _unknown_loanword(part: str, docs: dict[str, int], rare: float) -> bool:
 SOUND_SPLIT_MIN = 4  # syllables: shorter parts are one word anyway
 
 
-def _by_sound(part: str, bridges: tuple[PhoneticBridge, PhoneticBridge]) -> list[str]:
+def _by_sound(part: str, bridges: tuple[PhoneticBridge, PhoneticBridge]) -> tuple[list[str], int]:
     """``part`` split into pieces of 2 to ``SOUND_PIECE_MAX`` syllables that sound like English
     words, covering as many syllables as possible (dynamic programming over every split
-    point); ``part`` whole if it sounds like one word itself or no piece does."""
+    point); ``part`` whole if it sounds like one word itself or no piece does. Also the
+    syllables covered by pieces that sound."""
     size = len(part)
     if size > SOUND_SPLIT_MAX:
-        return [part]
+        return [part], 0
     heard: dict[str, float] = {}
 
     def sounds(piece: str) -> float:
@@ -207,7 +208,7 @@ def _by_sound(part: str, bridges: tuple[PhoneticBridge, PhoneticBridge]) -> list
         return heard[piece]
 
     if sounds(part):
-        return [part]
+        return [part], size
     # best[end]: (syllables covered by pieces that sound, their scores, start of last piece)
     best: list[tuple[int, float, int]] = [(0, 0.0, 0)] + [(-1, 0.0, 0)] * size
     for end in range(2, size + 1):
@@ -219,16 +220,17 @@ def _by_sound(part: str, bridges: tuple[PhoneticBridge, PhoneticBridge]) -> list
             if found[:2] > best[end][:2]:
                 best[end] = found
     if best[size][0] <= 0:
-        return [part]
+        return [part], 0
     pieces: list[str] = []
     end = size
     while end > 0:
         pieces.append(part[best[end][2] : end])
         end = best[end][2]
-    return pieces[::-1]
+    return pieces[::-1], best[size][0]
 
 
 SOUND_SPLIT_MAX = 16  # syllables: longer runs are pasted text
+SOUND_COVERED = 0.6  # share of a compound's syllables its sounding pieces must cover
 SOUND_PIECE_MAX = 7
 
 
@@ -254,17 +256,24 @@ async def segment_compounds(
             continue
         parts = segment(group.compound, lambda gram: docs.get(gram, 0), size)
         rare = max(BRIDGE_RARE_MIN, BRIDGE_RARE_SHARE * size)
-        if any(_unknown_loanword(part, docs, rare) for part in parts):
+        if _unknown_loanword(group.compound, docs, rare):
             # The index has no statistics for a loanword compound it never saw written in
-            # Hangul (레이어노멀라이제이션): split it where the words sound like English ones.
+            # Hangul (레이어노멀라이제이션): split it where the words sound like English ones,
+            # if most of it does; else its rare parts alone.
             bridges = await frequencies.phonetic(db)
-            parts = [
-                piece
-                for part in parts
-                for piece in (
-                    _by_sound(part, bridges) if _unknown_loanword(part, docs, rare) else [part]
-                )
-            ]
+            pieces, covered = _by_sound(group.compound, bridges)
+            if covered >= SOUND_COVERED * len(group.compound):
+                parts = pieces
+            else:
+                parts = [
+                    piece
+                    for part in parts
+                    for piece in (
+                        _by_sound(part, bridges)[0]
+                        if _unknown_loanword(part, docs, rare)
+                        else [part]
+                    )
+                ]
         split = [g for g in analyse_query(" ".join(parts), prefix_min=10_000) if not g.stop]
         out.extend(split if len(split) >= 2 else [group])
     return list(dict.fromkeys(out))[:MAX_GROUPS]  # a pasted sentence stays a bounded query
