@@ -98,7 +98,6 @@ def paper_embed(paper: PaperRecord, lang: Lang) -> Embed:
         "description": "\n\n".join(description_parts),
         "color": COLOUR,
         "fields": [],
-        "footer": {"text": t("paper.footer", lang, id=paper.id)},
     }
     if url:
         embed["url"] = url

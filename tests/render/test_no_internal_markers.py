@@ -40,6 +40,7 @@ FORBIDDEN = [
     re.compile(r"paperbot:[a-z]+"),  # a marker
     re.compile(r"paperbot\.invalid"),  # a marker's link
     re.compile(r"\b[a-z_]+:[a-z_]+:\d+"),  # a component custom id (paper:save:3)
+    re.compile(r"(?:paper|논문) #\d+"),  # a store row id (paper #12)
 ]
 
 # Public functions of the render modules that build no message text (helpers, file names).

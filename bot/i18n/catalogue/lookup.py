@@ -31,7 +31,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paper.links": ("Links", "링크"),
     "paper.appeared": ("Appeared in", "수록"),
     "paper.summary": ("Summary", "요약"),
-    "paper.footer": ("paper #{id}", "논문 #{id}"),
     "paper.more": ("… more in the full text", "… 전체 내용은 링크에서"),
     "paper.no_random": (
         "No papers{where} yet.",
