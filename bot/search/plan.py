@@ -20,6 +20,7 @@ __all__ = [
     "HEADS",
     "RANK_BUDGET",
     "Expressions",
+    "broad_max",
     "choose_correction",
     "clean_text",
     "correction_candidates",
@@ -100,7 +101,20 @@ def ranked_max(groups: Sequence[QueryGroup], filters: int = 0) -> int:
     """
     # a filter key is a phrase too, with a doclist as long as its tag's
     units = _units(groups) + 4 * filters
-    return max(200, int(RANK_BUDGET / (1 + 0.8 * units)))
+    return max(RANK_MIN, int(RANK_BUDGET / (1 + 0.8 * units)))
+
+
+BROAD_SHARE = 0.5
+RANK_MIN = 200
+
+
+def broad_max(cap: int) -> int:
+    """How many matches a query with more than ``cap`` (``ranked_max``) may rank: tier 1 of
+    a broad query is ranked by bm25 over the heavy columns only, and a column filter makes
+    bm25's idf pass read the positions of every row of each phrase (2-4 ms at 100,000 papers
+    before a single row is scored), so the rows it ranks get a smaller share of the budget.
+    """
+    return min(cap, max(RANK_MIN, int(cap * BROAD_SHARE)))
 
 
 def _units(groups: Sequence[QueryGroup]) -> int:
@@ -214,7 +228,15 @@ def needles(group: QueryGroup) -> Needles:
 
 
 def found_in(wanted: Needles, text: str) -> bool:
-    return any(all(s in text for s in strings) for strings in wanted)
+    # loops rather than any(all(...)): called for every (paper, term, column) of the partial
+    # matches, where generator overhead cost more than the substring searches
+    for strings in wanted:
+        for string in strings:
+            if string not in text:
+                break
+        else:
+            return True
+    return False
 
 
 def _covers(alternative: Alternative | Conjunction, text: str) -> bool:

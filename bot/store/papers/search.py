@@ -38,6 +38,7 @@ from bot.search.expand import Expander
 from bot.search.mentions import canonical_tag, kind_key, tag_key
 from bot.search.plan import (
     Expressions,
+    broad_max,
     choose_correction,
     clean_text,
     correction_candidates,
@@ -135,6 +136,7 @@ async def _page(
     if total <= cap:
         rows = await db.execute_fetchall(_ordered(ranked), (full, limit, offset))
         return [(int(row[0]), -float(row[1])) for row in rows]
+    cap = broad_max(cap)
     page: list[tuple[int, float]] = []
     if offset < cap:
         # Tier 1 ranked in the pass that finds it (its newest ``cap`` matches): a page it
