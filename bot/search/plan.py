@@ -20,7 +20,7 @@ __all__ = [
     "HEADS",
     "RANK_BUDGET",
     "Expressions",
-    "broad_max",
+    "added_count",
     "choose_correction",
     "clean_text",
     "correction_candidates",
@@ -104,17 +104,7 @@ def ranked_max(groups: Sequence[QueryGroup], filters: int = 0) -> int:
     return max(RANK_MIN, int(RANK_BUDGET / (1 + 0.8 * units)))
 
 
-BROAD_SHARE = 0.5
 RANK_MIN = 200
-
-
-def broad_max(cap: int) -> int:
-    """How many matches a query with more than ``cap`` (``ranked_max``) may rank: tier 1 of
-    a broad query is ranked by bm25 over the heavy columns only, and a column filter makes
-    bm25's idf pass read the positions of every row of each phrase (2-4 ms at 100,000 papers
-    before a single row is scored), so the rows it ranks get a smaller share of the budget.
-    """
-    return min(cap, max(RANK_MIN, int(cap * BROAD_SHARE)))
 
 
 def _units(groups: Sequence[QueryGroup]) -> int:
@@ -155,6 +145,34 @@ def expressions(
         unwanted = match_expression(exclude)
         full, heads = f"({full}) NOT ({unwanted})", f"({heads}) NOT ({unwanted})"
     return Expressions(full, heads)
+
+
+def added_count(
+    wide: Sequence[QueryGroup], groups: Sequence[QueryGroup], keys: Sequence[str]
+) -> tuple[str, bool]:
+    """A MATCH text counting the papers the expansion ``wide`` adds to ``groups`` (with the
+    filter ``keys``), and whether that count is exact (else it counts all of ``wide``, and
+    the caller subtracts what ``groups`` count).
+
+    When one group only was widened (the common case: one concept named), the papers it adds
+    are those matching the other groups and one of its added alternatives, but not its typed
+    ones: ``(others AND added) NOT typed``, which walks neither ``wide``'s typed
+    alternatives nor, under the NOT, the other groups' doclists again.
+    """
+    every = f"({match_expression(wide)})" + "".join(f" AND {quote(key)}" for key in keys)
+    if len(wide) != len(groups):
+        return every, False
+    changed = [i for i, (w, g) in enumerate(zip(wide, groups, strict=True)) if w != g]
+    if len(changed) != 1:
+        return every, False
+    index = changed[0]
+    typed, widened = groups[index].alternatives, wide[index].alternatives
+    if widened[: len(typed)] != typed or len(widened) == len(typed):
+        return every, False
+    added = QueryGroup(widened[len(typed) :])
+    rest = [*groups[:index], added, *groups[index + 1 :]]
+    core = f"({match_expression(rest)})" + "".join(f" AND {quote(key)}" for key in keys)
+    return f"({core}) NOT ({match_expression([groups[index]])})", True
 
 
 def correction_candidates(word: str, term: str) -> dict[str, tuple[int, str]]:

@@ -38,7 +38,7 @@ from bot.search.expand import Expander
 from bot.search.mentions import canonical_tag, kind_key, tag_key
 from bot.search.plan import (
     Expressions,
-    broad_max,
+    added_count,
     choose_correction,
     clean_text,
     correction_candidates,
@@ -136,7 +136,6 @@ async def _page(
     if total <= cap:
         rows = await db.execute_fetchall(_ordered(ranked), (full, limit, offset))
         return [(int(row[0]), -float(row[1])) for row in rows]
-    cap = broad_max(cap)
     page: list[tuple[int, float]] = []
     if offset < cap:
         # Tier 1 ranked in the pass that finds it (its newest ``cap`` matches): a page it
@@ -233,9 +232,10 @@ async def _run_expanded(
     if wide is None:
         return page, first
     # The expansion only adds alternatives: its matches are a superset of the typed words'
-    # (``first``). Counting them all and subtracting skips the NOT, which walks the typed
-    # words' doclists again.
-    rest = max(0, await _count(db, expressions(wide, "AND", keys).full) - first)
+    # (``first``). Not (wide) NOT (typed), which walks the typed words' doclists twice.
+    counted, exact = added_count(wide, groups, keys)
+    rest = await _count(db, counted)
+    rest = rest if exact else max(0, rest - first)
     extra = expressions(wide, "AND", keys, exclude=groups)
     if rest and len(page) < limit:
         cap = ranked_max(wide, len(keys))
