@@ -120,7 +120,9 @@ async def _page(
     is three tiers, each read in one pass that FTS5 can stop early:
 
     1. papers matching in titles, authors, tags or summaries, where a match weighs most (the
-       newest ``cap`` of them), by bm25 over those columns;
+       newest ``cap`` of them), by bm25 over those columns, ranked in the pass that finds
+       them (a page they fill costs no other statement: bm25's idf pass reads each phrase's
+       whole doclist, 2-4 ms at 100,000 papers, once per statement);
     2. the newest other matches, up to ``cap`` ranked papers in all, by bm25;
     3. every other match, newest first (score 0).
 
