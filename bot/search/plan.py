@@ -20,6 +20,7 @@ __all__ = [
     "HEADS",
     "RANK_BUDGET",
     "Expressions",
+    "added_count",
     "choose_correction",
     "clean_text",
     "correction_candidates",
@@ -100,7 +101,10 @@ def ranked_max(groups: Sequence[QueryGroup], filters: int = 0) -> int:
     """
     # a filter key is a phrase too, with a doclist as long as its tag's
     units = _units(groups) + 4 * filters
-    return max(200, int(RANK_BUDGET / (1 + 0.8 * units)))
+    return max(RANK_MIN, int(RANK_BUDGET / (1 + 0.8 * units)))
+
+
+RANK_MIN = 200
 
 
 def _units(groups: Sequence[QueryGroup]) -> int:
@@ -141,6 +145,34 @@ def expressions(
         unwanted = match_expression(exclude)
         full, heads = f"({full}) NOT ({unwanted})", f"({heads}) NOT ({unwanted})"
     return Expressions(full, heads)
+
+
+def added_count(
+    wide: Sequence[QueryGroup], groups: Sequence[QueryGroup], keys: Sequence[str]
+) -> tuple[str, bool]:
+    """A MATCH text counting the papers the expansion ``wide`` adds to ``groups`` (with the
+    filter ``keys``), and whether that count is exact (else it counts all of ``wide``, and
+    the caller subtracts what ``groups`` count).
+
+    When one group only was widened (the common case: one concept named), the papers it adds
+    are those matching the other groups and one of its added alternatives, but not its typed
+    ones: ``(others AND added) NOT typed``, which walks neither ``wide``'s typed
+    alternatives nor, under the NOT, the other groups' doclists again.
+    """
+    every = f"({match_expression(wide)})" + "".join(f" AND {quote(key)}" for key in keys)
+    if len(wide) != len(groups):
+        return every, False
+    changed = [i for i, (w, g) in enumerate(zip(wide, groups, strict=True)) if w != g]
+    if len(changed) != 1:
+        return every, False
+    index = changed[0]
+    typed, widened = groups[index].alternatives, wide[index].alternatives
+    if widened[: len(typed)] != typed or len(widened) == len(typed):
+        return every, False
+    added = QueryGroup(widened[len(typed) :])
+    rest = [*groups[:index], added, *groups[index + 1 :]]
+    core = f"({match_expression(rest)})" + "".join(f" AND {quote(key)}" for key in keys)
+    return f"({core}) NOT ({match_expression([groups[index]])})", True
 
 
 def correction_candidates(word: str, term: str) -> dict[str, tuple[int, str]]:
@@ -214,7 +246,15 @@ def needles(group: QueryGroup) -> Needles:
 
 
 def found_in(wanted: Needles, text: str) -> bool:
-    return any(all(s in text for s in strings) for strings in wanted)
+    # loops rather than any(all(...)): called for every (paper, term, column) of the partial
+    # matches, where generator overhead cost more than the substring searches
+    for strings in wanted:
+        for string in strings:
+            if string not in text:
+                break
+        else:
+            return True
+    return False
 
 
 def _covers(alternative: Alternative | Conjunction, text: str) -> bool:

@@ -8,7 +8,13 @@ from bot.digests.tags import TagVocabulary
 from bot.search.analysis import Alternative, analyse_query
 from bot.search.expand import Expander
 from bot.search.korean import segment
-from bot.search.plan import choose_correction, correction_candidates, covers, match_expression
+from bot.search.plan import (
+    added_count,
+    choose_correction,
+    correction_candidates,
+    covers,
+    match_expression,
+)
 
 # bigram document frequencies of a store that spaces its words: straddling bigrams are rare
 DOCS = {"비전": 20, "전언": 0, "언어": 300, "어모": 1, "모델": 900, "델평": 0, "평가": 45}
@@ -70,3 +76,24 @@ def test_covers_matches_as_fts5_would() -> None:
     (group,) = analyse_query("환각", prefix_min=99)
     assert covers(group, " 환각 각을 ")
     assert not covers(group, " 환경 ")
+
+
+def test_added_count_of_one_widened_group_skips_the_typed_words() -> None:
+    glossary = Glossary.from_mapping({"terms": [{"ko": ["환각"], "en": ["hallucination"]}]})
+    expander = Expander(glossary, TagVocabulary(tags={}))
+    groups = analyse_query("reducing hallucination", prefix_min=99)
+    wide = expander.expand(groups)
+    assert wide is not None
+    expression, exact = added_count(wide, groups, ["kdaily"])
+    # the other group and an added form, never a typed one of the widened group
+    assert exact
+    assert expression == '(("reduc" AND "환각") AND "kdaily") NOT ("hallucin")'
+    # a concept spanning two typed groups: counted whole, the caller subtracts
+    merged = Expander(
+        Glossary.from_mapping({"terms": [{"ko": ["모델 병합"], "en": ["model merging"]}]}),
+        TagVocabulary(tags={}),
+    )
+    spanned = analyse_query("model merging", prefix_min=99)
+    widened = merged.expand(spanned)
+    assert widened is not None
+    assert added_count(widened, spanned, [])[1] is False

@@ -5,13 +5,17 @@ per-paper notes in ``tests/fixtures/search`` parsed by the real parser."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from bot.digests.parse import parse_paths
 from bot.digests.tags import load_vocabulary
+from bot.search.analysis import QueryGroup
+from bot.search.plan import added_count
 from bot.store import SearchPage, Store
+from bot.store.papers import search as _search
 
 NOTES = Path(__file__).parents[1] / "fixtures" / "search"
 
@@ -66,6 +70,23 @@ async def test_nothing_when_nothing_shares_a_meaningful_term(notes: Store) -> No
 
 
 # -- 2. glossary forms as alternatives: word order, mixed script -----------------------------
+
+
+@pytest.mark.parametrize("query", ["KV cache", "reasoning in base models", "merging models"])
+async def test_expansion_count_is_exact(
+    notes: Store, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    # the shortcut for one widened group counts what counting all of wide and subtracting does
+    fast = await notes.search(query)
+    every = added_count
+
+    def whole(wide: Sequence[QueryGroup], groups: object, keys: Sequence[str]) -> tuple[str, bool]:
+        return every(wide, [], keys)  # no typed groups to compare with: all of wide
+
+    monkeypatch.setattr(_search, "added_count", whole)
+    slow = await notes.search(query)
+    assert fast.total == slow.total
+    assert titles(fast) == titles(slow)
 
 
 async def test_glossary_word_order_is_free(notes: Store) -> None:

@@ -453,7 +453,10 @@ async def partial(
         if texts is None:
             continue
         covered = 0.0
+        joined = "".join(texts)  # padded columns: a needle found in none is not in this
         for wanted, weight in matchers:
+            if not found_in(wanted, joined):
+                continue
             for column, text in zip(COLUMN_WEIGHTS, texts, strict=True):  # heaviest first
                 if found_in(wanted, text):
                     covered += weight * column
