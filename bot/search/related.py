@@ -33,6 +33,7 @@ __all__ = [
     "phrases",
     "word_counts",
     "word_group",
+    "word_weight",
 ]
 
 
@@ -43,6 +44,13 @@ MIN_DF_CAP = 20
 
 
 REASONS = 3
+
+
+# Hangul words weigh this much: in a Korean/English ML community the names of methods, models
+# and datasets are written in Latin letters (DINO, RLHF, ASR) and Korean carries the prose
+# around them, where a rare inflection (늘어나야, 접은) or a common noun (사례, 크기) is as rare
+# as a model name. Measured on the real archive (bench.search_eval.related): see bench/README.
+HANGUL_WEIGHT = 0.6
 
 
 _WORD_RE = re.compile(r"[^\W\d_](?:[\w'\-]*\w)?")
@@ -156,6 +164,12 @@ def word_counts(
             entry[1][display_word(word)] += 1
             found[key] = (entry[0], entry[1], entry[2] + weight)
     return found
+
+
+def word_weight(word: str, idf: float, tf: float) -> float:
+    """A distinctive word's weight: idf x (1 + ln tf), a Hangul word's x ``HANGUL_WEIGHT``."""
+    weight = idf * (1.0 + math.log(tf))
+    return weight * HANGUL_WEIGHT if _HANGUL_RE.search(word) else weight
 
 
 def df_cap(size: int) -> float:

@@ -37,6 +37,7 @@ from bot.search.related import (
     df_cap,
     idf,
     word_counts,
+    word_weight,
 )
 from bot.store._rows import to_json
 from bot.store.papers import _reads
@@ -112,7 +113,8 @@ async def distinctive_terms(
 ) -> list[list[Term]]:
     """For each paper, its ``limit`` most distinctive words, best first.
 
-    Weight: idf x (1 + ln tf), tf counted with title words x3 and summary words x2. A word is
+    Weight: idf x (1 + ln tf), tf counted with title words x3 and summary words x2, Hangul words
+    x ``HANGUL_WEIGHT`` (``word_weight``). A word is
     kept if at least one other paper has it and at most ``MAX_DF_SHARE`` of all papers do (a
     phrase's frequency is estimated by its rarest token).
     """
@@ -131,7 +133,7 @@ async def distinctive_terms(
                 continue
             idf = math.log(size / frequency)
             word = forms.most_common(1)[0][0]
-            terms.append(Term(word, group, idf * (1.0 + math.log(tf))))
+            terms.append(Term(word, group, word_weight(word, idf, tf)))
         terms.sort(key=lambda term: (-term.weight, term.word))
         result.append(terms[:limit])
     return result
