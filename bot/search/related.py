@@ -59,6 +59,9 @@ _WORD_RE = re.compile(r"[^\W\d_](?:[\w'\-]*\w)?")
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
 
 
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)  # https, arxiv, org: no words
+
+
 _GLUED_PARTICLE_RE = re.compile("(?<=[A-Za-z0-9])[\uac00-\ud7a3]+$")  # Score로 -> score
 
 
@@ -153,7 +156,7 @@ def word_counts(
         text = getattr(paper, name)
         if not text:
             continue
-        for word in _WORD_RE.findall(text):
+        for word in _WORD_RE.findall(_URL_RE.sub(" ", text)):
             group = word_group(word)
             if group is None:
                 continue
