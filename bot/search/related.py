@@ -33,6 +33,7 @@ __all__ = [
     "phrases",
     "word_counts",
     "word_group",
+    "word_weight",
 ]
 
 
@@ -45,10 +46,20 @@ MIN_DF_CAP = 20
 REASONS = 3
 
 
+# Hangul words weigh this much: in a Korean/English ML community the names of methods, models
+# and datasets are written in Latin letters (DINO, RLHF, ASR) and Korean carries the prose
+# around them, where a rare inflection (늘어나야, 접은) or a common noun (사례, 크기) is as rare
+# as a model name. Measured on the real archive (bench.search_eval.related): see bench/README.
+HANGUL_WEIGHT = 0.6
+
+
 _WORD_RE = re.compile(r"[^\W\d_](?:[\w'\-]*\w)?")
 
 
 _HANGUL_RE = re.compile("[\uac00-\ud7a3]")
+
+
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)  # https, arxiv, org: no words
 
 
 _GLUED_PARTICLE_RE = re.compile("(?<=[A-Za-z0-9])[\uac00-\ud7a3]+$")  # Score로 -> score
@@ -145,7 +156,7 @@ def word_counts(
         text = getattr(paper, name)
         if not text:
             continue
-        for word in _WORD_RE.findall(text):
+        for word in _WORD_RE.findall(_URL_RE.sub(" ", text)):
             group = word_group(word)
             if group is None:
                 continue
@@ -156,6 +167,12 @@ def word_counts(
             entry[1][display_word(word)] += 1
             found[key] = (entry[0], entry[1], entry[2] + weight)
     return found
+
+
+def word_weight(word: str, idf: float, tf: float) -> float:
+    """A distinctive word's weight: idf x (1 + ln tf), a Hangul word's x ``HANGUL_WEIGHT``."""
+    weight = idf * (1.0 + math.log(tf))
+    return weight * HANGUL_WEIGHT if _HANGUL_RE.search(word) else weight
 
 
 def df_cap(size: int) -> float:

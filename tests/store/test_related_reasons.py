@@ -8,7 +8,7 @@ import datetime as dt
 
 from bot.store import Store
 
-from .builders import daily, paper
+from .builders import arxiv, daily, paper
 
 DAY = dt.date(2024, 5, 14)
 GENERIC = {"나왔군요", "모양입니다", "그냥", "논문", "various", "number", "approach"}
@@ -87,3 +87,28 @@ async def test_reviews_are_never_related(store: Store) -> None:
     hits = [hit.paper_id for hit in await store.related(target_id)]
     assert other_id in hits
     assert review_id not in hits
+
+
+async def test_papers_a_review_links_to_come_first(store: Store) -> None:
+    # a review shares its one tag with surveys that share nothing else with it; the papers it
+    # discusses (its arXiv links) are what a reader of it wants
+    entries = [
+        paper(f"Entry {i}", arxiv_id=f"2401.0000{i}", abstract_en=f"Topic {i} results.")
+        for i in range(3)
+    ]
+    surveys = [
+        paper(f"A Survey {i}", abstract_en="Overview of many methods.", tags=["review"])
+        for i in range(4)
+    ]
+    review = paper(
+        "Thoughts on recent papers",
+        commentary="Three papers this week, with many methods.",
+        links=[arxiv(f"2401.0000{i}") for i in range(3)],
+        tags=["review"],
+        review=True,
+    )
+    report = await store.ingest([daily(DAY, *entries, *surveys, review)])
+    entry_ids = report.new_paper_ids[:3]
+    review_id = report.new_paper_ids[-1]
+    hits = [hit.paper_id for hit in await store.related(review_id)]
+    assert set(hits[:3]) == set(entry_ids)

@@ -28,6 +28,7 @@ from weakref import WeakKeyDictionary
 
 import aiosqlite
 
+from bot.digests.models import ARXIV_ID
 from bot.search.related import (
     RelatedPaper,
     Term,
@@ -36,6 +37,7 @@ from bot.search.related import (
     df_cap,
     idf,
     word_counts,
+    word_weight,
 )
 from bot.store._rows import to_json
 from bot.store.papers import _reads
@@ -57,6 +59,10 @@ TAG_WEIGHT = 3.0  # measured on the real archive (bench.search_eval.related): 0.
 TAG_LIST_MAX = 2_000  # a tag on more papers is read for scoring only, never listed
 TAG_CANDIDATES = 30  # papers sharing the most tag weight that join the candidates
 TAG_MAX_SHARE = 0.2  # a tag on more of the papers says nothing (llm on an LLM archive)
+# A paper the note itself links to (a review's entries, a predecessor the commentary cites)
+# comes before any paper found only by words and tags (at most 1 + TAG_WEIGHT, ties included).
+LINK_WEIGHT = TAG_WEIGHT + 2.0
+LINKS_MAX = 200  # arXiv links read per note (a year-end review links about 60)
 
 _BM25 = "bm25(paper_search, 10.0, 6.0, 5.0, 3.0, 1.0, 0.0)"  # the search's column weights
 
@@ -107,7 +113,8 @@ async def distinctive_terms(
 ) -> list[list[Term]]:
     """For each paper, its ``limit`` most distinctive words, best first.
 
-    Weight: idf x (1 + ln tf), tf counted with title words x3 and summary words x2. A word is
+    Weight: idf x (1 + ln tf), tf counted with title words x3 and summary words x2, Hangul words
+    x ``HANGUL_WEIGHT`` (``word_weight``). A word is
     kept if at least one other paper has it and at most ``MAX_DF_SHARE`` of all papers do (a
     phrase's frequency is estimated by its rarest token).
     """
@@ -126,7 +133,7 @@ async def distinctive_terms(
                 continue
             idf = math.log(size / frequency)
             word = forms.most_common(1)[0][0]
-            terms.append(Term(word, group, idf * (1.0 + math.log(tf))))
+            terms.append(Term(word, group, word_weight(word, idf, tf)))
         terms.sort(key=lambda term: (-term.weight, term.word))
         result.append(terms[:limit])
     return result
@@ -169,6 +176,22 @@ async def _reviews(db: aiosqlite.Connection, paper_ids: Sequence[int]) -> set[in
             "SELECT p.id FROM papers AS p WHERE p.id IN (SELECT value FROM json_each(?))"
             f" AND {REVIEW_SQL}",
             (to_json(sorted(set(paper_ids))),),
+        )
+    }
+
+
+async def _linked(db: aiosqlite.Connection, paper: PaperRecord) -> set[int]:
+    """The stored papers ``paper``'s note links to by arXiv id (never itself): the papers a
+    review discusses, or one the commentary compares it with. One indexed lookup."""
+    found = {match.group(1) for link in paper.links if (match := ARXIV_ID.search(link.url))}
+    arxiv_ids = found - {paper.arxiv_id}
+    if not arxiv_ids:
+        return set()
+    return {
+        int(row[0])
+        for row in await db.execute_fetchall(
+            "SELECT id FROM papers WHERE arxiv_id IN (SELECT value FROM json_each(?)) AND id <> ?",
+            (to_json(sorted(arxiv_ids)[:LINKS_MAX]), paper.id),
         )
     }
 
@@ -236,6 +259,10 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
     reviews = await _reviews(db, [other for other, _ in tagged])
     for other, _ in [item for item in tagged if item[0] not in reviews][:TAG_CANDIDATES]:
         text.setdefault(other, 0.0)
+    linked = await _linked(db, paper)
+    linked -= await _reviews(db, sorted(linked))
+    for other in linked:
+        text.setdefault(other, 0.0)
     text.pop(paper_id, None)
     if not text:
         return []
@@ -247,6 +274,8 @@ async def related(db: aiosqlite.Connection, paper_id: int, limit: int = 5) -> li
     for other, score in text.items():
         tags = sorted(shared_tags.get(other, set()) & tag_idf.keys(), key=lambda t: -tag_idf[t])
         total_score = score / best_text + TAG_WEIGHT * sum(tag_idf[t] for t in tags) / tag_total
+        if other in linked:
+            total_score += LINK_WEIGHT
         if total_score <= 0:
             continue
         words = tuple(t.word for t in terms if contains(t.group, tokens.get(other, "")))
