@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer
@@ -201,31 +201,6 @@ def finish_poll(result: FetchResult, now: datetime) -> FetchResult:
         result.state.last_error = None
         result.state.last_success_at = now
     return result
-
-
-def record_http_failure(
-    result: FetchResult, error: HttpFailure, *, source: str, max_retry_after: float, now: datetime
-) -> None:
-    """An HTTP request of ``source`` failed for good in this poll: report it (for ``/status``)
-    and, when the server asked for a pause longer than the fetcher sleeps through, keep away
-    until then. One helper for every remote source."""
-    log.warning("%s: %s: %s", source, error.url, error.reason)
-    result.fetch_errors.append(FetchError(url=error.url, reason=error.reason, status=error.status))
-    if error.retry_after is not None and error.retry_after > max_retry_after:
-        result.state.not_before = now + timedelta(seconds=error.retry_after)
-
-
-class HttpFailure(Protocol):
-    """What :func:`record_http_failure` reads of an ``http.HttpError`` (no import cycle)."""
-
-    @property
-    def url(self) -> str: ...
-    @property
-    def reason(self) -> str: ...
-    @property
-    def status(self) -> int | None: ...
-    @property
-    def retry_after(self) -> float | None: ...
 
 
 def deferred(state: SourceState | None, now: datetime) -> bool:

@@ -66,10 +66,9 @@ from bot.digests.sources.base import (
     deferred,
     finish_poll,
     parse_post,
-    record_http_failure,
     start_poll,
 )
-from bot.digests.sources.http import HttpError, HttpFetcher
+from bot.digests.sources.http import HttpError, HttpFetcher, RemoteSource
 from bot.digests.tags import TagVocabulary
 
 __all__ = [
@@ -99,7 +98,7 @@ class _Post:
     updated_at: str | None = None
 
 
-class ForumSource:
+class ForumSource(RemoteSource):
     """The weekly series of a Discourse category. See the module docstring for the protocol."""
 
     def __init__(
@@ -362,15 +361,6 @@ class ForumSource:
         """A failed topic not tried this poll is still owed: say so, for ``/status``."""
         for topic, reason in _topics.waiting(result.state, attempted):
             result.fetch_errors.append(FetchError(url=self.topic_url(topic), reason=reason))
-
-    def _failed(self, result: FetchResult, error: HttpError) -> None:
-        record_http_failure(
-            result,
-            error,
-            source=self.name,
-            max_retry_after=self.http.settings.max_retry_after,
-            now=self._clock(),
-        )
 
 
 class _NotReadableError(Exception):

@@ -39,12 +39,13 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 
-from bot.digests.sources.base import Validators
+from bot.clock import Clock
+from bot.digests.sources.base import FetchError, FetchResult, Validators
 
 log = logging.getLogger(__name__)
 
@@ -408,3 +409,21 @@ def _describe(error: BaseException) -> str:
         return f"connection failed: {error}" if str(error) else "connection failed"
     text = str(error)
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class RemoteSource:
+    """What every source polling over HTTP shares (the forum, the notes repository): a
+    request that failed for good is reported for ``/status``, and a server that asked for a
+    pause longer than the fetcher sleeps through is left alone until then."""
+
+    name: str
+    http: HttpFetcher
+    _clock: Clock
+
+    def _failed(self, result: FetchResult, error: HttpError) -> None:
+        log.warning("%s: %s: %s", self.name, error.url, error.reason)
+        result.fetch_errors.append(
+            FetchError(url=error.url, reason=error.reason, status=error.status)
+        )
+        if error.retry_after is not None and error.retry_after > self.http.settings.max_retry_after:
+            result.state.not_before = self._clock() + timedelta(seconds=error.retry_after)

@@ -39,10 +39,9 @@ from bot.digests.sources.base import (
     SourceState,
     deferred,
     finish_poll,
-    record_http_failure,
     start_poll,
 )
-from bot.digests.sources.http import HttpError, HttpFetcher
+from bot.digests.sources.http import HttpError, HttpFetcher, RemoteSource
 from bot.digests.tags import TagVocabulary
 
 log = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ class Blob:
     size: int | None
 
 
-class NotesRepoSource:
+class NotesRepoSource(RemoteSource):
     """Markdown notes under ``prefix`` in ``repo`` at ``branch``. See the module docstring."""
 
     def __init__(
@@ -230,15 +229,6 @@ class NotesRepoSource:
         result.notices.extend(parsed.notices)
         state.seen_blobs.add(blob.sha)
         state.failures.pop(f"blob:{blob.sha}", None)
-
-    def _failed(self, result: FetchResult, error: HttpError) -> None:
-        record_http_failure(
-            result,
-            error,
-            source=self.name,
-            max_retry_after=self.http.settings.max_retry_after,
-            now=self._clock(),
-        )
 
 
 class _ReadFailedError(Exception):
