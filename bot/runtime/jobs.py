@@ -26,7 +26,7 @@ import asyncio
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
@@ -37,7 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger  # type: ignore[import
 from bot.clock import Clock, utcnow
 from bot.delivery import AlertWorker, Announcer, AnnounceResult, DrainReport
 from bot.digests.sources import Source
-from bot.ingest.poll import SourceJob, read_source
+from bot.ingest.poll import SourceJob, SourceRead, read_source
 from bot.runtime.metrics import Metrics
 from bot.runtime.sharding import Shards
 from bot.store import Store
@@ -68,15 +68,14 @@ def source_job_id(name: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class PollReport:
-    source: str
-    documents: int = 0
-    new: int = 0
-    updated: int = 0
-    new_papers: int = 0
-    parse_errors: int = 0
-    error: str | None = None
+class PollReport(SourceRead):
+    """One read of a source and the alert DMs it let out (when this process drains them)."""
+
     alerts: DrainReport | None = None
+
+    @property
+    def new_papers(self) -> int:
+        return len(self.new_paper_ids)
 
 
 @dataclass
@@ -213,16 +212,7 @@ class Jobs:
     async def _poll(self, source: Source) -> PollReport:
         read = await read_source(self.store, source, self.clock)
         alerts = await self._drain() if read.new_paper_ids and self.drain_outbox else None
-        return PollReport(
-            read.source,
-            documents=read.documents,
-            new=read.new,
-            updated=read.updated,
-            new_papers=len(read.new_paper_ids),
-            parse_errors=read.parse_errors,
-            error=read.error,
-            alerts=alerts,
-        )
+        return PollReport(**{f.name: getattr(read, f.name) for f in fields(read)}, alerts=alerts)
 
 
 def cron_trigger(schedule: Schedule) -> CronTrigger:

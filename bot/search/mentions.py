@@ -19,16 +19,6 @@ from bot.search.analysis import index_text
 # Lower is preferred for titles: notes and daily digests carry full paper titles.
 _KIND_RANK = {DigestKind.NOTE.value: 0, DigestKind.DAILY.value: 1, DigestKind.WEEKLY.value: 2}
 
-TEXT_FIELDS = (
-    "title_en",
-    "title_ko",
-    "summary_ko",
-    "summary_en",
-    "abstract_ko",
-    "abstract_en",
-    "commentary",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class MentionFields:

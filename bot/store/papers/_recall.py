@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -89,6 +90,7 @@ class TermFrequencies:
         self.text_bridge: PhoneticBridge | None = None
         self._bridge_since = 0.0
         self._bridge_size = 0
+        self._bridge_lock = asyncio.Lock()
 
     def clear(self) -> None:
         self._docs.clear()
@@ -131,6 +133,13 @@ class TermFrequencies:
         docs = await self.docs(db, tokens)
         return {token for token in tokens if docs[token] > self._too_many}
 
+    def _bridge_stale(self, size: int) -> bool:
+        return (
+            self.bridge is None
+            or time.monotonic() - self._bridge_since > BRIDGE_TTL
+            or size > self._bridge_size * 1.1
+        )
+
     async def phonetic(self, db: aiosqlite.Connection) -> tuple[PhoneticBridge, PhoneticBridge]:
         """The bridges from Hangul loanwords to English words, built on first use from the
         title index's tokens (names of models and methods are title words, stemmed and as
@@ -138,32 +147,44 @@ class TermFrequencies:
         commentary uses). Reading the whole index vocabulary would take seconds at 100,000
         papers."""
         size = await self.size(db)
-        if (
-            self.bridge is None
-            or time.monotonic() - self._bridge_since > BRIDGE_TTL
-            or size > self._bridge_size * 1.1
-        ):
-            terms: Counter[str] = Counter()
-            for (title,) in await db.execute_fetchall(_TITLES):
-                if title:
-                    terms.update(set(_TITLE_WORD_RE.findall(str(title).casefold())))
-            # names the commentary uses but titles do not (Chinchilla, MuZero, DINO): the
-            # Latin words of the newest papers' text, a bounded read
-            sampled: Counter[str] = Counter()
-            for (text,) in await db.execute_fetchall(_NEWEST_TEXT, (BRIDGE_SAMPLE,)):
-                sampled.update(set(_TITLE_WORD_RE.findall(str(text or ""))))
-            for word in ENGLISH.intersection(terms):
-                del terms[word]  # 블룸 is bloom, never from
-            self.bridge = PhoneticBridge(terms, size)
-            self.text_bridge = PhoneticBridge(
-                {t: n for t, n in sampled.items() if n >= 2 and t not in terms}, size
-            )
-            self._bridge_since, self._bridge_size = time.monotonic(), size
+        if self._bridge_stale(size):
+            async with self._bridge_lock:  # one build at a time; the others wait for it
+                if self._bridge_stale(size):
+                    titles = [str(row[0]) for row in await db.execute_fetchall(_TITLES) if row[0]]
+                    texts = [
+                        str(row[0] or "")
+                        for row in await db.execute_fetchall(_NEWEST_TEXT, (BRIDGE_SAMPLE,))
+                    ]
+                    # about 1.7 s of CPU at 100,000 papers: not on the bot's event loop
+                    self.bridge, self.text_bridge = await asyncio.to_thread(
+                        _build_bridges, titles, texts, size
+                    )
+                    self._bridge_since, self._bridge_size = time.monotonic(), size
+        assert self.bridge is not None
         assert self.text_bridge is not None
         return self.bridge, self.text_bridge
 
 
 _TITLE_WORD_RE = re.compile("[a-z]{3,}")
+
+
+def _build_bridges(
+    titles: list[str], texts: list[str], size: int
+) -> tuple[PhoneticBridge, PhoneticBridge]:
+    """The title words' bridge, and one for the Latin words of the newest papers' text that
+    no title has (names only commentary uses: Chinchilla, MuZero, DINO)."""
+    terms: Counter[str] = Counter()
+    for title in titles:
+        terms.update(set(_TITLE_WORD_RE.findall(title.casefold())))
+    sampled: Counter[str] = Counter()
+    for text in texts:
+        sampled.update(set(_TITLE_WORD_RE.findall(text)))
+    for word in ENGLISH.intersection(terms):
+        del terms[word]  # 블룸 is bloom, never from
+    text_terms = {term: n for term, n in sampled.items() if n >= 2 and term not in terms}
+    return PhoneticBridge(terms, size), PhoneticBridge(text_terms, size)
+
+
 BRIDGE_SAMPLE = 5_000
 _NEWEST_TEXT = (
     "SELECT summaries || ' ' || body FROM paper_search WHERE rowid >="
