@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.digests.models import DigestKind, Document, ParseError
 from bot.store import Store
-from bot.store.papers._ingest import DocumentHook, content_hash
+from bot.store.papers._ingest import DocumentHook, content_digest
 
 __all__ = ["DocumentBatch", "IngestTotals"]
 
@@ -37,10 +37,6 @@ class _First:
     source: str
     digest: str
     size: int  # characters of its content: the fuller of two copies of a note wins
-
-
-def _content_size(document: Document) -> int:
-    return len(document.model_dump_json(exclude={"source"}))
 
 
 @dataclass
@@ -85,17 +81,17 @@ class DocumentBatch:
         kept: dict[str, Document] = {}  # key -> the document this call stores for it
         extra: list[Document] = []  # the same file read twice: stored again (unchanged)
         for document in documents:
-            key, digest = document.key, content_hash(document)
+            key, (digest, size) = document.key, content_digest(document)
             first = self._seen.get(key)
             if first is None:
-                self._seen[key] = _First(document.source, digest, _content_size(document))
+                self._seen[key] = _First(document.source, digest, size)
                 kept[key] = document
             elif (first.source, first.digest) == (document.source, digest):
                 extra.append(document)
             elif first.digest == digest:
                 self.totals.unchanged += 1
             elif document.kind is DigestKind.NOTE:
-                self._copies_of_one_note(key, first, document, digest, kept)
+                self._copies_of_one_note(key, first, document, (digest, size), kept)
             else:
                 self.totals.failed += 1
                 message = (
@@ -107,9 +103,14 @@ class DocumentBatch:
         return [*kept.values(), *extra]
 
     def _copies_of_one_note(
-        self, key: str, first: _First, document: Document, digest: str, kept: dict[str, Document]
+        self,
+        key: str,
+        first: _First,
+        document: Document,
+        content: tuple[str, int],
+        kept: dict[str, Document],
     ) -> None:
-        size = _content_size(document)
+        digest, size = content
         if size > first.size:  # this copy is the note; the one seen before is the copy
             self._seen[key] = _First(document.source, digest, size)
             kept[key] = document  # replaces the other copy if it was not stored yet

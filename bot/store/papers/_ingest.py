@@ -109,8 +109,15 @@ def content_hash(document: Document) -> str:
 
     ``Paper.review`` counts only where it is set: documents without reviews hash as they did
     before the field existed, so upgrading does not rewrite every stored document."""
+    return content_digest(document)[0]
+
+
+def content_digest(document: Document) -> tuple[str, int]:
+    """``content_hash`` and the length of the text it hashes, from one serialisation (the
+    length tells the fuller of two copies of a note)."""
     exclude: IncEx = {"source"} if document.is_review else _WITHOUT_REVIEW
-    return hashlib.sha256(document.model_dump_json(exclude=exclude).encode()).hexdigest()
+    text = document.model_dump_json(exclude=exclude)
+    return hashlib.sha256(text.encode()).hexdigest(), len(text)
 
 
 def paper_identity(document: Document, paper: Paper, position: int) -> str:
